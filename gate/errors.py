@@ -1,0 +1,64 @@
+"""The one family of errors the gate raises for things a user can fix.
+
+Every error names the file it concerns and, where known, the line (or a JSON
+pointer-like path inside the document). The CLI prints ``str(error)`` as one line
+on stderr and exits 2: the gate could not decide.
+"""
+
+from __future__ import annotations
+
+
+class GateError(Exception):
+    """Base: the gate could not decide. Exit code 2."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        pointer: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.line = line
+        self.column = column
+        self.pointer = pointer
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path:
+            where = self.path
+            if self.line is not None:
+                where += f":{self.line}"
+                if self.column is not None:
+                    where += f":{self.column}"
+            where += ": "
+        at = f" (at {self.pointer})" if self.pointer else ""
+        return f"{where}{self.message}{at}"
+
+
+class SourceError(GateError):
+    """An input file (plan, template, source) cannot be read as what it claims to be."""
+
+
+class RulesError(GateError):
+    """A rules file is missing, malformed or fails its schema."""
+
+
+class PolicyError(GateError):
+    """The Rego policies do not compile or failed while evaluating."""
+
+
+class EngineUnavailable(GateError):
+    """The policy engine cannot be reached or loaded."""
+
+
+class PricingError(GateError):
+    """Prices or cost files cannot be read."""
+
+
+class PlanError(GateError):
+    """Capacity plans cannot be read, written or approved."""

@@ -1,0 +1,97 @@
+"""Shared frozen values that travel between the stages of one pass."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, NewType
+
+ResourceAddress = NewType("ResourceAddress", str)
+RuleId = NewType("RuleId", str)
+
+SENSITIVE = "(sensitive)"
+"""What is shown wherever a value Terraform marks sensitive would appear."""
+
+
+class InputKind(str, enum.Enum):
+    """The input formats the gate reads."""
+
+    TFPLAN = "tfplan"
+    HCL = "hcl"
+    CFN = "cfn"
+
+
+class Action(str, enum.Enum):
+    """What the deploy does to one resource."""
+
+    CREATE = "create"
+    UPDATE = "update"
+    REPLACE = "replace"
+    DELETE = "delete"
+    NOOP = "no-op"
+    READ = "read"
+
+
+CHECKED_ACTIONS = frozenset({Action.CREATE, Action.UPDATE, Action.REPLACE})
+"""Resources the deploy creates or changes have their tags checked; the rest are counted."""
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a resource (or a problem) is written. ``line`` is None when the format has none."""
+
+    file: str
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Tags:
+    """The effective tags the cloud will see for one resource.
+
+    ``values`` maps each raw key to its value, or to None when the value is unknown
+    until apply. ``partially_unknown`` says that keys may exist which the plan cannot
+    show yet (a wholly unknown tag map, or provider default tags built from an
+    expression), so an absent key is *unknown*, not *missing*. ``sensitive`` holds
+    the keys whose values must never be printed. ``not_propagated`` holds keys set on
+    an auto scaling group without ``propagate_at_launch``.
+    """
+
+    values: Mapping[str, str | None] = field(default_factory=dict)
+    sensitive: frozenset[str] = frozenset()
+    partially_unknown: bool = False
+    not_propagated: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    """One resource of the change, whatever the input format."""
+
+    address: ResourceAddress
+    type: str
+    provider: str
+    action: Action
+    source: str
+    location: Location | None
+    taggable: bool
+    tags: Tags
+    module: str | None = None
+    # Planned attributes after and before the change (as read; used for pricing only
+    # and never printed). Values Terraform marks sensitive are already masked.
+    after: Mapping[str, Any] | None = None
+    before: Mapping[str, Any] | None = None
+
+    @property
+    def checked(self) -> bool:
+        return self.action in CHECKED_ACTIONS
+
+
+@dataclass(frozen=True, slots=True)
+class SourceDocument:
+    """What one input file contributed."""
+
+    path: str
+    kind: InputKind
+    resources: tuple[Resource, ...]
+    notes: tuple[str, ...] = ()
+    meta: Mapping[str, str] = field(default_factory=dict)

@@ -1,0 +1,153 @@
+"""One pass: sources → tags → policy → report. Each stage runs once, in order."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from gate import policy, rules, sources
+from gate.errors import GateError
+from gate.model import SourceDocument
+from gate.policy import Decision, EngineKind
+from gate.policy import input as policy_input
+from gate.report.model import Report, ResourceResult, SourceSummary
+from gate.tags import Normaliser, TaggedResource
+
+
+@dataclass(frozen=True)
+class Options:
+    paths: Sequence[Path]
+    rules_dir: Path | None = None
+    policy_dirs: Sequence[Path] = ()
+    cwd: Path = field(default_factory=Path.cwd)
+    today: str | None = None
+    source: sources.SourceOptions = field(default_factory=sources.SourceOptions)
+    engine: EngineKind = EngineKind.EMBEDDED
+    dump_input: Path | None = None
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Everything up to the policy decision (what --dump-input writes)."""
+
+    rules: rules.Rules
+    documents: tuple[SourceDocument, ...]
+    tagged: tuple[TaggedResource, ...]
+    input_document: dict[str, Any]
+
+
+def today(explicit: str | None) -> str:
+    if explicit is None:
+        return dt.date.today().isoformat()
+    try:
+        return dt.date.fromisoformat(explicit).isoformat()
+    except ValueError:
+        raise GateError(f"--today must be a date as YYYY-MM-DD, not {explicit!r}") from None
+
+
+def prepare(options: Options) -> Prepared:
+    if not options.paths:
+        raise GateError("no input given: name a plan JSON, a template or a Terraform directory")
+    loaded_rules = rules.load(rules.find_rules_dir(options.rules_dir, options.cwd))
+    documents = tuple(sources.load(path, options.source) for path in options.paths)
+    # The parsed documents are long-lived; keep the collector from re-scanning them.
+    gc.freeze()
+    normaliser = Normaliser(loaded_rules)
+    tagged = tuple(normaliser.tag(r) for d in documents for r in d.resources)
+    document = policy_input.build(documents, tagged, today=today(options.today))
+    return Prepared(loaded_rules, documents, tagged, document)
+
+
+def decide(prepared: Prepared, options: Options) -> Decision:
+    files = policy.policy_files(options.policy_dirs)
+    engine = policy.create(options.engine, files, rules.data_document(prepared.rules))
+    return policy.parse_decision(engine.evaluate(orjson.dumps(prepared.input_document).decode()))
+
+
+def run(options: Options) -> Report:
+    prepared = prepare(options)
+    if options.dump_input is not None:
+        write_atomic(
+            options.dump_input, orjson.dumps(prepared.input_document, option=orjson.OPT_INDENT_2)
+        )
+    decision = decide(prepared, options)
+    return build_report(prepared, decision, engine=options.engine.value)
+
+
+def build_report(prepared: Prepared, decision: Decision, *, engine: str) -> Report:
+    failing = {v.address for v in decision.deny}
+    pending = {v.address for v in decision.warn if v.indeterminate}
+    results = []
+    counts: Counter[str] = Counter()
+    for item in prepared.tagged:
+        resource = item.resource
+        if not resource.checked:
+            continue
+        address = resource.address
+        verdict = (
+            "fail" if address in failing else "indeterminate" if address in pending else "pass"
+        )
+        counts[verdict] += 1
+        location = resource.location
+        attribution = item.attribution
+        results.append(
+            ResourceResult(
+                address=address,
+                type=resource.type,
+                action=resource.action.value,
+                file=location.file if location else resource.source,
+                line=location.line if location else None,
+                verdict=verdict,
+                team=attribution.team,
+                business_unit=attribution.business_unit,
+                business_group=attribution.business_group,
+                service=attribution.service,
+                unattributable_reason=attribution.reason,
+            )
+        )
+    summary = dict(prepared.input_document["summary"])
+    summary.update(
+        passed=counts["pass"],
+        failed=counts["fail"],
+        indeterminate=counts["indeterminate"],
+        violations=len(decision.deny),
+        warnings=len(decision.warn),
+        exempted=len(decision.exempted),
+    )
+    return Report(
+        verdict="fail" if decision.deny else "pass",
+        summary=summary,
+        sources=tuple(
+            SourceSummary(d.path, d.kind.value, len(d.resources), d.notes)
+            for d in prepared.documents
+        ),
+        resources=tuple(sorted(results, key=lambda r: (r.file, r.line or 0, r.address))),
+        deny=decision.deny,
+        warn=decision.warn,
+        exempted=decision.exempted,
+        rules_origins=dict(prepared.rules.origins),
+        engine=engine,
+    )
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write a whole file or nothing: a failed run never leaves a truncated output."""
+    import os
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        Path(temporary).replace(path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,90 @@
+"""The in-process engine: Microsoft's regorus Rego interpreter.
+
+regorus reports Rust panics as ``pyo3_runtime.PanicException``, which derives from
+BaseException, so the boundary catches BaseException (but lets interrupts through).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import orjson
+
+from gate.errors import EngineUnavailable, PolicyError
+from gate.policy import DECISION_PATH, PolicyFile
+
+_LOCATION = re.compile(r"-->\s*(?P<file>.+?):(?P<line>\d+):(?P<col>\d+)")
+_ERROR_LINE = re.compile(r"^error:\s*(?P<message>.+)$", re.MULTILINE)
+
+
+def _regorus() -> Any:
+    os.environ["RUST_BACKTRACE"] = "0"  # keep Rust backtraces out of error messages
+    try:
+        import regorus
+    except ImportError as exc:  # pragma: no cover - a broken install
+        raise EngineUnavailable(
+            "the embedded Rego engine (package gordon-to-regorus) is not installed or has no "
+            "wheel for this platform; reinstall finops-gate, or use a remote OPA server"
+        ) from exc
+    return regorus
+
+
+def translate(exc: BaseException, fallback_path: str | None = None) -> PolicyError:
+    """A regorus error as a PolicyError naming file, line and column."""
+    text = str(exc).split("Stack backtrace:", 1)[0].strip()
+    where = _LOCATION.search(text)
+    found = _ERROR_LINE.search(text)
+    message = (
+        found.group("message").strip()
+        if found
+        else (text.splitlines()[-1] if text else type(exc).__name__)
+    )
+    if where:
+        return PolicyError(
+            message,
+            path=where.group("file"),
+            line=int(where.group("line")),
+            column=int(where.group("col")),
+        )
+    return PolicyError(message, path=fallback_path)
+
+
+def _guard(exc: BaseException) -> None:
+    if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+        raise exc
+
+
+class EmbeddedEngine:
+    def __init__(self, policies: Sequence[PolicyFile], data: Mapping[str, Any]) -> None:
+        regorus = _regorus()
+        self._engine = regorus.Engine()
+        for policy in policies:
+            try:
+                self._engine.add_policy(policy.path, policy.text)
+            except BaseException as exc:
+                _guard(exc)
+                raise translate(exc, policy.path) from None
+        try:
+            self._engine.add_data_json(orjson.dumps(data).decode())
+        except BaseException as exc:
+            _guard(exc)
+            raise PolicyError(
+                f"the rules could not be loaded as policy data: {translate(exc)}"
+            ) from None
+
+    def evaluate(self, input_json: str) -> Any:
+        return self.evaluate_rule(DECISION_PATH, input_json)
+
+    def evaluate_rule(self, rule: str, input_json: str | None = None) -> Any:
+        try:
+            if input_json is not None:
+                self._engine.set_input_json(input_json)
+            result = self._engine.eval_rule_as_json(rule)
+        except BaseException as exc:
+            _guard(exc)
+            raise translate(exc) from None
+        value = orjson.loads(result)
+        return None if value == "<undefined>" else value

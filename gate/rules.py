@@ -1,0 +1,530 @@
+"""The organisation's rules: load every ``rules/*.yaml`` kind, validate, and type it.
+
+A rules directory is layered over the built-in defaults one file kind at a time:
+a kind the directory has replaces the default for that kind entirely, so what
+applies is always visible in one file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gate import _yaml
+from gate._resources import package_file
+from gate.errors import RulesError
+
+KINDS = ("tags", "hierarchy", "services", "settings", "exceptions")
+"""Rules file kinds, each ``<kind>.yaml`` validated by ``gate/schemas/rules-<kind>.json``."""
+
+DEFAULT_PROVIDERS = ("aws", "azurerm", "google")
+HIERARCHY_LEVELS = ("team", "business_unit", "business_group")
+
+_SEPARATORS = re.compile(r"[\s_\-.:/]+")
+
+
+def fold(text: str) -> str:
+    """Case- and separator-insensitive form: ``Cost_Center`` and ``cost center`` agree."""
+    return _SEPARATORS.sub("", text).casefold()
+
+
+def glob_regex(pattern: str) -> str:
+    """A resource-address glob as an anchored regular expression (RE2-compatible).
+
+    ``*`` matches any run of characters, dots and brackets included; ``?`` one character.
+    """
+    out = ["^"]
+    for char in pattern:
+        if char == "*":
+            out.append(".*")
+        elif char == "?":
+            out.append(".")
+        else:
+            out.append(re.escape(char))
+    out.append("$")
+    return "".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    providers: tuple[str, ...] = DEFAULT_PROVIDERS
+    types: tuple[str, ...] = ("*",)
+    exclude_types: tuple[str, ...] = ()
+    actions: tuple[str, ...] = ("create", "update", "replace")
+
+    def covers(self, provider: str, rtype: str, action: str) -> bool:
+        return (
+            (provider in self.providers or "*" in self.providers)
+            and action in self.actions
+            and any(fnmatch.fnmatchcase(rtype, p) for p in self.types)
+            and not any(fnmatch.fnmatchcase(rtype, p) for p in self.exclude_types)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ValuePattern:
+    regex: re.Pattern[str]
+    replace: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ValueRule:
+    """How values of one key are checked and resolved to canonical spellings."""
+
+    canonical: Mapping[str, str] = field(default_factory=dict)  # folded spelling -> canonical
+    exact: frozenset[str] = frozenset()
+    patterns: tuple[ValuePattern, ...] = ()
+    allowed_pattern: re.Pattern[str] | None = None
+    closed: bool = False  # only canonical values are allowed
+    source: str | None = None  # "hierarchy:team", "services", "allowed" ...
+
+
+@dataclass(frozen=True, slots=True)
+class TagRule:
+    key: str
+    aliases: tuple[str, ...]
+    required: bool
+    scope: Scope
+    values: ValueRule
+    description: str = ""
+
+    @property
+    def folded_names(self) -> frozenset[str]:
+        return frozenset({fold(self.key), *(fold(a) for a in self.aliases)})
+
+
+@dataclass(frozen=True, slots=True)
+class Team:
+    name: str
+    business_unit: str
+    business_group: str
+    aliases: tuple[str, ...] = ()
+    approvers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    name: str
+    business_group: str
+    aliases: tuple[str, ...] = ()
+    approvers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    name: str
+    aliases: tuple[str, ...] = ()
+    approvers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Hierarchy:
+    groups: Mapping[str, Group] = field(default_factory=dict)
+    units: Mapping[str, Unit] = field(default_factory=dict)
+    teams: Mapping[str, Team] = field(default_factory=dict)
+
+    def names(self, level: str) -> dict[str, tuple[str, ...]]:
+        if level == "team":
+            return {name: item.aliases for name, item in self.teams.items()}
+        if level == "business_unit":
+            return {name: item.aliases for name, item in self.units.items()}
+        return {name: item.aliases for name, item in self.groups.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    name: str
+    team: str
+    aliases: tuple[str, ...] = ()
+    address_regexes: tuple[re.Pattern[str], ...] = ()
+    tag_match: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    team: str = "team"
+    business_unit: str = "business-unit"
+    business_group: str = "business-group"
+    service: str = "service"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    severities: Mapping[str, str] = field(default_factory=dict)
+    plan_generator_url: str | None = None
+    attribution: Attribution = Attribution()
+    capacity_plan_tag: str = "capacity-plan-id"
+    plan_threshold_monthly: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class RuleException:
+    id: str
+    address: str
+    rules: tuple[str, ...]
+    reason: str
+    approved_by: str
+    expires: str
+    origin: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    tags: tuple[TagRule, ...]
+    hierarchy: Hierarchy
+    services: tuple[Service, ...]
+    settings: Settings
+    exceptions: tuple[RuleException, ...]
+    origins: Mapping[str, str]  # kind -> file it came from ("built-in" for defaults)
+    raw: Mapping[str, Any]  # kind -> the validated document, for the Rego data document
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def defaults_dir() -> Path:
+    return package_file("defaults", "rules")
+
+
+def find_rules_dir(explicit: Path | None, cwd: Path) -> Path | None:
+    """The rules directory to layer over the defaults: --rules, else ./rules if present."""
+    if explicit is not None:
+        if not explicit.is_dir():
+            raise RulesError("rules directory not found", path=str(explicit))
+        return explicit
+    candidate = cwd / "rules"
+    return candidate if candidate.is_dir() else None
+
+
+def load(rules_dir: Path | None) -> Rules:
+    documents: dict[str, Any] = {}
+    origins: dict[str, str] = {}
+    for kind in KINDS:
+        path = _pick(kind, rules_dir)
+        if path is None:
+            documents[kind] = _EMPTY[kind]
+            origins[kind] = "none"
+            continue
+        documents[kind] = _load_file(path, kind)
+        origins[kind] = "built-in" if path.parent == defaults_dir() else str(path)
+    return _build(documents, origins)
+
+
+_EMPTY: dict[str, Any] = {
+    "tags": {"tags": []},
+    "hierarchy": {"business_groups": []},
+    "services": {"services": []},
+    "settings": {},
+    "exceptions": {"exceptions": []},
+}
+
+
+def _pick(kind: str, rules_dir: Path | None) -> Path | None:
+    for folder in (rules_dir, defaults_dir()):
+        if folder is None:
+            continue
+        for suffix in (".yaml", ".yml"):
+            path = folder / f"{kind}{suffix}"
+            if path.is_file():
+                return path
+    return None
+
+
+def _plain(value: Any) -> Any:
+    """YAML dates and timestamps as ISO strings, so schemas and Rego see text."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def _load_file(path: Path, kind: str) -> Any:
+    shown = str(path)
+    try:
+        text = _yaml.read_text(path)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RulesError(f"cannot read rules file: {exc}", path=shown) from exc
+    try:
+        document = _plain(_yaml.parse(text))
+    except _yaml.YamlProblem as exc:
+        raise RulesError(exc.message, path=shown, line=exc.line, column=exc.column) from None
+    if document is None:
+        document = _EMPTY[kind]
+    if kind == "settings" and isinstance(document, dict):
+        document = _yaml_off(document)
+    if path.parent != defaults_dir():  # the shipped defaults are validated by the test suite
+        validate(document, schema_name=f"rules-{kind}", shown=shown, text=text)
+    return document
+
+
+def _yaml_off(settings: dict[str, Any]) -> dict[str, Any]:
+    """YAML 1.1 reads an unquoted ``off`` as false; in severities it means "off"."""
+    severities = settings.get("severities")
+    if isinstance(severities, dict):
+        fixed = {k: ("off" if v is False else v) for k, v in severities.items()}
+        settings = {**settings, "severities": fixed}
+    return settings
+
+
+def validate(document: Any, *, schema_name: str, shown: str, text: str | None = None) -> None:
+    """Validate against a shipped JSON Schema; the first error names file, line and path."""
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(
+        load_schema(schema_name), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+    errors = sorted(
+        validator.iter_errors(document), key=lambda e: (list(e.absolute_path), e.message)
+    )
+    if not errors:
+        return
+    first = errors[0]
+    path = list(first.absolute_path)
+    pointer = "/" + "/".join(str(p) for p in path) if path else "/"
+    line = _yaml.line_of(text, path) if text is not None else None
+    more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
+    raise RulesError(f"{_short(first.message)}{more}", path=shown, line=line, pointer=pointer)
+
+
+def _short(message: str) -> str:
+    return message if len(message) <= 300 else message[:297] + "..."
+
+
+def load_schema(name: str) -> Any:
+    import json
+
+    return json.loads(package_file("schemas", f"{name}.json").read_text(encoding="utf-8"))
+
+
+# --------------------------------------------------------------------------- typing
+
+
+def _build(documents: dict[str, Any], origins: dict[str, str]) -> Rules:
+    hierarchy = _hierarchy(documents["hierarchy"], origins["hierarchy"])
+    services = _services(documents["services"], hierarchy, origins["services"])
+    tags = _tags(documents["tags"], hierarchy, services, origins["tags"])
+    settings = _settings(documents["settings"])
+    exceptions = tuple(
+        RuleException(
+            id=str(item.get("id") or f"exception-{position + 1}"),
+            address=item["address"],
+            rules=tuple(item["rules"]),
+            reason=item["reason"],
+            approved_by=item["approved_by"],
+            expires=item["expires"],
+            origin=origins["exceptions"],
+        )
+        for position, item in enumerate(documents["exceptions"]["exceptions"])
+    )
+    return Rules(tags, hierarchy, services, settings, exceptions, origins, documents)
+
+
+def _hierarchy(document: Mapping[str, Any], origin: str) -> Hierarchy:
+    groups: dict[str, Group] = {}
+    units: dict[str, Unit] = {}
+    teams: dict[str, Team] = {}
+    for g in document["business_groups"]:
+        _unique(groups, g["name"], "business group", origin)
+        groups[g["name"]] = Group(
+            g["name"], tuple(g.get("aliases", ())), tuple(g.get("approvers", ()))
+        )
+        for u in g["business_units"]:
+            _unique(units, u["name"], "business unit", origin)
+            units[u["name"]] = Unit(
+                u["name"], g["name"], tuple(u.get("aliases", ())), tuple(u.get("approvers", ()))
+            )
+            for t in u["teams"]:
+                _unique(teams, t["name"], "team", origin)
+                teams[t["name"]] = Team(
+                    t["name"],
+                    u["name"],
+                    g["name"],
+                    tuple(t.get("aliases", ())),
+                    tuple(t.get("approvers", ())),
+                )
+    return Hierarchy(groups, units, teams)
+
+
+def _unique(seen: Mapping[str, object], name: str, what: str, origin: str) -> None:
+    if name in seen:
+        raise RulesError(f"{what} {name!r} is defined twice", path=origin)
+
+
+def _services(
+    document: Mapping[str, Any], hierarchy: Hierarchy, origin: str
+) -> tuple[Service, ...]:
+    result = []
+    for item in document["services"]:
+        if hierarchy.teams and item["team"] not in hierarchy.teams:
+            raise RulesError(
+                f"service {item['name']!r} is owned by team {item['team']!r}, which hierarchy.yaml does not define",
+                path=origin,
+            )
+        match = item.get("match", {})
+        result.append(
+            Service(
+                name=item["name"],
+                team=item["team"],
+                aliases=tuple(item.get("aliases", ())),
+                address_regexes=tuple(
+                    re.compile(glob_regex(p)) for p in match.get("addresses", ())
+                ),
+                tag_match=dict(match.get("tags", {})),
+            )
+        )
+    return tuple(result)
+
+
+def _compile(pattern: str, origin: str, what: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        raise RulesError(
+            f"{what}: invalid regular expression {pattern!r}: {exc}", path=origin
+        ) from None
+
+
+def _tags(
+    document: Mapping[str, Any], hierarchy: Hierarchy, services: tuple[Service, ...], origin: str
+) -> tuple[TagRule, ...]:
+    rules: list[TagRule] = []
+    claimed: dict[str, str] = {}
+    for item in document["tags"]:
+        key = item["key"]
+        scope_doc = item.get("applies_to", {})
+        scope = Scope(
+            providers=tuple(scope_doc.get("providers", DEFAULT_PROVIDERS)),
+            types=tuple(scope_doc.get("types", ("*",))),
+            exclude_types=tuple(scope_doc.get("exclude_types", ())),
+            actions=tuple(scope_doc.get("actions", ("create", "update", "replace"))),
+        )
+        rule = TagRule(
+            key=key,
+            aliases=tuple(item.get("aliases", ())),
+            required=item.get("required", True),
+            scope=scope,
+            values=_value_rule(item.get("values", {}), hierarchy, services, origin, key),
+            description=item.get("description", ""),
+        )
+        for name in rule.folded_names:
+            if name in claimed and claimed[name] != key:
+                raise RulesError(
+                    f"tag keys {claimed[name]!r} and {key!r} both claim the spelling {name!r}",
+                    path=origin,
+                )
+            claimed[name] = key
+        rules.append(rule)
+    return tuple(rules)
+
+
+def _value_rule(
+    doc: Mapping[str, Any],
+    hierarchy: Hierarchy,
+    services: tuple[Service, ...],
+    origin: str,
+    key: str,
+) -> ValueRule:
+    canonical: dict[str, tuple[str, ...]] = {}
+    source = None
+    closed = False
+    if "hierarchy" in doc:
+        level = doc["hierarchy"]
+        canonical.update(hierarchy.names(level))
+        source = f"hierarchy:{level}"
+        closed = bool(canonical)  # no hierarchy defined: any non-empty value is accepted
+    if doc.get("service_catalog"):
+        canonical.update({s.name: s.aliases for s in services})
+        source = "services"
+        closed = bool(services)
+    if "allowed" in doc:
+        for value in doc["allowed"]:
+            canonical.setdefault(value, ())
+        source = "allowed"
+        closed = True
+    for value, aliases in doc.get("aliases", {}).items():
+        canonical[value] = (*canonical.get(value, ()), *aliases)
+    folded: dict[str, str] = {}
+    for value, aliases in canonical.items():
+        for spelling in (value, *aliases):
+            folded.setdefault(fold(spelling), value)
+    patterns = []
+    for entry in doc.get("patterns", ()):
+        if isinstance(entry, str):
+            regex = _compile(entry, origin, f"tag {key!r} value pattern")
+            if "value" not in regex.groupindex:
+                raise RulesError(
+                    f"tag {key!r} value pattern {entry!r} needs a named group (?P<value>...)",
+                    path=origin,
+                )
+            patterns.append(ValuePattern(regex, None))
+        else:
+            patterns.append(
+                ValuePattern(_compile(entry["match"], origin, f"tag {key!r}"), entry["replace"])
+            )
+    allowed_pattern = None
+    if "allowed_pattern" in doc:
+        allowed_pattern = _compile(doc["allowed_pattern"], origin, f"tag {key!r} allowed_pattern")
+        source = source or "allowed_pattern"
+    return ValueRule(folded, frozenset(canonical), tuple(patterns), allowed_pattern, closed, source)
+
+
+def _settings(doc: Mapping[str, Any]) -> Settings:
+    attribution = Attribution(**doc.get("attribution", {}))
+    return Settings(
+        severities=dict(doc.get("severities", {})),
+        plan_generator_url=doc.get("plan_generator_url"),
+        attribution=attribution,
+        capacity_plan_tag=doc.get("capacity_plan_tag", "capacity-plan-id"),
+        plan_threshold_monthly=float(doc.get("plan_threshold_monthly", 0)),
+    )
+
+
+# --------------------------------------------------------------------------- export
+
+
+def data_document(rules: Rules) -> dict[str, Any]:
+    """The rules as the Rego ``data`` document: ``data.finops.rules``."""
+    settings = rules.settings
+    return {
+        "finops": {
+            "rules": {
+                "tags": rules.raw["tags"]["tags"],
+                "hierarchy": rules.raw["hierarchy"],
+                "services": rules.raw["services"]["services"],
+                "settings": {
+                    "severities": dict(settings.severities),
+                    "plan_generator_url": settings.plan_generator_url,
+                    "attribution": {
+                        "team": settings.attribution.team,
+                        "business_unit": settings.attribution.business_unit,
+                        "business_group": settings.attribution.business_group,
+                        "service": settings.attribution.service,
+                    },
+                    "capacity_plan_tag": settings.capacity_plan_tag,
+                    "plan_threshold_monthly": settings.plan_threshold_monthly,
+                },
+                "exceptions": [
+                    {
+                        "id": e.id,
+                        "address": e.address,
+                        "address_regex": glob_regex(e.address),
+                        "rules": list(e.rules),
+                        "reason": e.reason,
+                        "approved_by": e.approved_by,
+                        "expires": e.expires,
+                        "origin": e.origin,
+                    }
+                    for e in rules.exceptions
+                ],
+                "origins": dict(rules.origins),
+            }
+        }
+    }

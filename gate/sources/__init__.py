@@ -1,0 +1,100 @@
+"""Input kinds: detection by content and one loader per kind.
+
+A loader turns one path into a :class:`SourceDocument` of normalised resources.
+Adding a kind means one module and one entry in ``_LOADERS``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gate.errors import SourceError
+from gate.model import InputKind, SourceDocument
+
+
+@dataclass(frozen=True)
+class SourceOptions:
+    """Per-run options some loaders use (ignored by the others)."""
+
+    kind: InputKind | None = None
+    parameters: dict[str, str] = field(default_factory=dict)
+    stack_tags: dict[str, str] = field(default_factory=dict)
+    var_files: tuple[Path, ...] = ()
+
+
+Loader = Callable[[Path, SourceOptions], SourceDocument]
+
+_JSON_SUFFIXES = {".json", ".template", ".tfplan"}
+_YAML_SUFFIXES = {".yaml", ".yml"}
+
+
+def _load_tfplan(path: Path, options: SourceOptions) -> SourceDocument:
+    from gate.sources import _jsonload, tfplan
+
+    document, notes = _jsonload.load_json(path)
+    return tfplan.load(path, document, notes)
+
+
+def _not_yet(kind: InputKind) -> Loader:
+    def loader(path: Path, options: SourceOptions) -> SourceDocument:
+        raise SourceError(
+            f"{kind.value} input is not supported by this version yet", path=str(path)
+        )
+
+    return loader
+
+
+_LOADERS: dict[InputKind, Loader] = {
+    InputKind.TFPLAN: _load_tfplan,
+    InputKind.HCL: _not_yet(InputKind.HCL),
+    InputKind.CFN: _not_yet(InputKind.CFN),
+}
+
+
+def loader_for(kind: InputKind) -> Loader:
+    return _LOADERS[kind]
+
+
+def detect(path: Path) -> InputKind:
+    """Decide the input kind from the path and, for JSON/YAML, from the content."""
+    shown = str(path)
+    if path.is_dir():
+        return InputKind.HCL
+    if not path.exists():
+        raise SourceError("file not found", path=shown)
+    suffix = path.suffix.lower()
+    if suffix in (".tf", ".hcl") or path.name.endswith(".tf.json"):
+        return InputKind.HCL
+    if suffix in _YAML_SUFFIXES:
+        return InputKind.CFN
+    head = _head(path)
+    template_markers = (b'"AWSTemplateFormatVersion"', b'"Resources"')
+    plan_markers = (b'"resource_changes"', b'"format_version"')
+    if any(m in head for m in template_markers) and not any(m in head for m in plan_markers):
+        return InputKind.CFN
+    if (
+        suffix in _JSON_SUFFIXES
+        or head.lstrip()[:1] in (b"{", b"[")
+        or head[:2] in (b"\xff\xfe", b"\xfe\xff")
+    ):
+        return InputKind.TFPLAN
+    raise SourceError(
+        "cannot tell what kind of input this is (expected a Terraform plan JSON, a .tf file "
+        "or directory, or a CloudFormation template); name it with --kind",
+        path=shown,
+    )
+
+
+def _head(path: Path, size: int = 4096) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(size)
+    except OSError as exc:
+        raise SourceError(f"cannot read: {exc.strerror}", path=str(path)) from exc
+
+
+def load(path: Path, options: SourceOptions) -> SourceDocument:
+    kind = options.kind or detect(path)
+    return _LOADERS[kind](path, options)

@@ -1,0 +1,100 @@
+"""Read a JSON document from disk the way CI hands it over.
+
+Plans arrive as UTF-8, as UTF-16 with a BOM (PowerShell's ``>``), and sometimes with
+text a wrapper script printed before the JSON. We decode all of those, refuse
+anything else with the cause, and parse with the cyclic garbage collector paused:
+building millions of small objects otherwise triggers collections that triple the
+parse time of a large plan.
+"""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from gate.errors import SourceError
+
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
+def read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise SourceError("file not found", path=str(path)) from None
+    except IsADirectoryError:
+        raise SourceError("is a directory, expected a file", path=str(path)) from None
+    except OSError as exc:
+        raise SourceError(f"cannot read: {exc.strerror}", path=str(path)) from exc
+
+
+def decode_text(raw: bytes, path: str) -> tuple[bytes, str | None]:
+    """Return UTF-8 bytes and a note describing any conversion that was needed."""
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            if encoding == "utf-8":
+                return raw[len(bom) :], None
+            try:
+                text = raw[len(bom) :].decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise SourceError(
+                    f"starts with a {encoding.upper()} byte-order mark but is not valid {encoding.upper()}",
+                    path=path,
+                ) from exc
+            return text.encode("utf-8"), f"decoded from {encoding.upper()} (byte-order mark found)"
+    # UTF-16 without a BOM: every other byte of ASCII JSON is NUL.
+    if len(raw) >= 4 and raw[1] == 0 and raw[3] == 0 and raw[0] != 0:
+        try:
+            return raw.decode("utf-16-le").encode(
+                "utf-8"
+            ), "decoded from UTF-16LE (no byte-order mark)"
+        except UnicodeDecodeError:
+            pass
+    return raw, None
+
+
+def _strip_leading_text(data: bytes) -> tuple[bytes, int]:
+    """Drop lines printed before the JSON document; return the rest and how many lines went."""
+    stripped = data.lstrip()
+    if not stripped or stripped[:1] in (b"{", b"["):
+        return data, 0
+    offset = 0
+    for skipped, line in enumerate(data.splitlines(keepends=True)):
+        if line.lstrip()[:1] == b"{":
+            return data[offset:], skipped
+        offset += len(line)
+    return data, 0
+
+
+def load_json(path: Path, raw: bytes | None = None) -> tuple[Any, list[str]]:
+    """Parse a JSON file; return the document and notes about how it was read."""
+    shown = str(path)
+    notes: list[str] = []
+    data = read_bytes(path) if raw is None else raw
+    data, note = decode_text(data, shown)
+    if note:
+        notes.append(note)
+    if not data.strip():
+        raise SourceError("file is empty", path=shown)
+    data, skipped = _strip_leading_text(data)
+    if skipped:
+        notes.append(f"ignored {skipped} line(s) of text printed before the JSON document")
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        document = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise SourceError(
+            f"not valid JSON: {exc.msg}", path=shown, line=exc.lineno + skipped, column=exc.colno
+        ) from None
+    finally:
+        if enabled:
+            gc.enable()
+    return document, notes

@@ -1,0 +1,332 @@
+"""Normalise each resource's tags against the rules and attribute it to a team.
+
+This stage observes and records; it decides nothing. Its findings (a tag missing,
+spelled another way, unknown until apply, not allowed...) go into the Rego input,
+where the policies turn them into denials and warnings.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from gate.model import SENSITIVE, Resource
+from gate.rules import Rules, Service, TagRule, ValueRule, fold
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One observation about one tag of one resource.
+
+    kind: missing | empty | unknown | key_not_canonical | value_not_canonical |
+    value_not_allowed | duplicate_key | hierarchy_conflict | unknown_service |
+    service_team_mismatch
+    """
+
+    kind: str
+    key: str
+    found_key: str | None = None
+    found_value: str | None = None
+    canonical_value: str | None = None
+    expected: str | None = None  # what would be accepted, for messages
+    suggestion: str | None = None  # "did you mean"
+    detail: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    team: str | None
+    business_unit: str | None
+    business_group: str | None
+    service: str | None
+    reason: str | None  # why the resource is Unattributable; None when attributed
+
+    @property
+    def attributable(self) -> bool:
+        return self.reason is None
+
+
+@dataclass(frozen=True, slots=True)
+class TaggedResource:
+    resource: Resource
+    normalised: Mapping[str, str | None]  # canonical key -> canonical (or as-found) value
+    findings: tuple[Finding, ...]
+    attribution: Attribution
+
+
+UNATTRIBUTED = Attribution(None, None, None, None, "not checked")
+
+
+@dataclass(frozen=True, slots=True)
+class _Resolution:
+    value: str | None
+    how: str  # canonical | alias | pattern | free | unresolved
+
+
+class Normaliser:
+    """Compiled view of the rules for fast per-resource work (values are memoised)."""
+
+    def __init__(self, rules: Rules) -> None:
+        self.rules = rules
+        self._by_folded: dict[str, TagRule] = {}
+        for rule in rules.tags:
+            for name in rule.folded_names:
+                self._by_folded[name] = rule
+        self._resolved: dict[tuple[str, str], _Resolution] = {}
+        self._key_fold: dict[str, str] = {}
+        attribution = rules.settings.attribution
+        self._roles = {
+            "team": attribution.team,
+            "business_unit": attribution.business_unit,
+            "business_group": attribution.business_group,
+            "service": attribution.service,
+        }
+
+    # ---------------------------------------------------------------- values
+
+    def resolve(self, rule: TagRule, raw: str) -> _Resolution:
+        cache_key = (rule.key, raw)
+        cached = self._resolved.get(cache_key)
+        if cached is None:
+            cached = self._resolved[cache_key] = _resolve(rule.values, raw)
+        return cached
+
+    # ---------------------------------------------------------------- resources
+
+    def tag(self, resource: Resource) -> TaggedResource:
+        if not resource.checked or not resource.taggable:
+            return TaggedResource(resource, {}, (), UNATTRIBUTED)
+        tags = resource.tags
+        matched: dict[str, list[str]] = {}
+        for raw_key in tags.values:
+            folded = self._key_fold.get(raw_key)
+            if folded is None:
+                folded = self._key_fold[raw_key] = fold(raw_key)
+            rule = self._by_folded.get(folded)
+            if rule is not None:
+                matched.setdefault(rule.key, []).append(raw_key)
+        findings: list[Finding] = []
+        normalised: dict[str, str | None] = {}
+        action = resource.action.value
+        for rule in self.rules.tags:
+            if not rule.scope.covers(resource.provider, resource.type, action):
+                continue
+            raw_keys = matched.get(rule.key)
+            if not raw_keys:
+                if rule.required:
+                    findings.append(self._absent(rule, resource))
+                continue
+            raw_key = rule.key if rule.key in raw_keys else raw_keys[0]
+            if len(raw_keys) > 1:
+                findings.append(
+                    Finding(
+                        "duplicate_key",
+                        rule.key,
+                        found_key=", ".join(sorted(raw_keys)),
+                        detail="several keys spell the same tag; keep one",
+                    )
+                )
+            if raw_key != rule.key:
+                findings.append(Finding("key_not_canonical", rule.key, found_key=raw_key))
+            value = tags.values[raw_key]
+            hidden = raw_key in tags.sensitive
+            if value is None:
+                normalised[rule.key] = None
+                findings.append(
+                    Finding(
+                        "unknown",
+                        rule.key,
+                        found_key=raw_key,
+                        detail="its value is known only after apply",
+                    )
+                )
+                continue
+            if not value.strip():
+                findings.append(Finding("empty", rule.key, found_key=raw_key, found_value=value))
+                continue
+            resolution = self.resolve(rule, value)
+            shown_value = SENSITIVE if hidden else value
+            if resolution.how == "unresolved":
+                findings.append(
+                    Finding(
+                        "value_not_allowed",
+                        rule.key,
+                        found_key=raw_key,
+                        found_value=shown_value,
+                        expected=_expected(rule.values),
+                        suggestion=None if hidden else _suggest(rule.values, value),
+                    )
+                )
+                normalised[rule.key] = shown_value
+                continue
+            normalised[rule.key] = SENSITIVE if hidden else resolution.value
+            if resolution.value != value:
+                findings.append(
+                    Finding(
+                        "value_not_canonical",
+                        rule.key,
+                        found_key=raw_key,
+                        found_value=shown_value,
+                        canonical_value=SENSITIVE if hidden else resolution.value,
+                        detail=resolution.how,
+                    )
+                )
+        attribution = self._attribute(resource, normalised, findings)
+        return TaggedResource(resource, normalised, tuple(findings), attribution)
+
+    def _absent(self, rule: TagRule, resource: Resource) -> Finding:
+        tags = resource.tags
+        for raw_key in tags.not_propagated:
+            if fold(raw_key) in rule.folded_names:
+                return Finding(
+                    "missing",
+                    rule.key,
+                    found_key=raw_key,
+                    expected=_expected(rule.values),
+                    detail="set on the group with propagate_at_launch = false, so the instances it launches do not carry it",
+                )
+        if tags.partially_unknown:
+            return Finding("unknown", rule.key, detail="the tags are known only after apply")
+        return Finding("missing", rule.key, expected=_expected(rule.values))
+
+    # ---------------------------------------------------------------- attribution
+
+    def _attribute(
+        self, resource: Resource, normalised: Mapping[str, str | None], findings: list[Finding]
+    ) -> Attribution:
+        hierarchy = self.rules.hierarchy
+        roles = self._roles
+        team = normalised.get(roles["team"])
+        service_name = normalised.get(roles["service"])
+        service = self._service(resource, normalised, service_name)
+        if service_name and service is None and self.rules.services:
+            findings.append(Finding("unknown_service", roles["service"], found_value=service_name))
+        if service is not None:
+            if team and team != service.team and (not hierarchy.teams or team in hierarchy.teams):
+                findings.append(
+                    Finding(
+                        "service_team_mismatch",
+                        roles["team"],
+                        found_value=team,
+                        canonical_value=service.team,
+                        detail=f"service {service.name!r} is owned by team {service.team!r}",
+                    )
+                )
+            team = team or service.team
+        unit = normalised.get(roles["business_unit"])
+        group = normalised.get(roles["business_group"])
+        if team is None:
+            reason = (
+                "team tag not known until apply"
+                if roles["team"] in normalised
+                else "no team tag and no service catalog entry matches"
+            )
+            return Attribution(None, unit, group, service.name if service else None, reason)
+        if hierarchy.teams:
+            known = hierarchy.teams.get(team)
+            if known is None:
+                return Attribution(
+                    team,
+                    unit,
+                    group,
+                    service.name if service else None,
+                    f"team {team!r} is not in the hierarchy",
+                )
+            for role, tagged, expected in (
+                ("business_unit", unit, known.business_unit),
+                ("business_group", group, known.business_group),
+            ):
+                if tagged and tagged != expected:
+                    findings.append(
+                        Finding(
+                            "hierarchy_conflict",
+                            roles[role],
+                            found_value=tagged,
+                            canonical_value=expected,
+                            detail=f"team {team!r} belongs to {role.replace('_', ' ')} {expected!r}",
+                        )
+                    )
+            unit, group = known.business_unit, known.business_group
+        return Attribution(team, unit, group, service.name if service else None, None)
+
+    def _service(
+        self, resource: Resource, normalised: Mapping[str, str | None], tagged: str | None
+    ) -> Service | None:
+        services = self.rules.services
+        if not services:
+            return None
+        if tagged:
+            for service in services:
+                if service.name == tagged:
+                    return service
+            return None
+        for service in services:
+            if any(r.match(resource.address) for r in service.address_regexes):
+                return service
+            if service.tag_match and all(
+                normalised.get(k) == v for k, v in service.tag_match.items()
+            ):
+                return service
+        return None
+
+
+def normalise(resources: Iterable[Resource], rules: Rules) -> list[TaggedResource]:
+    normaliser = Normaliser(rules)
+    return [normaliser.tag(r) for r in resources]
+
+
+# ------------------------------------------------------------------ value resolution
+
+
+def _lookup(rule: ValueRule, candidate: str) -> str | None:
+    if candidate in rule.exact:
+        return candidate
+    return rule.canonical.get(fold(candidate))
+
+
+def _resolve(rule: ValueRule, raw: str) -> _Resolution:
+    if raw in rule.exact:
+        return _checked(rule, raw, "canonical")
+    found = rule.canonical.get(fold(raw))
+    if found is not None:
+        return _checked(rule, found, "alias")
+    for pattern in rule.patterns:
+        match = pattern.regex.search(raw)
+        if match is None:
+            continue
+        if pattern.replace is None:
+            candidate = match.group("value")
+        else:
+            candidate = match.expand(pattern.replace)
+        resolved = _lookup(rule, candidate)
+        if resolved is not None:
+            return _checked(rule, resolved, "pattern")
+        if not rule.closed and pattern.replace is not None:
+            return _checked(rule, candidate, "pattern")
+    if rule.closed:
+        return _Resolution(None, "unresolved")
+    return _checked(rule, raw, "free")
+
+
+def _checked(rule: ValueRule, value: str, how: str) -> _Resolution:
+    if rule.allowed_pattern is not None and not rule.allowed_pattern.fullmatch(value):
+        return _Resolution(None, "unresolved")
+    return _Resolution(value, how)
+
+
+def _expected(rule: ValueRule) -> str | None:
+    if rule.closed and rule.exact:
+        values = sorted(rule.exact)
+        shown = ", ".join(values[:8]) + (f", … ({len(values)} in all)" if len(values) > 8 else "")
+        return f"one of: {shown}"
+    if rule.allowed_pattern is not None:
+        return f"a value matching {rule.allowed_pattern.pattern}"
+    return None
+
+
+def _suggest(rule: ValueRule, raw: str) -> str | None:
+    if not rule.exact:
+        return None
+    close = difflib.get_close_matches(fold(raw), list(rule.canonical), n=1, cutoff=0.75)
+    return rule.canonical[close[0]] if close else None

@@ -1,0 +1,154 @@
+"""Small builders shared by the tests: plans, rules directories, CLI runs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from gate.cli import app
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE_RULES = REPO / "rules"
+EXAMPLE_PLAN = REPO / "examples" / "plan.json"
+CORPUS = REPO.parent / "shared" / "corpus"
+
+
+def change(
+    address: str,
+    rtype: str | None = None,
+    *,
+    actions: Iterable[str] = ("create",),
+    after: Mapping[str, Any] | None = None,
+    before: Mapping[str, Any] | None = None,
+    after_unknown: Mapping[str, Any] | None = None,
+    after_sensitive: Mapping[str, Any] | bool | None = None,
+    module: str | None = None,
+    mode: str = "managed",
+) -> dict[str, Any]:
+    """One entry of resource_changes, as Terraform writes it."""
+    local = address if module is None else address[len(module) + 1 :]
+    parts = local.split(".")
+    if parts[0] == "data":
+        parts = parts[1:]
+    rtype = rtype or parts[0]
+    entry: dict[str, Any] = {
+        "address": address,
+        "mode": mode,
+        "type": rtype,
+        "name": parts[1].split("[")[0],
+        "provider_name": "registry.terraform.io/hashicorp/" + rtype.split("_")[0],
+        "change": {
+            "actions": list(actions),
+            "before": dict(before) if before is not None else None,
+            "after": dict(after) if after is not None else None,
+            "after_unknown": dict(after_unknown or {}),
+            "before_sensitive": {},
+            "after_sensitive": after_sensitive if after_sensitive is not None else {},
+        },
+    }
+    if module:
+        entry["module_address"] = module
+    return entry
+
+
+def plan(
+    *changes: dict[str, Any],
+    default_tags: Mapping[str, str] | None = None,
+    default_tags_expression: bool = False,
+    format_version: str = "1.2",
+) -> dict[str, Any]:
+    """A plan document around resource changes, with optional provider default_tags."""
+    expressions: dict[str, Any] = {"region": {"constant_value": "us-east-1"}}
+    if default_tags is not None:
+        expressions["default_tags"] = [{"tags": {"constant_value": dict(default_tags)}}]
+    if default_tags_expression:
+        expressions["default_tags"] = [{"tags": {"references": ["var.default_tags"]}}]
+    return {
+        "format_version": format_version,
+        "terraform_version": "1.9.8",
+        "planned_values": {"root_module": {}},
+        "resource_changes": list(changes),
+        "configuration": {
+            "provider_config": {"aws": {"name": "aws", "expressions": expressions}},
+            "root_module": {
+                "resources": [
+                    {
+                        "address": c["address"],
+                        "mode": "managed",
+                        "type": c["type"],
+                        "name": c["name"],
+                        "provider_config_key": "aws",
+                    }
+                    for c in changes
+                    if "module_address" not in c
+                ]
+            },
+        },
+    }
+
+
+COMPLIANT_TAGS = {
+    "team": "checkout",
+    "owner": "lead-checkout@acme.example",
+    "cost-center": "CC-4100",
+    "environment": "production",
+}
+
+
+def write_json(path: Path, document: Any) -> Path:
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+@dataclass
+class Run:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*args: str | Path, cwd: Path | None = None) -> Run:
+    """The CLI in-process, as typer runs it (argv in; exit code and streams out)."""
+    runner = CliRunner()
+    previous = Path.cwd()
+    try:
+        if cwd is not None:
+            import os
+
+            os.chdir(cwd)
+        result = runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+    finally:
+        if cwd is not None:
+            import os
+
+            os.chdir(previous)
+    return Run(result.exit_code, result.stdout, result.stderr)
+
+
+def run_subprocess(*args: str | Path, cwd: Path | None = None) -> Run:
+    """The CLI as a user runs it: a separate process via ``python -m gate``."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "gate", *[str(a) for a in args]],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+        check=False,
+    )
+    return Run(completed.returncode, completed.stdout, completed.stderr)
+
+
+@pytest.fixture
+def tmp_plan(tmp_path: Path) -> Any:
+    def make(document: Any, name: str = "plan.json") -> Path:
+        return write_json(tmp_path / name, document)
+
+    return make

@@ -1,0 +1,267 @@
+"""Terraform plan JSON: what is read, which tags are effective, what is refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gate.errors import SourceError
+from gate.model import SENSITIVE, Action, InputKind, Resource
+from gate.sources import SourceOptions, detect, load
+from tests.conftest import change, plan, write_json
+
+FIXTURES = Path(__file__).parent / "fixtures" / "tfplan"
+
+
+def load_plan(tmp_path: Path, document: dict[str, Any]) -> list[Resource]:
+    path = write_json(tmp_path / "plan.json", document)
+    return list(load(path, SourceOptions()).resources)
+
+
+def one(tmp_path: Path, entry: dict[str, Any], **plan_args: Any) -> Resource:
+    resources = load_plan(tmp_path, plan(entry, **plan_args))
+    assert len(resources) == 1
+    return resources[0]
+
+
+@pytest.mark.parametrize(
+    ("actions", "expected"),
+    [
+        (["create"], Action.CREATE),
+        (["update"], Action.UPDATE),
+        (["delete"], Action.DELETE),
+        (["delete", "create"], Action.REPLACE),
+        (["create", "delete"], Action.REPLACE),
+        (["no-op"], Action.NOOP),
+        (["read"], Action.READ),
+    ],
+)
+def test_actions_map_to_the_gate_actions(
+    tmp_path: Path, actions: list[str], expected: Action
+) -> None:
+    before = {"tags": {"team": "a"}} if "delete" in actions else None
+    resource = one(
+        tmp_path, change("aws_s3_bucket.a", actions=actions, after={"tags": {}}, before=before)
+    )
+    assert resource.action is expected
+    assert resource.checked is (expected in (Action.CREATE, Action.UPDATE, Action.REPLACE))
+
+
+def test_data_sources_are_skipped(tmp_path: Path) -> None:
+    resources = load_plan(
+        tmp_path,
+        plan(
+            change(
+                "data.aws_ami.ubuntu", "aws_ami", actions=["read"], mode="data", after={"tags": {}}
+            ),
+            change("aws_s3_bucket.a", after={"tags": {}}),
+        ),
+    )
+    assert [r.address for r in resources] == ["aws_s3_bucket.a"]
+
+
+def test_module_address_and_index_are_kept(tmp_path: Path) -> None:
+    entry = change(
+        'module.app["eu"].aws_instance.web[2]',
+        "aws_instance",
+        module='module.app["eu"]',
+        after={"tags": {}},
+    )
+    resource = one(tmp_path, entry)
+    assert resource.address == 'module.app["eu"].aws_instance.web[2]'
+    assert resource.module == 'module.app["eu"]'
+
+
+def test_tags_all_is_preferred_because_it_holds_default_tags(tmp_path: Path) -> None:
+    entry = change(
+        "aws_s3_bucket.a",
+        after={"tags": {"team": "a"}, "tags_all": {"team": "a", "owner": "o@x"}},
+    )
+    resource = one(tmp_path, entry, default_tags={"owner": "ignored-because-tags_all-is-known"})
+    assert dict(resource.tags.values) == {"team": "a", "owner": "o@x"}
+    assert not resource.tags.partially_unknown
+
+
+def test_unknown_tags_all_is_rebuilt_from_default_tags_and_tags(tmp_path: Path) -> None:
+    entry = change(
+        "aws_s3_bucket.a",
+        after={"tags": {"team": "a", "owner": None}},
+        after_unknown={"tags_all": True, "tags": {"owner": True}},
+    )
+    resource = one(tmp_path, entry, default_tags={"cost-center": "CC-1", "team": "default"})
+    assert dict(resource.tags.values) == {"cost-center": "CC-1", "team": "a", "owner": None}
+    assert not resource.tags.partially_unknown
+
+
+def test_default_tags_from_an_expression_make_absent_keys_unknown(tmp_path: Path) -> None:
+    entry = change(
+        "aws_s3_bucket.a", after={"tags": {"team": "a"}}, after_unknown={"tags_all": True}
+    )
+    resource = one(tmp_path, entry, default_tags_expression=True)
+    assert resource.tags.partially_unknown
+
+
+def test_wholly_unknown_tags_are_partially_unknown_not_empty(tmp_path: Path) -> None:
+    entry = change("aws_s3_bucket.a", after={}, after_unknown={"tags": True, "tags_all": True})
+    resource = one(tmp_path, entry)
+    assert resource.taggable
+    assert resource.tags.partially_unknown
+
+
+def test_default_tags_reach_only_types_with_tags_all(tmp_path: Path) -> None:
+    entry = change("aws_s3_bucket_policy.a", after={"policy": "{}"})
+    resource = one(tmp_path, entry, default_tags={"team": "a"})
+    assert not resource.taggable
+    assert dict(resource.tags.values) == {}
+
+
+def test_sensitive_tag_values_are_flagged(tmp_path: Path) -> None:
+    entry = change(
+        "aws_s3_bucket.a",
+        after={
+            "tags": {"team": "a", "secret": "hunter2"},
+            "tags_all": {"team": "a", "secret": "hunter2"},
+        },
+        after_sensitive={"tags": {"secret": True}, "tags_all": {"secret": True}},
+    )
+    resource = one(tmp_path, entry)
+    assert resource.tags.sensitive == frozenset({"secret"})
+
+
+def test_sensitive_attributes_are_masked_for_later_stages(tmp_path: Path) -> None:
+    entry = change(
+        "aws_db_instance.a",
+        after={"password": "hunter2", "instance_class": "db.t3.large", "tags": {}},
+        after_sensitive={"password": True},
+    )
+    resource = one(tmp_path, entry)
+    assert resource.after is not None
+    assert resource.after["password"] == SENSITIVE
+    assert resource.after["instance_class"] == "db.t3.large"
+
+
+def test_non_string_tag_values_become_text(tmp_path: Path) -> None:
+    entry = change("aws_s3_bucket.a", after={"tags": {"count": 3, "on": True, "gone": None}})
+    resource = one(tmp_path, entry)
+    assert dict(resource.tags.values) == {"count": "3", "on": "true"}
+
+
+def test_deletes_read_tags_from_before(tmp_path: Path) -> None:
+    entry = change("aws_s3_bucket.a", actions=["delete"], before={"tags": {"team": "a"}})
+    resource = one(tmp_path, entry)
+    assert resource.action is Action.DELETE
+    assert dict(resource.tags.values) == {"team": "a"}
+
+
+def test_asg_tags_count_only_when_they_propagate(tmp_path: Path) -> None:
+    entry = change(
+        "aws_autoscaling_group.web",
+        after={
+            "tag": [
+                {"key": "team", "value": "a", "propagate_at_launch": True},
+                {"key": "owner", "value": "o@x", "propagate_at_launch": False},
+            ]
+        },
+    )
+    resource = one(tmp_path, entry)
+    assert resource.taggable
+    assert dict(resource.tags.values) == {"team": "a"}
+    assert resource.tags.not_propagated == frozenset({"owner"})
+
+
+def test_launch_template_instance_tag_specifications_count(tmp_path: Path) -> None:
+    entry = change(
+        "aws_launch_template.web",
+        after={
+            "tags": {},
+            "tags_all": {"team": "a"},
+            "tag_specifications": [
+                {"resource_type": "instance", "tags": {"owner": "o@x"}},
+                {"resource_type": "volume", "tags": {"ignored": "yes"}},
+            ],
+        },
+    )
+    resource = one(tmp_path, entry)
+    assert dict(resource.tags.values) == {"team": "a", "owner": "o@x"}
+
+
+def test_google_uses_terraform_labels_and_azure_uses_tags(tmp_path: Path) -> None:
+    google = change(
+        "google_storage_bucket.b",
+        after={"labels": {"team": "a"}, "terraform_labels": {"team": "a", "env": "prod"}},
+    )
+    azure = change("azurerm_resource_group.rg", after={"tags": {"team": "b"}})
+    resources = load_plan(tmp_path, plan(google, azure))
+    assert dict(resources[0].tags.values) == {"team": "a", "env": "prod"}
+    assert resources[0].provider == "google"
+    assert dict(resources[1].tags.values) == {"team": "b"}
+
+
+def test_list_tags_of_key_value_strings_are_read(tmp_path: Path) -> None:
+    entry = change("datadog_monitor.cpu", after={"tags": ["team:a", "env:prod"]})
+    assert dict(one(tmp_path, entry).tags.values) == {"team": "a", "env": "prod"}
+
+
+@pytest.mark.parametrize(
+    ("fixture", "expected"),
+    [
+        ("truncated.json", "not valid JSON"),
+        ("state-not-plan.json", "this is a Terraform state, not a plan"),
+        ("fragment-no-format-version.json", "there is no format_version"),
+        ("errored-plan.json", "Terraform reported errors while planning"),
+        ("top-level-list.json", "the JSON document is a list"),
+        ("future-format-version.json", "unsupported plan format_version '9.0'"),
+        ("unknown-action.json", "unknown actions ['explode']"),
+        ("resource-changes-not-list.json", "resource_changes must be a list"),
+        ("change-missing.json", "an object 'change'"),
+        ("empty.json", "file is empty"),
+    ],
+)
+def test_bad_inputs_are_refused_with_the_cause(fixture: str, expected: str) -> None:
+    with pytest.raises(SourceError) as caught:
+        load(FIXTURES / fixture, SourceOptions())
+    assert expected in str(caught.value)
+    assert str(caught.value).startswith(str(FIXTURES / fixture))
+
+
+def test_invalid_json_names_the_line() -> None:
+    with pytest.raises(SourceError) as caught:
+        load(FIXTURES / "truncated.json", SourceOptions())
+    assert caught.value.line == 4
+
+
+def test_refusals_say_how_to_produce_a_plan() -> None:
+    with pytest.raises(SourceError) as caught:
+        load(FIXTURES / "state-not-plan.json", SourceOptions())
+    assert "terraform show -json tfplan" in str(caught.value)
+
+
+def test_utf16_plan_from_powershell_is_decoded() -> None:
+    document = load(FIXTURES / "utf16-bom-powershell.json", SourceOptions())
+    assert [r.address for r in document.resources] == ["aws_s3_bucket.a"]
+    assert any("UTF-16" in note for note in document.notes)
+
+
+def test_text_printed_before_the_json_is_skipped_and_noted() -> None:
+    document = load(FIXTURES / "wrapper-text-before-json.json", SourceOptions())
+    assert [r.address for r in document.resources] == ["aws_s3_bucket.a"]
+    assert any("2 line(s) of text" in note for note in document.notes)
+
+
+def test_plans_without_resource_changes_have_nothing_to_check(tmp_path: Path) -> None:
+    document = plan()
+    del document["resource_changes"]
+    path = write_json(tmp_path / "p.json", document)
+    loaded = load(path, SourceOptions())
+    assert loaded.resources == ()
+    assert any("no resource_changes" in n for n in loaded.notes)
+
+
+def test_detection_by_content(tmp_path: Path) -> None:
+    plan_file = write_json(tmp_path / "anything.txt", plan())
+    assert detect(plan_file) is InputKind.TFPLAN
+    assert detect(tmp_path) is InputKind.HCL
+    with pytest.raises(SourceError, match="file not found"):
+        detect(tmp_path / "missing.json")

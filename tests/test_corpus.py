@@ -1,0 +1,70 @@
+"""Robustness on real plans written by others (../shared/corpus/tfplan).
+
+Every real plan must be decided (exit 0 or 1); the few files that are not plans
+are refused with a message saying what they are.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from gate import pipeline
+from gate.errors import SourceError
+from tests.conftest import CORPUS, run_subprocess
+
+pytestmark = pytest.mark.corpus
+
+PLANS = CORPUS / "tfplan"
+NOT_PLANS = {
+    "opentofu__show-json-state__modules.json": "this is a Terraform state, not a plan",
+    "opentofu__show-json__plan-error.json": "Terraform reported errors while planning",
+    "checkov__plan_vpc_endpoint.json": "there is no format_version",
+}
+
+
+def corpus_files() -> list[Path]:
+    if not PLANS.is_dir():
+        if os.environ.get("FINOPS_GATE_REQUIRE_CORPUS"):
+            raise AssertionError(f"the shared corpus is required but missing: {PLANS}")
+        return []
+    return sorted(PLANS.glob("*.json"))
+
+
+FILES = corpus_files()
+
+
+@pytest.mark.skipif(not FILES, reason="shared corpus not present beside the project")
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_every_corpus_plan_is_decided_or_refused_for_a_reason(path: Path) -> None:
+    options = pipeline.Options(paths=[path], today="2026-11-23")
+    if path.name in NOT_PLANS:
+        with pytest.raises(SourceError, match=NOT_PLANS[path.name]):
+            pipeline.run(options)
+        return
+    report = pipeline.run(options)
+    assert report.exit_code in (0, 1)
+    assert report.summary["resources"] == sum(report.summary["by_action"].values())
+
+
+@pytest.mark.skipif(not FILES, reason="shared corpus not present beside the project")
+def test_corpus_secrets_are_not_printed() -> None:
+    # Both plans carry the AWS documentation example access key in provider config
+    # or user_data; the gate never prints attributes, so it must not appear.
+    for name in ("checkov__plan_tags.json", "checkov__plan_with_providers.json"):
+        result = run_subprocess("check", PLANS / name, "--format", "json")
+        assert result.exit_code in (0, 1), result.stderr
+        assert "AKIAIOSFODNN7EXAMPLE" not in result.stdout + result.stderr
+
+
+@pytest.mark.skipif(not FILES, reason="shared corpus not present beside the project")
+def test_computed_tags_all_without_default_tags_is_missing_not_unknown() -> None:
+    # tags_all is unknown in these plans only because the provider computes it; with
+    # no default_tags and no tags it will be empty, so required tags are missing.
+    report = pipeline.run(
+        pipeline.Options(paths=[PLANS / "checkov__plan_with_for_each.json"], today="2026-11-23")
+    )
+    assert report.summary["failed"] == 5
+    assert not any(v.rule_id == "FG-TAG-002" for v in report.warn)
