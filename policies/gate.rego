@@ -74,17 +74,11 @@ exempted contains object.union(v, {"exception": {"id": e.id, "reason": e.reason,
 	covers(e, v)
 }
 
-deny contains v if {
-	some v in candidates
-	v.severity == "deny"
-	not exempt(v)
-}
+# Arrays, not sets: candidates are already unique, and a second set would sort
+# thousands of objects again for nothing.
+deny := [v | some v in candidates; v.severity == "deny"; not exempt(v)]
 
-warn contains v if {
-	some v in candidates
-	v.severity == "warn"
-	not exempt(v)
-}
+warn := [v | some v in candidates; v.severity == "warn"; not exempt(v)]
 
 decision := {
 	"schema": "finops-gate/decision/v1",

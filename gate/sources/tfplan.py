@@ -233,10 +233,12 @@ def _tag_map(
         return Tags({}, frozenset(), partially_unknown=True)
     result: dict[str, str | None] = {}
     if isinstance(raw, dict):
-        for key, value in raw.items():
-            text = _as_text(value)
-            if text is not None:
-                result[str(key)] = text
+        result = {k: v for k, v in raw.items() if type(v) is str}
+        if len(result) != len(raw):  # numbers, booleans, nulls: rare, so the slow path
+            for key, value in raw.items():
+                text = _as_text(value)
+                if text is not None:
+                    result[str(key)] = text
     elif isinstance(raw, list):  # e.g. datadog: ["team:foo", "env:prod"]
         for item in raw:
             if isinstance(item, str):

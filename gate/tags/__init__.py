@@ -74,6 +74,7 @@ class Normaliser:
             for name in rule.folded_names:
                 self._by_folded[name] = rule
         self._resolved: dict[tuple[str, str], _Resolution] = {}
+        self._applicable: dict[tuple[str, str, str], tuple[TagRule, ...]] = {}
         self._key_fold: dict[str, str] = {}
         attribution = rules.settings.attribution
         self._roles = {
@@ -109,9 +110,7 @@ class Normaliser:
         findings: list[Finding] = []
         normalised: dict[str, str | None] = {}
         action = resource.action.value
-        for rule in self.rules.tags:
-            if not rule.scope.covers(resource.provider, resource.type, action):
-                continue
+        for rule in self._rules_for(resource.provider, resource.type, action):
             raw_keys = matched.get(rule.key)
             if not raw_keys:
                 if rule.required:
@@ -174,6 +173,15 @@ class Normaliser:
                 )
         attribution = self._attribute(resource, normalised, findings)
         return TaggedResource(resource, normalised, tuple(findings), attribution)
+
+    def _rules_for(self, provider: str, rtype: str, action: str) -> tuple[TagRule, ...]:
+        """The tag rules whose scope covers a provider, type and action (memoised)."""
+        key = (provider, rtype, action)
+        found = self._applicable.get(key)
+        if found is None:
+            found = tuple(r for r in self.rules.tags if r.scope.covers(provider, rtype, action))
+            self._applicable[key] = found
+        return found
 
     def _absent(self, rule: TagRule, resource: Resource) -> Finding:
         tags = resource.tags
