@@ -19,6 +19,7 @@ from gate import __version__
 from gate.errors import GateError
 from gate.model import InputKind
 from gate.report import Format
+from gate.report.model import Report
 
 EXIT_GO, EXIT_DENY, EXIT_ERROR = 0, 1, 2
 
@@ -184,10 +185,7 @@ def _is_terminal() -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
 
-def _summary_line(report: object) -> str:
-    from gate.report.model import Report
-
-    assert isinstance(report, Report)
+def _summary_line(report: Report) -> str:
     verdict = "denied" if report.verdict == "fail" else "may go"
     return (
         f"finops-gate: deploy {verdict}: {len(report.deny)} violation(s), "

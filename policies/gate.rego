@@ -74,8 +74,7 @@ exempted contains object.union(v, {"exception": {"id": e.id, "reason": e.reason,
 	covers(e, v)
 }
 
-# Arrays, not sets: candidates are already unique, and a second set would sort
-# thousands of objects again for nothing.
+# Arrays over the candidate set, which is already free of duplicates.
 deny := [v | some v in candidates; v.severity == "deny"; not exempt(v)]
 
 warn := [v | some v in candidates; v.severity == "warn"; not exempt(v)]

@@ -7,7 +7,7 @@ Adding a kind means one module and one entry in ``_LOADERS``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from gate.errors import SourceError
@@ -16,12 +16,9 @@ from gate.model import InputKind, SourceDocument
 
 @dataclass(frozen=True)
 class SourceOptions:
-    """Per-run options some loaders use (ignored by the others)."""
+    """Per-run options for loading inputs."""
 
-    kind: InputKind | None = None
-    parameters: dict[str, str] = field(default_factory=dict)
-    stack_tags: dict[str, str] = field(default_factory=dict)
-    var_files: tuple[Path, ...] = ()
+    kind: InputKind | None = None  # None: detect by path and content
 
 
 Loader = Callable[[Path, SourceOptions], SourceDocument]

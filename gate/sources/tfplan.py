@@ -35,14 +35,6 @@ _HOW_TO_PLAN = (
 _INDEX = re.compile(r"\[[^\]]*\]")
 
 
-def looks_like_plan(document: object) -> bool:
-    """Content detection: a JSON object with plan or state markers."""
-    return isinstance(document, dict) and any(
-        key in document
-        for key in ("resource_changes", "planned_values", "format_version", "terraform_version")
-    )
-
-
 def load(path: Path, document: Any, notes: list[str]) -> SourceDocument:
     shown = str(path)
     _refuse_non_plans(document, shown)
