@@ -7,7 +7,8 @@ alone, to find the line of the offending path.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -68,3 +69,27 @@ def line_of(text: str, path: Sequence[str | int]) -> int | None:
 
 def read_text(path: Path) -> str:
     return path.read_text(encoding="utf-8")
+
+
+def plain(value: Any) -> Any:
+    """YAML dates and timestamps as ISO strings, so schemas and Rego see text."""
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def load_document(path: Path, error: Callable[..., Exception], what: str) -> tuple[str, Any]:
+    """(text, plain document) of a YAML file; problems raise ``error`` with file and line."""
+    shown = str(path)
+    try:
+        text = read_text(path)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(f"cannot read {what}: {exc}", path=shown) from None
+    try:
+        return text, plain(parse(text))
+    except YamlProblem as exc:
+        raise error(exc.message, path=shown, line=exc.line, column=exc.column) from None

@@ -7,6 +7,7 @@ traceback (unless --debug).
 
 from __future__ import annotations
 
+import enum
 import os
 import sys
 from collections.abc import Callable
@@ -38,8 +39,14 @@ app = typer.Typer(
 )
 policy_app = typer.Typer(help="Work with the Rego policies.", no_args_is_help=True)
 rules_app = typer.Typer(help="Work with the rules (rules/*.yaml).", no_args_is_help=True)
+plan_app = typer.Typer(
+    help="Capacity plans in plans/: generate, approve, list, show.", no_args_is_help=True
+)
+prices_app = typer.Typer(help="The price catalog.", no_args_is_help=True)
 app.add_typer(policy_app, name="policy")
 app.add_typer(rules_app, name="rules")
+app.add_typer(plan_app, name="plan")
+app.add_typer(prices_app, name="prices")
 
 T = TypeVar("T")
 
@@ -94,6 +101,71 @@ RulesOption = Annotated[
     ),
 ]
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show tracebacks for internal errors.")]
+PlanIdOption = Annotated[
+    str | None,
+    typer.Option(
+        "--plan-id",
+        envvar="FINOPS_GATE_PLAN_ID",
+        help="The capacity plan this deploy claims (default: the plan tag on its resources).",
+        metavar="ID",
+    ),
+]
+PlansDirOption = Annotated[
+    Path,
+    typer.Option("--plans", help="Directory of capacity plans.", metavar="DIR", file_okay=False),
+]
+PlansRefOption = Annotated[
+    str | None,
+    typer.Option(
+        "--plans-ref",
+        envvar="FINOPS_GATE_PLANS_REF",
+        help="Read plans from this git ref (e.g. origin/main, the pull request's base) instead of the working tree, so a change cannot approve its own plan.",
+        metavar="REF",
+    ),
+]
+PricesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--prices",
+        envvar="FINOPS_GATE_PRICES",
+        help="Price overlay written by `prices refresh` (default: ~/.cache/finops-gate/prices.json if present).",
+        metavar="FILE",
+        dir_okay=False,
+    ),
+]
+UsageFileOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--usage-file",
+        help="Infracost-style usage file (version 0.1) for usage-based costs (Lambda, S3, NAT data, instance hours).",
+        metavar="FILE",
+        dir_okay=False,
+    ),
+]
+RegionOption = Annotated[
+    str | None,
+    typer.Option(
+        "--region",
+        help="Region for resources whose plan does not say (default: AWS_REGION / AWS_DEFAULT_REGION).",
+        metavar="REGION",
+    ),
+]
+
+
+PlanDateOption = Annotated[
+    str | None,
+    typer.Option(
+        "--today",
+        envvar="FINOPS_GATE_TODAY",
+        help="The date plans are judged (or dated) on, YYYY-MM-DD (default: today).",
+        metavar="DATE",
+    ),
+]
+
+
+class BudgetSource(str, enum.Enum):
+    RULES = "rules"
+    AWS = "aws"
 
 
 @app.command()
@@ -155,10 +227,35 @@ def check(
         bool | None,
         typer.Option("--color/--no-color", help="Colour the text report (default: on a terminal)."),
     ] = None,
+    plan_id: PlanIdOption = None,
+    plans_dir: PlansDirOption = Path("plans"),
+    plans_ref: PlansRefOption = None,
+    budgets: Annotated[
+        BudgetSource,
+        typer.Option(
+            "--budgets",
+            help="Where budgets and this month's spend come from: rules (rules/budgets.yaml) or aws (AWS Budgets, with the standard AWS credentials).",
+        ),
+    ] = BudgetSource.RULES,
+    prices: PricesOption = None,
+    usage_file: UsageFileOption = None,
+    cost_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--cost-file",
+            help="Take costs from an Infracost JSON output (infracost breakdown/diff --format json) instead of the price catalog.",
+            metavar="FILE",
+            dir_okay=False,
+        ),
+    ] = None,
+    region: RegionOption = None,
     debug: DebugOption = False,
 ) -> None:
-    """Check a deploy: tags, attribution and policies. Exit 0 go, 1 denied, 2 could not decide."""
-    from gate import pipeline, sources
+    """Check a deploy: tags, attribution, cost, budget, capacity plan and policies.
+
+    Exit 0 go, 1 denied, 2 could not decide.
+    """
+    from gate import governance, pipeline, sources
     from gate.report import RenderOptions, render
 
     def body() -> int:
@@ -169,6 +266,11 @@ def check(
             today=today,
             source=sources.SourceOptions(kind=kind),
             dump_input=dump_input,
+            cost=governance.CostOptions(
+                prices=prices, usage_file=usage_file, cost_file=cost_file, region=region
+            ),
+            plans=governance.PlanOptions(directory=plans_dir, ref=plans_ref, plan_id=plan_id),
+            budgets=budgets.value,
         )
         report = pipeline.run(options)
         use_color = color if color is not None else (output is None and _is_terminal())
@@ -276,6 +378,245 @@ def rules_check(rules_dir: RulesOption = None, debug: DebugOption = False) -> No
             f"ok: {len(loaded.tags)} tag rule(s), {len(loaded.hierarchy.teams)} team(s), "
             f"{len(loaded.services)} service(s), {len(loaded.exceptions)} exception(s)"
         )
+        return 0
+
+    raise typer.Exit(_guarded(debug, body))
+
+
+@plan_app.command("new")
+def plan_new(
+    sources_from: Annotated[
+        list[Path],
+        typer.Option(
+            "--from",
+            help="The change to plan for (plan JSON, repeatable), or a Markdown template for a blank draft.",
+            metavar="PLAN_OR_TEMPLATE",
+        ),
+    ],
+    team: Annotated[
+        str | None,
+        typer.Option(
+            "--team", help="Team the plan is for (default: the team adding the most cost)."
+        ),
+    ] = None,
+    title: Annotated[str | None, typer.Option("--title", help="Plan title.")] = None,
+    valid_days: Annotated[
+        int, typer.Option("--valid-days", min=1, help="Days the plan stays valid once approved.")
+    ] = 90,
+    rules_dir: RulesOption = None,
+    plans_dir: PlansDirOption = Path("plans"),
+    prices: PricesOption = None,
+    usage_file: UsageFileOption = None,
+    region: RegionOption = None,
+    today: PlanDateOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Draft a capacity plan from a change: team, cost, budget headroom, cheaper options.
+
+    Prints the new plan's path and id. The draft needs a justification and an approval.
+    """
+    import datetime as dt
+
+    from gate import governance, pipeline, rules
+    from gate.cost import CostEstimate, catalog
+    from gate.plans import generate
+    from gate.plans.store import PlanStore
+
+    def body() -> int:
+        day = dt.date.fromisoformat(pipeline.today(today))
+        store = PlanStore(plans_dir)
+        templates = [p for p in sources_from if p.suffix.lower() == ".md"]
+        changes = [p for p in sources_from if p.suffix.lower() != ".md"]
+        options = pipeline.Options(
+            paths=changes,
+            rules_dir=rules_dir,
+            today=day.isoformat(),
+            cost=governance.CostOptions(prices=prices, usage_file=usage_file, region=region),
+            plans=governance.PlanOptions(directory=plans_dir),
+        )
+        if changes:
+            prepared = pipeline.prepare(options)
+            loaded, facts = prepared.rules, prepared.facts
+        else:
+            from gate import budgets
+
+            loaded = rules.load(rules.find_rules_dir(rules_dir, Path.cwd()))
+            empty = CostEstimate("catalog", "USD", ())
+            facts = governance.Facts(
+                empty,
+                budgets.from_rules(loaded),
+                governance.PlanClaim(None, None, None, store.describe()),
+            )
+            if team is None:
+                raise GateError("a blank draft from a template needs --team")
+        chosen = generate.choose_team(facts.cost, team, loaded)
+        made = generate.draft(
+            facts=facts,
+            rules=loaded,
+            catalog=catalog.load(prices),
+            team=chosen,
+            template=generate.template_text(templates[0] if templates else None, plans_dir),
+            store=store,
+            sources=[str(p) for p in changes],
+            today=day,
+            title=title,
+            valid_days=valid_days,
+        )
+        typer.echo(f"{made.path}\t{made.plan.id}")
+        typer.echo(
+            f"draft {made.plan.id} for team {chosen}: fill in the justification, then have an approver run "
+            f"`finops-gate plan approve {made.plan.id} --by NAME`",
+            err=True,
+        )
+        return 0
+
+    raise typer.Exit(_guarded(debug, body))
+
+
+@plan_app.command("approve")
+def plan_approve(
+    plan_id: Annotated[str, typer.Argument(help="The plan id, e.g. CP-2026-014.", metavar="ID")],
+    by: Annotated[
+        str,
+        typer.Option(
+            "--by",
+            help="Who approves: an approver of the plan's team, business unit or group in hierarchy.yaml.",
+            metavar="NAME",
+        ),
+    ],
+    rules_dir: RulesOption = None,
+    plans_dir: PlansDirOption = Path("plans"),
+    today: PlanDateOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Record an approval: only an approver of the plan's team, unit or group may."""
+    import datetime as dt
+
+    from gate import pipeline, rules
+    from gate.plans import generate
+    from gate.plans.store import PlanStore
+
+    def body() -> int:
+        loaded = rules.load(rules.find_rules_dir(rules_dir, Path.cwd()))
+        day = dt.date.fromisoformat(pipeline.today(today))
+        plan = generate.approve(PlanStore(plans_dir), plan_id, by, loaded, day)
+        typer.echo(
+            f"{plan.id} approved by {by} on {day.isoformat()} ({plan.path}); commit and merge it to take effect"
+        )
+        return 0
+
+    raise typer.Exit(_guarded(debug, body))
+
+
+@plan_app.command("list")
+def plan_list(
+    plans_dir: PlansDirOption = Path("plans"),
+    plans_ref: PlansRefOption = None,
+    today: PlanDateOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """List the plans with their state today (draft, approved, expired...)."""
+    from gate import pipeline
+    from gate.plans.store import PlanStore
+
+    def body() -> int:
+        day = pipeline.today(today)
+        plans = PlanStore(plans_dir, plans_ref).all()
+        if not plans:
+            typer.echo(f"no capacity plans in {PlanStore(plans_dir, plans_ref).describe()}")
+        for plan in plans:
+            typer.echo(
+                f"{plan.id:<14} {plan.state(day):<13} {plan.team:<16} "
+                f"${plan.approved_monthly_cost:>10,.2f}/month  until {plan.fields['valid_until']}  {plan.fields['title']}"
+            )
+        return 0
+
+    raise typer.Exit(_guarded(debug, body))
+
+
+@plan_app.command("show")
+def plan_show(
+    plan_id: Annotated[str, typer.Argument(help="The plan id.", metavar="ID")],
+    plans_dir: PlansDirOption = Path("plans"),
+    plans_ref: PlansRefOption = None,
+    today: PlanDateOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Print one plan: its state today, approvals, and the document."""
+    from gate import pipeline
+    from gate.plans.store import PlanStore
+
+    def body() -> int:
+        store = PlanStore(plans_dir, plans_ref)
+        plan = store.find(plan_id)
+        if plan is None:
+            raise GateError(f"no capacity plan with id {plan_id} in {store.describe()}")
+        day = pipeline.today(today)
+        approvals = (
+            ", ".join(f"{a['by']} on {a['at']}" for a in plan.fields.get("approvals") or [])
+            or "none"
+        )
+        typer.echo(
+            f"{plan.id}: {plan.state(day)} (status {plan.status}); team {plan.team}; approvals: {approvals}"
+        )
+        typer.echo(f"file: {plan.path}\n")
+        from gate.plans import render as render_plan
+
+        typer.echo(render_plan(plan.fields, plan.body), nl=False)
+        return 0
+
+    raise typer.Exit(_guarded(debug, body))
+
+
+@prices_app.command("refresh")
+def prices_refresh(
+    regions: Annotated[
+        list[str],
+        typer.Option("--region", help="Region to fetch prices for (repeatable).", metavar="REGION"),
+    ],
+    kinds: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--kind",
+            help="Price kind to fetch (repeatable; default: all the refresh knows).",
+            metavar="KIND",
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Overlay file to write or extend (default: FINOPS_GATE_PRICES or ~/.cache/finops-gate/prices.json).",
+            metavar="FILE",
+            dir_okay=False,
+        ),
+    ] = None,
+    profile: Annotated[str | None, typer.Option("--profile", help="AWS profile.")] = None,
+    debug: DebugOption = False,
+) -> None:
+    """Fetch on-demand prices from the AWS Price List API into an overlay catalog.
+
+    Needs pricing:GetProducts. The overlay wins over the shipped catalog in `check`.
+    """
+    from gate.cost import catalog, refresh
+
+    def body() -> int:
+        import boto3
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        client = boto3.session.Session(profile_name=profile).client(
+            "pricing", region_name="us-east-1"
+        )
+        try:
+            prices, warnings = refresh.refresh(client, regions, kinds or refresh.KINDS)
+        except (BotoCoreError, ClientError) as exc:
+            raise GateError(f"the AWS Price List API failed: {exc}") from None
+        target = output or catalog.default_overlay()
+        refresh.write_overlay(target, prices, regions)
+        for warning in warnings:
+            typer.echo(f"warning: {warning}", err=True)
+        typer.echo(f"wrote {len(prices)} price(s) for {', '.join(regions)} to {target}")
         return 0
 
     raise typer.Exit(_guarded(debug, body))

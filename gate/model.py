@@ -80,6 +80,10 @@ class Resource:
     # and never printed). Values Terraform marks sensitive are already masked.
     after: Mapping[str, Any] | None = None
     before: Mapping[str, Any] | None = None
+    # Top-level attributes whose planned value is unknown until apply.
+    unknown: frozenset[str] = frozenset()
+    # Cloud region where the source says (provider block, resource argument), else None.
+    region: str | None = None
 
     @property
     def checked(self) -> bool:

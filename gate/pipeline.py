@@ -12,7 +12,7 @@ from typing import Any
 
 import orjson
 
-from gate import policy, rules, sources
+from gate import governance, policy, rules, sources
 from gate.errors import GateError
 from gate.model import SourceDocument
 from gate.policy import Decision, EngineKind
@@ -31,6 +31,9 @@ class Options:
     source: sources.SourceOptions = field(default_factory=sources.SourceOptions)
     engine: EngineKind = EngineKind.EMBEDDED
     dump_input: Path | None = None
+    cost: governance.CostOptions = field(default_factory=governance.CostOptions)
+    plans: governance.PlanOptions = field(default_factory=governance.PlanOptions)
+    budgets: str = "rules"  # rules | aws
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,8 @@ class Prepared:
     documents: tuple[SourceDocument, ...]
     tagged: tuple[TaggedResource, ...]
     input_document: dict[str, Any]
+    facts: governance.Facts
+    resource_costs: dict[str, dict[str, Any]]
 
 
 def today(explicit: str | None) -> str:
@@ -61,8 +66,40 @@ def prepare(options: Options) -> Prepared:
     gc.freeze()
     normaliser = Normaliser(loaded_rules)
     tagged = tuple(normaliser.tag(r) for d in documents for r in d.resources)
-    document = policy_input.build(documents, tagged, today=today(options.today))
-    return Prepared(loaded_rules, documents, tagged, document)
+    day = today(options.today)
+    facts = gather_facts(tagged, loaded_rules, options, [d.path for d in documents])
+    costs = {r.address: governance.resource_cost(r) for r in facts.cost.resources}
+    document = policy_input.build(
+        documents,
+        tagged,
+        today=day,
+        sections=governance.input_sections(facts, loaded_rules, day),
+        resource_costs=costs,
+    )
+    return Prepared(loaded_rules, documents, tagged, document, facts, costs)
+
+
+def gather_facts(
+    tagged: Sequence[TaggedResource],
+    loaded_rules: rules.Rules,
+    options: Options,
+    paths: Sequence[str],
+) -> governance.Facts:
+    from gate import budgets
+
+    cost = governance.price(tagged, options.cost)
+    if options.budgets == "aws":
+        budget_facts = budgets.from_aws(loaded_rules)
+    else:
+        budget_facts = budgets.from_rules(loaded_rules)
+    plans = options.plans
+    if not plans.directory.is_absolute():
+        plans = governance.PlanOptions(
+            options.cwd / plans.directory, plans.ref, plans.plan_id, str(plans.directory)
+        )
+    claim = governance.claim(tagged, loaded_rules, plans)
+    links = governance.plan_links(cost, loaded_rules, paths)
+    return governance.Facts(cost, budget_facts, claim, links)
 
 
 def decide(prepared: Prepared, options: Options) -> Decision:
@@ -86,6 +123,8 @@ def build_report(prepared: Prepared, decision: Decision, *, engine: str) -> Repo
     pending = {v.address for v in decision.warn if v.indeterminate}
     results = []
     counts: Counter[str] = Counter()
+    document = prepared.input_document
+    costs = prepared.resource_costs
     for item in prepared.tagged:
         resource = item.resource
         if not resource.checked:
@@ -110,6 +149,7 @@ def build_report(prepared: Prepared, decision: Decision, *, engine: str) -> Repo
                 business_group=attribution.business_group,
                 service=attribution.service,
                 unattributable_reason=attribution.reason,
+                cost=costs.get(address),
             )
         )
     summary = dict(prepared.input_document["summary"])
@@ -134,6 +174,9 @@ def build_report(prepared: Prepared, decision: Decision, *, engine: str) -> Repo
         exempted=decision.exempted,
         rules_origins=dict(prepared.rules.origins),
         engine=engine,
+        cost=document.get("cost", {}),
+        budgets=document.get("budgets", {}),
+        capacity_plan=document.get("capacity_plan", {}),
     )
 
 

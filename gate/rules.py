@@ -7,7 +7,6 @@ applies is always visible in one file.
 
 from __future__ import annotations
 
-import datetime as dt
 import fnmatch
 import re
 from collections.abc import Mapping
@@ -19,7 +18,7 @@ from gate import _yaml
 from gate._resources import package_file
 from gate.errors import RulesError
 
-KINDS = ("tags", "hierarchy", "services", "settings", "exceptions")
+KINDS = ("tags", "hierarchy", "services", "settings", "exceptions", "budgets")
 """Rules file kinds, each ``<kind>.yaml`` validated by ``gate/schemas/rules-<kind>.json``."""
 
 DEFAULT_PROVIDERS = ("aws", "azurerm", "google")
@@ -221,6 +220,7 @@ _EMPTY: dict[str, Any] = {
     "services": {"services": []},
     "settings": {},
     "exceptions": {"exceptions": []},
+    "budgets": {},
 }
 
 
@@ -235,27 +235,9 @@ def _pick(kind: str, rules_dir: Path | None) -> Path | None:
     return None
 
 
-def _plain(value: Any) -> Any:
-    """YAML dates and timestamps as ISO strings, so schemas and Rego see text."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return value
-
-
 def _load_file(path: Path, kind: str) -> Any:
     shown = str(path)
-    try:
-        text = _yaml.read_text(path)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RulesError(f"cannot read rules file: {exc}", path=shown) from exc
-    try:
-        document = _plain(_yaml.parse(text))
-    except _yaml.YamlProblem as exc:
-        raise RulesError(exc.message, path=shown, line=exc.line, column=exc.column) from None
+    text, document = _yaml.load_document(path, RulesError, "rules file")
     if document is None:
         document = _EMPTY[kind]
     if kind == "settings" and isinstance(document, dict):

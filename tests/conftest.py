@@ -108,6 +108,22 @@ def write_json(path: Path, document: Any) -> Path:
     return path
 
 
+def capacity_plan_fields(**fields: Any) -> dict[str, Any]:
+    """Front matter of an approved checkout plan, valid November 2026 to January 2027."""
+    base: dict[str, Any] = {
+        "id": "CP-2026-001",
+        "title": "Checkout capacity",
+        "team": "checkout",
+        "status": "approved",
+        "approved_monthly_cost": 600,
+        "valid_from": "2026-11-01",
+        "valid_until": "2027-01-31",
+        "approvals": [{"by": "lead-checkout@acme.example", "at": "2026-11-02"}],
+    }
+    base.update(fields)
+    return {k: v for k, v in base.items() if v is not None}
+
+
 @dataclass
 class Run:
     exit_code: int
@@ -144,6 +160,23 @@ def run_subprocess(*args: str | Path, cwd: Path | None = None) -> Run:
         check=False,
     )
     return Run(completed.returncode, completed.stdout, completed.stderr)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No test sees the developer's price cache, AWS region or claimed plan."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+    for name in (
+        "FINOPS_GATE_PRICES",
+        "FINOPS_GATE_PLAN_ID",
+        "FINOPS_GATE_PLANS_REF",
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+        "AWS_PROFILE",
+    ):
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture

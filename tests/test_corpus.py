@@ -7,11 +7,12 @@ are refused with a message saying what they are.
 from __future__ import annotations
 
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from gate import pipeline
+from gate import governance, pipeline
 from gate.errors import SourceError
 from tests.conftest import CORPUS, run_subprocess
 
@@ -68,3 +69,56 @@ def test_computed_tags_all_without_default_tags_is_missing_not_unknown() -> None
     )
     assert report.summary["failed"] == 5
     assert not any(v.rule_id == "FG-TAG-002" for v in report.warn)
+
+
+INFRACOST = CORPUS / "infracost"
+
+
+@pytest.mark.skipif(not FILES, reason="shared corpus not present beside the project")
+def test_catalog_estimate_matches_infracost_on_its_own_example() -> None:
+    # example_plan.json + example_usage.yml produced breakdown_format_json.json: the gate's
+    # own estimate from the shipped catalog must land on the same figures, to the cent.
+    options = pipeline.Options(
+        paths=[INFRACOST / "example_plan.json"],
+        today="2026-11-23",
+        cost=governance.CostOptions(usage_file=INFRACOST / "example_usage.yml"),
+    )
+    cost = pipeline.prepare(options).facts.cost
+    assert cost.after == Decimal("1361.3075")
+    by_address = {r.address: r.after for r in cost.resources}
+    assert by_address["aws_instance.web_app"] == Decimal("742.64")
+    assert by_address["aws_lambda_function.hello_world"] == Decimal("436.6675")
+    assert by_address["aws_instance.zero_cost_instance"] == Decimal("182")
+
+
+@pytest.mark.skipif(not FILES, reason="shared corpus not present beside the project")
+@pytest.mark.parametrize(
+    ("name", "delta"),
+    [
+        ("breakdown_format_json.json", Decimal("1361.3075")),
+        ("output_diff_format_json.json", Decimal("1361.3075")),
+        ("example_out_legacy.json", Decimal("1361.3075")),
+    ],
+)
+def test_infracost_outputs_as_cost_file(name: str, delta: Decimal) -> None:
+    options = pipeline.Options(
+        paths=[INFRACOST / "example_plan.json"],
+        today="2026-11-23",
+        cost=governance.CostOptions(cost_file=INFRACOST / name),
+    )
+    cost = pipeline.prepare(options).facts.cost
+    assert cost.source == "infracost"
+    assert cost.delta == delta
+
+
+@pytest.mark.skipif(not FILES, reason="shared corpus not present beside the project")
+def test_infracost_output_with_a_project_error_fails_closed() -> None:
+    result = run_subprocess(
+        "check",
+        INFRACOST / "example_plan.json",
+        "--cost-file",
+        INFRACOST / "out_with_project_error.json",
+    )
+    assert result.exit_code == 2
+    assert "Infracost could not price project" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -26,6 +26,8 @@ def build(
     *,
     today: str,
     context: Mapping[str, Any] | None = None,
+    sections: Mapping[str, Any] | None = None,
+    resource_costs: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
     by_action: Counter[str] = Counter()
     resources: list[dict[str, Any]] = []
@@ -37,7 +39,10 @@ def build(
             continue
         checked += resource.checked
         taggable += resource.checked and resource.taggable
-        resources.append(_resource(item))
+        document = _resource(item)
+        if resource_costs is not None:
+            document["cost"] = resource_costs.get(resource.address)
+        resources.append(document)
     return {
         "schema": SCHEMA,
         "context": {
@@ -56,6 +61,7 @@ def build(
             "taggable": taggable,
         },
         "resources": resources,
+        **(sections or {}),
     }
 
 

@@ -57,9 +57,13 @@ def document(report: Report) -> dict[str, Any]:
                 "business_group": r.business_group,
                 "service": r.service,
                 "unattributable_reason": r.unattributable_reason,
+                "cost": dict(r.cost) if r.cost is not None else None,
             }
             for r in report.resources
         ],
+        "cost": dict(report.cost),
+        "budgets": dict(report.budgets),
+        "capacity_plan": dict(report.capacity_plan),
         "violations": [violation_document(v) for v in report.deny],
         "warnings": [violation_document(v) for v in report.warn],
         "exempted": [violation_document(v) for v in report.exempted],

@@ -24,6 +24,7 @@ class ResourceResult:
     business_group: str | None
     service: str | None
     unattributable_reason: str | None
+    cost: Mapping[str, Any] | None = None  # status, monthly_before/after/delta, reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,10 @@ class Report:
     exempted: tuple[Violation, ...]
     rules_origins: Mapping[str, str] = field(default_factory=dict)
     engine: str = "embedded"
+    # The cost, budgets and capacity-plan facts as the policy input holds them.
+    cost: Mapping[str, Any] = field(default_factory=dict)
+    budgets: Mapping[str, Any] = field(default_factory=dict)
+    capacity_plan: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def exit_code(self) -> int:

@@ -70,8 +70,9 @@ def render(report: Report, *, color: bool = False) -> str:
                 f"  {paint('bold', address)}  {result.action}  {verdict}  team: {team}{where}"
             )
         else:
-            out.append(f"  {paint('bold', address or '(change)')}")
+            out.append(f"  {paint('bold', address or 'the change as a whole')}")
         out.extend(_line(v, kind, paint) for v, kind in grouped[address])
+    out.extend(cost_lines(report))
     s = report.summary
     out.append("")
     out.append(
@@ -84,3 +85,53 @@ def render(report: Report, *, color: bool = False) -> str:
     else:
         out.append(paint("ok", "Deploy may go."))
     return "\n".join(out) + "\n"
+
+
+def _usd(amount: float | None, *, signed: bool = False) -> str:
+    if amount is None:
+        return "n/a"
+    sign = "-" if amount < 0 else ("+" if signed and amount > 0 else "")
+    return f"{sign}${abs(amount):,.2f}"
+
+
+def cost_lines(report: Report) -> list[str]:
+    """The monthly cost of the change, per team against its budget, and the plan claimed."""
+    cost = report.cost
+    if not cost:
+        return []
+    out = [
+        "",
+        f"Cost ({cost['source']}, {cost['currency']}/month): {_usd(cost['delta'], signed=True)} "
+        f"(before {_usd(cost['before'])}, after {_usd(cost['after'])})",
+    ]
+    budgets = report.budgets.get("teams", {}) if report.budgets else {}
+    for team, totals in cost["teams"].items():
+        line = f"  {team}: {_usd(totals['delta'], signed=True)}"
+        budget = budgets.get(team)
+        if budget is not None:
+            line += (
+                f"  budget {_usd(budget['budget'])}, expected {_usd(budget['expected'])}"
+                f" → {_usd(budget['projected'])}"
+            )
+        out.append(line)
+    unpriced = cost.get("unpriced") or []
+    if unpriced:
+        supported = sum(1 for u in unpriced if u["supported"])
+        out.append(
+            f"  unpriced: {len(unpriced)} resource(s) ({supported} of a priced type, "
+            f"{len(unpriced) - supported} of types the catalog does not cover)"
+        )
+    plan = report.capacity_plan
+    if plan:
+        if plan.get("claimed") is None:
+            out.append("Capacity plan: none claimed (--plan-id, FINOPS_GATE_PLAN_ID or a plan tag)")
+        elif not plan.get("found"):
+            out.append(f"Capacity plan: {plan['claimed']} not found in {plan.get('store')}")
+        else:
+            found = plan["plan"]
+            out.append(
+                f"Capacity plan: {found['id']} ({found['state']}, team {found['team']}, "
+                f"approves {_usd(found['approved_monthly_cost'])}/month, valid "
+                f"{found['valid_from']} to {found['valid_until']})"
+            )
+    return out

@@ -156,18 +156,52 @@ def _resource(change: Any, position: int, shown: str, defaults: _DefaultTags) ->
         module=module if isinstance(module, str) else None,
         after=_masked(after, body.get("after_sensitive")),
         before=_masked(before, body.get("before_sensitive")),
+        unknown=frozenset(k for k, flag in unknown.items() if flag is True),
+        region=_region(values) or defaults.region_for(change, module),
     )
 
 
+def _region(values: dict[str, Any]) -> str | None:
+    """The region a resource names itself (AWS provider 6 ``region``, or its zone)."""
+    region = values.get("region")
+    if isinstance(region, str) and region:
+        return region
+    zone = values.get("availability_zone")
+    if isinstance(zone, str) and len(zone) > 2 and zone[-1].isalpha() and zone[-2].isdigit():
+        return zone[:-1]
+    return None
+
+
 def _masked(values: Any, sensitive: Any) -> Mapping[str, Any] | None:
-    """Attributes with every sensitive top-level value replaced by the mask."""
+    """Attributes with every value Terraform marks sensitive replaced by the mask."""
     if not isinstance(values, dict):
         return None
     if sensitive is True:
         return dict.fromkeys(values, SENSITIVE)
-    if not isinstance(sensitive, dict) or not any(sensitive.values()):
+    if not isinstance(sensitive, dict) or not _any_marked(sensitive):
         return values
-    return {k: (SENSITIVE if sensitive.get(k) else v) for k, v in values.items()}
+    masked = _mask(values, sensitive)
+    return masked if isinstance(masked, dict) else None
+
+
+def _any_marked(marker: Any) -> bool:
+    if marker is True:
+        return True
+    if isinstance(marker, dict):
+        return any(_any_marked(v) for v in marker.values())
+    if isinstance(marker, list):
+        return any(_any_marked(v) for v in marker)
+    return False
+
+
+def _mask(value: Any, marker: Any) -> Any:
+    if marker is True:
+        return SENSITIVE
+    if isinstance(marker, dict) and isinstance(value, dict):
+        return {k: _mask(v, marker.get(k)) for k, v in value.items()}
+    if isinstance(marker, list) and isinstance(value, list):
+        return [_mask(v, marker[i] if i < len(marker) else None) for i, v in enumerate(value)]
+    return value
 
 
 _TAG_ATTRIBUTES = ("tags_all", "tags", "labels", "terraform_labels", "tag")
@@ -337,10 +371,16 @@ class _DefaultTags:
                 child = f"{path}.module.{name}" if path else f"module.{name}"
                 self._index_module(call["module"], child)
 
-    def for_resource(
-        self, change: dict[str, Any], module: Any
-    ) -> tuple[dict[str, str | None], bool]:
-        """(default tags, whether they are fully known) for one resource change."""
+    def region_for(self, change: dict[str, Any], module: Any) -> str | None:
+        """The constant ``region`` of the provider configuration the resource uses."""
+        config = self._config(change, module)
+        if not isinstance(config, dict):
+            return None
+        region = (config.get("expressions") or {}).get("region")
+        value = region.get("constant_value") if isinstance(region, dict) else None
+        return value if isinstance(value, str) and value else None
+
+    def _config(self, change: dict[str, Any], module: Any) -> Any:
         module_path = _INDEX.sub("", module) if isinstance(module, str) else ""
         local = f"{change.get('type')}.{change.get('name')}"
         key = self._resource_keys.get((module_path, local), "")
@@ -349,6 +389,13 @@ class _DefaultTags:
             config = self._providers.get(key.rsplit(":", 1)[1])
         if config is None:
             config = self._providers.get(str(change.get("type", "")).split("_", 1)[0])
+        return config
+
+    def for_resource(
+        self, change: dict[str, Any], module: Any
+    ) -> tuple[dict[str, str | None], bool]:
+        """(default tags, whether they are fully known) for one resource change."""
+        config = self._config(change, module)
         if not isinstance(config, dict):
             return {}, True
         blocks = (config.get("expressions") or {}).get("default_tags")

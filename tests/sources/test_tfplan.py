@@ -142,6 +142,23 @@ def test_sensitive_attributes_are_masked_for_later_stages(tmp_path: Path) -> Non
     assert resource.after["instance_class"] == "db.t3.large"
 
 
+def test_nested_sensitivity_masks_only_the_marked_values(tmp_path: Path) -> None:
+    # Terraform writes an empty marker object per block when nothing in it is sensitive.
+    entry = change(
+        "aws_instance.a",
+        after={
+            "root_block_device": [{"volume_size": 50}],
+            "ebs_block_device": [{"volume_size": 10, "kms_key_id": "arn:secret"}],
+            "tags": {},
+        },
+        after_sensitive={"root_block_device": [{}], "ebs_block_device": [{"kms_key_id": True}]},
+    )
+    resource = one(tmp_path, entry)
+    assert resource.after is not None
+    assert resource.after["root_block_device"] == [{"volume_size": 50}]
+    assert resource.after["ebs_block_device"] == [{"volume_size": 10, "kms_key_id": SENSITIVE}]
+
+
 def test_non_string_tag_values_become_text(tmp_path: Path) -> None:
     entry = change("aws_s3_bucket.a", after={"tags": {"count": 3, "on": True, "gone": None}})
     resource = one(tmp_path, entry)

@@ -1,0 +1,167 @@
+"""Monthly budgets and this month's spend, per team (and business unit or group).
+
+From ``rules/budgets.yaml`` by default, or from AWS Budgets (``--budgets aws``):
+a budget belongs to a team when its name is the team's name (or an alias, in any
+case or spelling, optionally with a ``team-`` prefix or ``-budget`` suffix), or when
+its cost filter selects the team's cost-allocation tag (``user:<team key>$<team>``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from gate.errors import GateError, RulesError
+from gate.rules import Rules, fold
+
+LEVELS = ("teams", "business_units", "business_groups")
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    name: str  # canonical team, business unit or group
+    level: str  # teams | business_units | business_groups
+    monthly: Decimal
+    spend: Decimal | None = None
+    forecast: Decimal | None = None
+    source: str = ""
+
+    @property
+    def expected(self) -> Decimal:
+        """What the month will cost without the change: the forecast, else the spend so far."""
+        if self.forecast is not None:
+            return self.forecast
+        return self.spend if self.spend is not None else Decimal(0)
+
+
+@dataclass(frozen=True)
+class Budgets:
+    by_level: Mapping[str, Mapping[str, Budget]] = field(default_factory=dict)
+    currency: str = "USD"
+    month: str | None = None
+    source: str = "none"
+
+    def get(self, level: str, name: str) -> Budget | None:
+        return self.by_level.get(level, {}).get(name)
+
+
+def from_rules(rules: Rules) -> Budgets:
+    document = rules.raw.get("budgets") or {}
+    origin = rules.origins.get("budgets", "none")
+    known = _known_names(rules)
+    by_level: dict[str, dict[str, Budget]] = {}
+    for level in LEVELS:
+        for name, entry in (document.get(level) or {}).items():
+            if name not in known[level]:
+                raise RulesError(
+                    f"budget for unknown {level[:-1].replace('_', ' ')} {name!r}: "
+                    "use a canonical name from hierarchy.yaml",
+                    path=origin,
+                    pointer=f"/{level}/{name}",
+                )
+            by_level.setdefault(level, {})[name] = Budget(
+                name=name,
+                level=level,
+                monthly=_decimal(entry["monthly"]),
+                spend=_decimal(entry.get("spend")),
+                forecast=_decimal(entry.get("forecast")),
+                source=origin,
+            )
+    return Budgets(by_level, str(document.get("currency", "USD")), document.get("month"), origin)
+
+
+def _known_names(rules: Rules) -> dict[str, set[str]]:
+    hierarchy = rules.hierarchy
+    return {
+        "teams": set(hierarchy.teams),
+        "business_units": set(hierarchy.units),
+        "business_groups": set(hierarchy.groups),
+    }
+
+
+def _decimal(value: Any) -> Decimal:
+    return None if value is None else Decimal(str(value))  # type: ignore[return-value]
+
+
+# --------------------------------------------------------------------------- AWS Budgets
+
+
+def from_aws(rules: Rules, *, session: Any | None = None) -> Budgets:
+    """Read COST budgets of the caller's account and match them to teams."""
+    import boto3
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    session = session or boto3.session.Session()
+    try:
+        account = session.client("sts").get_caller_identity()["Account"]
+        client = session.client("budgets", region_name="us-east-1")
+        budgets: list[dict[str, Any]] = []
+        token: str | None = None
+        while True:
+            page = client.describe_budgets(
+                AccountId=account, **({"NextToken": token} if token else {})
+            )
+            budgets.extend(page.get("Budgets") or [])
+            token = page.get("NextToken")
+            if not token:
+                break
+    except (BotoCoreError, ClientError) as exc:
+        raise GateError(f"cannot read AWS Budgets: {exc}") from None
+    names = _aliases(rules)
+    team_key = fold(rules.settings.attribution.team)
+    by_level: dict[str, dict[str, Budget]] = {}
+    currency = "USD"
+    for item in budgets:
+        if item.get("BudgetType", "COST") != "COST" or item.get("TimeUnit", "MONTHLY") != "MONTHLY":
+            continue
+        match = _match(item, names, team_key)
+        if match is None:
+            continue
+        level, name = match
+        limit = item.get("BudgetLimit") or {}
+        spend = (item.get("CalculatedSpend") or {}).get("ActualSpend") or {}
+        forecast = (item.get("CalculatedSpend") or {}).get("ForecastedSpend") or {}
+        currency = limit.get("Unit", currency)
+        by_level.setdefault(level, {})[name] = Budget(
+            name=name,
+            level=level,
+            monthly=Decimal(str(limit.get("Amount", "0"))),
+            spend=Decimal(str(spend["Amount"])) if "Amount" in spend else None,
+            forecast=Decimal(str(forecast["Amount"])) if "Amount" in forecast else None,
+            source=f"aws-budgets:{account}/{item.get('BudgetName')}",
+        )
+    return Budgets(by_level, currency, None, f"aws-budgets:{account}")
+
+
+def _aliases(rules: Rules) -> dict[str, tuple[str, str]]:
+    """Folded name or alias -> (level, canonical name); teams win over units and groups."""
+    found: dict[str, tuple[str, str]] = {}
+    hierarchy = rules.hierarchy
+    for level, items in (
+        ("business_groups", hierarchy.groups),
+        ("business_units", hierarchy.units),
+        ("teams", hierarchy.teams),
+    ):
+        for name, item in items.items():
+            for spelling in (name, *item.aliases):
+                found[fold(spelling)] = (level, name)
+    return found
+
+
+def _match(
+    item: Mapping[str, Any], names: Mapping[str, tuple[str, str]], team_key: str
+) -> tuple[str, str] | None:
+    filters = item.get("CostFilters") or {}
+    for selector in filters.get("TagKeyValue") or []:
+        key, _, value = str(selector).removeprefix("user:").partition("$")
+        hit = names.get(fold(value))
+        if fold(key) == team_key and hit is not None and hit[0] == "teams":
+            return hit
+    name = fold(str(item.get("BudgetName", "")))
+    for candidate in (name, name.removeprefix("team"), name.removesuffix("budget")):
+        if candidate in names:
+            return names[candidate]
+    trimmed = name.removeprefix("team").removesuffix("budget")
+    return names.get(trimmed)

@@ -1,0 +1,230 @@
+"""``plan new`` and ``plan approve``: draft a plan from a change, record an approval."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from gate import governance
+from gate.cost import UNATTRIBUTED, CostEstimate, cents, money
+from gate.cost.catalog import Catalog
+from gate.errors import PlanError
+from gate.plans import CapacityPlan, parse, render
+from gate.plans.store import TEMPLATE_NAME, PlanStore
+from gate.rules import Rules
+
+
+@dataclass(frozen=True)
+class Draft:
+    path: Path
+    plan: CapacityPlan
+
+
+def next_id(store: PlanStore, year: int) -> str:
+    numbers = [
+        int(match.group(1))
+        for plan in store.all()
+        if (match := re.fullmatch(rf"CP-{year}-(\d+)", plan.id))
+    ]
+    return f"CP-{year}-{max(numbers, default=0) + 1:03d}"
+
+
+def choose_team(cost: CostEstimate, wanted: str | None, rules: Rules) -> str:
+    teams = cost.by("team")
+    if wanted is not None:
+        if wanted not in rules.hierarchy.teams:
+            raise PlanError(f"unknown team {wanted!r}: use a canonical name from hierarchy.yaml")
+        return wanted
+    ranked = sorted(
+        ((totals["delta"], team) for team, totals in teams.items() if team != UNATTRIBUTED),
+        reverse=True,
+    )
+    if not ranked:
+        raise PlanError("no resource of the change is attributed to a team: pass --team")
+    return ranked[0][1]
+
+
+def draft(
+    *,
+    facts: governance.Facts,
+    rules: Rules,
+    catalog: Catalog,
+    team: str,
+    template: str,
+    store: PlanStore,
+    sources: Sequence[str],
+    today: dt.date,
+    title: str | None,
+    valid_days: int,
+) -> Draft:
+    cost = facts.cost
+    mine = [r for r in cost.resources if r.team == team]
+    delta = sum((r.delta for r in mine), Decimal(0))
+    services = sorted({r.service for r in mine if r.service})
+    info = rules.hierarchy.teams[team]
+    plan_id = next_id(store, today.year)
+    fields: dict[str, Any] = {
+        "id": plan_id,
+        "title": title
+        or f"{team}: {money(delta)} a month for {', '.join(services) or 'new resources'}",
+        "team": team,
+        "business_unit": info.business_unit,
+        "service": services[0] if services else "",
+        "status": "draft",
+        "approved_monthly_cost": float(cents(max(delta, Decimal(0)))),
+        "currency": cost.currency,
+        "valid_from": today.isoformat(),
+        "valid_until": (today + dt.timedelta(days=valid_days)).isoformat(),
+        "scope": {"services": services, "resources": sorted(r.address for r in mine)},
+        "approvals": [],
+        "created": today.isoformat(),
+        "created_from": " ".join(sources),
+    }
+    if not fields["service"]:
+        del fields["service"]
+    body = _fill(_template_body(template), _sections(facts, team, mine, catalog))
+    text = render(fields, body)
+    path = store.directory / f"{plan_id}.md"
+    plan = parse(text, str(path))  # the draft must pass its own schema
+    store.directory.mkdir(parents=True, exist_ok=True)
+    with path.open("x", encoding="utf-8") as stream:  # never overwrite a plan
+        stream.write(text)
+    return Draft(path, plan)
+
+
+def _template_body(template: str) -> str:
+    lines = template.splitlines(keepends=True)
+    if lines and lines[0].strip() == "---":
+        for index in range(1, len(lines)):
+            if lines[index].strip() == "---":
+                return "".join(lines[index + 1 :])
+    return template
+
+
+def _fill(body: str, sections: dict[str, str]) -> str:
+    """Put generated text under the template's headings of the same name."""
+    out: list[str] = []
+    used: set[str] = set()
+    for line in body.splitlines():
+        out.append(line)
+        heading = line.lstrip("#").strip().lower() if line.startswith("## ") else None
+        if heading in sections:
+            out.extend(["", sections[heading].rstrip()])
+            used.add(heading)
+    for heading, text in sections.items():
+        if heading not in used:
+            out.extend(["", f"## {heading.capitalize()}", "", text.rstrip()])
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _sections(
+    facts: governance.Facts, team: str, mine: list[Any], catalog: Catalog
+) -> dict[str, str]:
+    budget = facts.budgets.get("teams", team)
+    delta = sum((r.delta for r in mine), Decimal(0))
+    rows = ["| Resource | Action | Before | After | Change |", "|---|---|---:|---:|---:|"]
+    for r in sorted(mine, key=lambda r: r.address):
+        state = r.status if r.status != "priced" else ""
+        rows.append(
+            f"| `{r.address}` | {r.action} | {money(r.before)} | {money(r.after)} | {money(r.delta)}"
+            + (f" ({state}: {r.reason})" if state == "unpriced" else "")
+            + " |"
+        )
+    if budget is not None:
+        projected = budget.expected + delta
+        vs_budget = (
+            f"Monthly budget {money(budget.monthly)}; spend so far "
+            f"{money(budget.spend) if budget.spend is not None else 'n/a'}; forecast "
+            f"{money(budget.forecast) if budget.forecast is not None else 'n/a'} "
+            f"(source: {budget.source}).\n\nWith this change: {money(projected)}, "
+            + (
+                f"**{money(projected - budget.monthly)} over budget**."
+                if projected > budget.monthly
+                else f"headroom {money(budget.monthly - projected)}."
+            )
+        )
+        baseline = f"Expected spend this month without the change: {money(budget.expected)}."
+    else:
+        vs_budget = f"No budget is recorded for team {team} (rules/budgets.yaml or --budgets aws)."
+        baseline = "No spend figures are recorded for this team."
+    cheaper = []
+    for r in mine:
+        parts = [c for c in r.components if c.unit == "hour" and c.name.startswith("instance ")]
+        if r.type != "aws_instance" or not parts or r.region is None:
+            continue
+        itype = parts[0].name.split()[1]
+        options = catalog.cheaper_instances(r.region, itype)[:3]
+        if options:
+            now = catalog.price("ec2.instance", r.region, itype) or Decimal(0)
+            listed = ", ".join(
+                f"{name} ({money(price * 730)}/month, saves {money((now - price) * 730)})"
+                for name, price in options
+            )
+            cheaper.append(f"- `{r.address}` ({itype}, {money(now * 730)}/month): {listed}")
+    return {
+        "baseline": baseline,
+        "forecast": f"This change adds **{money(delta)} a month** for team {team}:\n\n"
+        + "\n".join(rows),
+        "business justification": "_Why this capacity is needed, and what happens without it._",
+        "cost vs budget": vs_budget,
+        "optimisation opportunities": (
+            "Same-size instance types with a lower catalog price:\n\n" + "\n".join(cheaper)
+            if cheaper
+            else "_None found in the price catalog; consider rightsizing and schedules._"
+        ),
+    }
+
+
+def approve(store: PlanStore, plan_id: str, by: str, rules: Rules, today: dt.date) -> CapacityPlan:
+    if store.ref is not None:
+        raise PlanError("approvals are recorded in the working tree, not at a git ref")
+    plan = store.find(plan_id)
+    if plan is None:
+        raise PlanError(f"no capacity plan with id {plan_id} in {store.describe()}")
+    allowed = approvers_for(plan.team, rules)
+    if by not in allowed:
+        who = ", ".join(sorted(allowed)) or "nobody (no approvers in hierarchy.yaml)"
+        raise PlanError(
+            f"{by} may not approve plans of team {plan.team}; approvers: {who}", path=plan.path
+        )
+    if plan.status == "rejected":
+        raise PlanError(f"plan {plan_id} was rejected; generate a new one", path=plan.path)
+    fields = dict(plan.fields)
+    approvals = [a for a in fields.get("approvals") or [] if a.get("by") != by]
+    approvals.append({"by": by, "at": today.isoformat()})
+    fields["approvals"] = approvals
+    fields["status"] = "approved"
+    text = render(fields, plan.body)
+    updated = parse(text, plan.path)
+    Path(plan.path).write_text(text, encoding="utf-8")
+    return updated
+
+
+def approvers_for(team: str, rules: Rules) -> set[str]:
+    """Approvers of the team, its business unit and its business group."""
+    hierarchy = rules.hierarchy
+    info = hierarchy.teams.get(team)
+    if info is None:
+        return set()
+    found = set(info.approvers)
+    unit = hierarchy.units.get(info.business_unit)
+    if unit is not None:
+        found.update(unit.approvers)
+    group = hierarchy.groups.get(info.business_group)
+    if group is not None:
+        found.update(group.approvers)
+    return found
+
+
+def template_text(source: Path | None, plans_dir: Path) -> str:
+    from gate._resources import bundled
+
+    for candidate in (source, plans_dir / TEMPLATE_NAME):
+        if candidate is not None and candidate.is_file():
+            return candidate.read_text(encoding="utf-8")
+    return bundled("plan-template.md").read_text(encoding="utf-8")

@@ -1,0 +1,163 @@
+"""Budgets from rules/budgets.yaml and from AWS Budgets (moto)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from gate import budgets, rules
+from gate.errors import RulesError
+from tests.conftest import COMPLIANT_TAGS, EXAMPLE_RULES, change, plan, run_cli, write_json
+
+
+def rules_with(tmp_path: Path, budgets_yaml: str | None) -> Path:
+    folder = tmp_path / "rules"
+    shutil.copytree(EXAMPLE_RULES, folder)
+    if budgets_yaml is None:
+        (folder / "budgets.yaml").unlink()
+    else:
+        (folder / "budgets.yaml").write_text(budgets_yaml, encoding="utf-8")
+    return folder
+
+
+def test_budgets_from_rules(tmp_path: Path) -> None:
+    folder = rules_with(
+        tmp_path,
+        "teams:\n  checkout: {monthly: 100, spend: 20}\nbusiness_units:\n  commerce: {monthly: 500}\n",
+    )
+    loaded = budgets.from_rules(rules.load(folder))
+    checkout = loaded.get("teams", "checkout")
+    assert checkout is not None and checkout.monthly == Decimal(100)
+    assert checkout.expected == Decimal(20)  # no forecast: the spend so far
+    unit = loaded.get("business_units", "commerce")
+    assert unit is not None and unit.expected == 0
+
+
+def test_unknown_team_and_schema_errors_name_the_file(tmp_path: Path) -> None:
+    folder = rules_with(tmp_path, "teams:\n  checkot: {monthly: 100}\n")
+    with pytest.raises(RulesError, match="budget for unknown team 'checkot'"):
+        budgets.from_rules(rules.load(folder))
+    folder = rules_with(tmp_path / "b", "teams:\n  checkout:\n    monthly: -5\n")
+    with pytest.raises(RulesError) as caught:
+        rules.load(folder)
+    assert str(caught.value).startswith(f"{folder / 'budgets.yaml'}:3:")
+
+
+def create_budget(
+    client: Any,
+    account: str,
+    name: str,
+    limit: str,
+    actual: str,
+    forecast: str,
+    filters: dict[str, Any] | None = None,
+) -> None:
+    budget: dict[str, Any] = {
+        "BudgetName": name,
+        "BudgetLimit": {"Amount": limit, "Unit": "USD"},
+        "TimeUnit": "MONTHLY",
+        "BudgetType": "COST",
+        "CalculatedSpend": {
+            "ActualSpend": {"Amount": actual, "Unit": "USD"},
+            "ForecastedSpend": {"Amount": forecast, "Unit": "USD"},
+        },
+    }
+    if filters:
+        budget["CostFilters"] = filters
+    client.create_budget(AccountId=account, Budget=budget)
+
+
+@pytest.fixture
+def aws_budgets(monkeypatch: pytest.MonkeyPatch) -> Any:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    with mock_aws():
+        account = boto3.client("sts").get_caller_identity()["Account"]
+        client = boto3.client("budgets", region_name="us-east-1")
+        create_budget(client, account, "Checkout", "1000", "400", "900")
+        create_budget(
+            client,
+            account,
+            "payments-monthly-cost",
+            "800",
+            "100",
+            "200",
+            {"TagKeyValue": ["user:team$billing-payments"]},
+        )
+        create_budget(client, account, "infra-budget", "5000", "1000", "2000")
+        create_budget(client, account, "unrelated", "1", "0", "0")
+        yield account
+
+
+def test_aws_budgets_match_teams_by_name_alias_and_tag_filter(aws_budgets: str) -> None:
+    loaded = budgets.from_aws(rules.load(EXAMPLE_RULES))
+    checkout = loaded.get("teams", "checkout")
+    assert checkout is not None
+    assert (checkout.monthly, checkout.spend, checkout.forecast) == (
+        Decimal(1000),
+        Decimal(400),
+        Decimal(900),
+    )
+    payments = loaded.get("teams", "payments")  # by the cost-allocation tag filter, via an alias
+    assert payments is not None and payments.monthly == Decimal(800)
+    infrastructure = loaded.get(
+        "business_units", "infrastructure"
+    )  # "infra" alias + "-budget" suffix
+    assert infrastructure is not None and infrastructure.monthly == Decimal(5000)
+    assert loaded.source == f"aws-budgets:{aws_budgets}"
+    assert sum(len(v) for v in loaded.by_level.values()) == 3
+
+
+def test_check_with_aws_budgets_denies_over_budget(aws_budgets: str, tmp_path: Path) -> None:
+    # checkout: forecast 900 + m5.large (70.08) > 1000? no; + m5.xlarge ×1 (140.16) > 1000: yes
+    document = plan(
+        change("aws_instance.api", after={"tags": COMPLIANT_TAGS, "instance_type": "m5.xlarge"})
+    )
+    path = write_json(tmp_path / "plan.json", document)
+    out = tmp_path / "report.json"
+    result = run_cli(
+        "check",
+        path,
+        "--rules",
+        EXAMPLE_RULES,
+        "--budgets",
+        "aws",
+        "-f",
+        "json",
+        "-o",
+        out,
+        "--plans",
+        tmp_path / "plans",
+    )
+    assert result.exit_code == 1, result.stdout + result.stderr
+    report = json.loads(out.read_text())
+    [violation] = [v for v in report["violations"] if v["rule_id"] == "FG-BUD-001"]
+    assert violation["over_by"] == 40.16
+    assert report["budgets"]["teams"]["checkout"]["source"].endswith("/Checkout")
+
+
+def test_aws_budgets_without_credentials_is_a_clear_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")  # nothing listens there
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    path = write_json(
+        tmp_path / "plan.json",
+        plan(
+            change("aws_instance.api", after={"tags": COMPLIANT_TAGS, "instance_type": "m5.large"})
+        ),
+    )
+    result = run_cli("check", path, "--rules", EXAMPLE_RULES, "--budgets", "aws")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("cannot read AWS Budgets:")

@@ -1,0 +1,215 @@
+"""The budget and capacity-plan gate end to end: one CLI run per denial reason."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gate import plans
+from tests.conftest import (
+    COMPLIANT_TAGS,
+    EXAMPLE_RULES,
+    capacity_plan_fields,
+    change,
+    plan,
+    run_cli,
+    run_subprocess,
+    write_json,
+)
+
+TODAY = "2026-11-23"
+GENERATOR = "https://finops.acme.example/capacity-plans/new"
+BIG_BUDGETS = (
+    "teams:\n  checkout: {monthly: 100000, forecast: 1000}\n  payments: {monthly: 100000}\n"
+)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    shutil.copytree(EXAMPLE_RULES, tmp_path / "rules")
+    (tmp_path / "rules/budgets.yaml").write_text(BIG_BUDGETS, encoding="utf-8")
+    (tmp_path / "plans").mkdir()
+    return tmp_path
+
+
+def write_change(
+    project: Path, instance_type: str = "m5.4xlarge", extra_tags: dict[str, str] | None = None
+) -> None:
+    tags = {**COMPLIANT_TAGS, "service": "checkout-api", **(extra_tags or {})}
+    document = plan(
+        change(
+            "aws_instance.api",
+            after={"tags": tags, "tags_all": tags, "instance_type": instance_type},
+        )
+    )
+    write_json(project / "plan.json", document)
+
+
+def write_plan(project: Path, **fields: Any) -> None:
+    front = capacity_plan_fields(**fields)
+    (project / "plans" / f"{front['id']}.md").write_text(
+        plans.render(front, "\n"), encoding="utf-8"
+    )
+
+
+def check(project: Path, *extra: str) -> tuple[int, dict[str, Any]]:
+    out = project / "report.json"
+    result = run_cli(
+        "check", "plan.json", "--today", TODAY, "-f", "json", "-o", out, *extra, cwd=project
+    )
+    assert result.exit_code in (0, 1), result.stderr
+    return result.exit_code, json.loads(out.read_text())
+
+
+def denied(report: dict[str, Any]) -> dict[str, str]:
+    return {v["rule_id"]: v["message"] for v in report["violations"]}
+
+
+def test_no_plan_gives_the_message_with_link_and_command_in_text_and_json(project: Path) -> None:
+    write_change(project)
+    link = f"{GENERATOR}?team=checkout&monthly_cost=560.64&service=checkout-api"
+    expected = (
+        f"Deploy failed: No approved capacity plan found. Please generate a new plan here: {link} "
+        "(or locally: finops-gate plan new --from plan.json --team checkout)"
+    )
+    text = run_subprocess("check", "plan.json", "--today", TODAY, cwd=project)
+    assert text.exit_code == 1
+    assert expected in text.stdout
+    code, report = check(project)
+    assert code == 1
+    assert denied(report) == {"FG-PLAN-001": expected}
+    assert report["cost"]["teams"]["checkout"]["new_plan_url"] == link
+
+
+def test_below_the_threshold_no_plan_is_needed(project: Path) -> None:
+    write_change(project, "m5.large")  # 70.08 a month < 500
+    code, report = check(project)
+    assert code == 0
+    assert report["cost"]["delta"] == 70.08
+
+
+@pytest.mark.parametrize(
+    ("fields", "rule_id", "why"),
+    [
+        (
+            {"status": "draft", "approvals": []},
+            "FG-PLAN-002",
+            "Capacity plan CP-2026-001 is draft, not approved.",
+        ),
+        (
+            {"status": "rejected"},
+            "FG-PLAN-002",
+            "Capacity plan CP-2026-001 is rejected, not approved.",
+        ),
+        (
+            {"valid_until": "2026-11-20"},
+            "FG-PLAN-003",
+            "Capacity plan CP-2026-001 is expired (valid 2026-11-01 to 2026-11-20).",
+        ),
+        (
+            {"team": "payments"},
+            "FG-PLAN-004",
+            "Capacity plan CP-2026-001 is for team payments, not checkout.",
+        ),
+        (
+            {"approved_monthly_cost": 500},
+            "FG-PLAN-005",
+            "This change adds $560.64 a month for team checkout, more than the $500.00 capacity plan CP-2026-001 approves.",
+        ),
+    ],
+)
+def test_each_plan_problem_is_named(
+    project: Path, fields: dict[str, Any], rule_id: str, why: str
+) -> None:
+    write_change(project)
+    write_plan(project, **fields)
+    code, report = check(project, "--plan-id", "CP-2026-001")
+    assert code == 1
+    messages = denied(report)
+    assert list(messages) == [rule_id]
+    assert messages[rule_id].startswith(
+        f"Deploy failed: {why} Please generate a new plan here: {GENERATOR}?team=checkout"
+    )
+
+
+def test_claimed_plan_that_does_not_exist(project: Path) -> None:
+    write_change(project)
+    code, report = check(project, "--plan-id", "CP-2026-404")
+    assert code == 1
+    assert (
+        "No approved capacity plan found: CP-2026-404 is not in plans."
+        in denied(report)["FG-PLAN-001"]
+    )
+
+
+def test_approved_plan_lets_it_go_claimed_by_option_env_or_tag(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_plan(project)
+    write_change(project)
+    assert check(project, "--plan-id", "CP-2026-001")[0] == 0
+    monkeypatch.setenv("FINOPS_GATE_PLAN_ID", "CP-2026-001")
+    code, report = check(project)
+    assert code == 0 and report["capacity_plan"]["claimed_from"] == "option"
+    monkeypatch.delenv("FINOPS_GATE_PLAN_ID")
+    write_change(project, extra_tags={"capacity-plan-id": "CP-2026-001"})
+    code, report = check(project)
+    assert code == 0
+    assert report["capacity_plan"]["claimed_from"] == "tag"
+    assert report["capacity_plan"]["plan"]["state"] == "approved"
+
+
+def test_budget_exceeded_names_the_amount(project: Path) -> None:
+    (project / "rules/budgets.yaml").write_text(
+        "teams:\n  checkout: {monthly: 6000, spend: 3900, forecast: 5600}\n", encoding="utf-8"
+    )
+    settings = project / "rules/settings.yaml"
+    settings.write_text(
+        settings.read_text().replace(
+            "plan_threshold_monthly: 500", "plan_threshold_monthly: 100000"
+        ),
+        encoding="utf-8",
+    )
+    write_change(project)
+    code, report = check(project)
+    assert code == 1
+    message = denied(report)["FG-BUD-001"]
+    assert message.startswith(
+        "Deploy failed: budget exceeded by $160.64: team checkout expects $5600.00 this month, "
+        "this change adds $560.64, budget $6000.00; no approved capacity plan covers it. "
+        f"Please generate a new plan here: {GENERATOR}?team=checkout"
+    )
+    write_plan(project)  # an approved plan for the team covering the increase lifts it
+    assert check(project, "--plan-id", "CP-2026-001")[0] == 0
+
+
+def test_business_unit_budget_sums_its_teams(project: Path) -> None:
+    (project / "rules/budgets.yaml").write_text(
+        BIG_BUDGETS + "business_units:\n  commerce: {monthly: 1000, forecast: 900}\n",
+        encoding="utf-8",
+    )
+    write_plan(project)
+    write_change(project)
+    code, report = check(
+        project
+    )  # a plan covers checkout; the unit budget is still broken without it
+    assert code == 1
+    violation = next(v for v in report["violations"] if v["rule_id"] == "FG-BUD-001")
+    assert violation["budget_level"] == "business unit" and violation["budget_name"] == "commerce"
+    assert report["budgets"]["business_units"]["commerce"]["delta"] == 560.64
+    assert check(project, "--plan-id", "CP-2026-001")[0] == 0
+
+
+def test_cost_flags_fail_closed_on_bad_files(project: Path) -> None:
+    write_change(project)
+    (project / "usage.yml").write_text("version: 0.1\nresource_usage: [\n", encoding="utf-8")
+    result = run_cli("check", "plan.json", "--usage-file", "usage.yml", cwd=project)
+    assert result.exit_code == 2 and result.stderr.startswith("usage.yml:")
+    result = run_cli("check", "plan.json", "--cost-file", "missing.json", cwd=project)
+    assert result.exit_code == 2 and "cannot read the cost file" in result.stderr
+    assert os.environ.get("FINOPS_GATE_PLAN_ID") is None
