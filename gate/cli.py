@@ -188,17 +188,21 @@ def check(
             file_okay=False,
         ),
     ] = None,
-    output_format: Annotated[
-        Format, typer.Option("--format", "-f", help="Report format.")
-    ] = Format.TEXT,
-    output: Annotated[
-        Path | None,
+    formats: Annotated[
+        list[Format] | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Report format (repeatable): text, json, sarif, junit, github (workflow annotations), markdown (job summary). Default: text.",
+        ),
+    ] = None,
+    outputs: Annotated[
+        list[str] | None,
         typer.Option(
             "--output",
             "-o",
-            help="Write the report to this file instead of stdout.",
-            metavar="FILE",
-            dir_okay=False,
+            help="Write a report to a file instead of stdout (repeatable): FILE for the only (or first) format, or FORMAT=FILE, e.g. -o sarif=gate.sarif -o json=gate.json. At most one format goes to stdout.",
+            metavar="[FORMAT=]FILE",
         ),
     ] = None,
     kind: Annotated[
@@ -272,15 +276,47 @@ def check(
             plans=governance.PlanOptions(directory=plans_dir, ref=plans_ref, plan_id=plan_id),
             budgets=budgets.value,
         )
+        targets = _targets(formats or [], outputs or [])
         report = pipeline.run(options)
-        use_color = color if color is not None else (output is None and _is_terminal())
-        text = render(report, output_format, RenderOptions(color=use_color))
-        _emit(text, output)
-        if output is not None or output_format is not Format.TEXT:
+        for fmt, target in targets:
+            use_color = color if color is not None else (target is None and _is_terminal())
+            _emit(render(report, fmt, RenderOptions(color=use_color)), target)
+        if any(target is not None or fmt is not Format.TEXT for fmt, target in targets):
             typer.echo(_summary_line(report), err=True)
         return report.exit_code
 
     raise typer.Exit(_guarded(debug, body))
+
+
+def _targets(formats: list[Format], outputs: list[str]) -> list[tuple[Format, Path | None]]:
+    """Pair formats with output files; at most one format may go to stdout."""
+    named: dict[Format, Path] = {}
+    bare: list[Path] = []
+    for item in outputs:
+        head, sep, tail = item.partition("=")
+        if sep and head in {f.value for f in Format}:
+            fmt = Format(head)
+            if fmt in named:
+                raise GateError(f"--output {head}= given twice")
+            named[fmt] = Path(tail)
+        else:
+            bare.append(Path(item))
+    chosen = list(dict.fromkeys([*formats, *named])) or [Format.TEXT]
+    if not formats and named and not bare:
+        chosen = list(named)
+    unnamed = [f for f in chosen if f not in named]
+    if len(bare) > len(unnamed):
+        raise GateError("more --output files than formats to write: use FORMAT=FILE")
+    paired: dict[Format, Path | None] = {**dict(zip(unnamed, bare, strict=False)), **named}
+    to_stdout = [f.value for f in chosen if paired.get(f) is None]
+    if len(to_stdout) > 1:
+        raise GateError(
+            f"formats {', '.join(to_stdout)} would all go to stdout: give all but one an --output FORMAT=FILE"
+        )
+    for fmt, target in paired.items():
+        if target is not None and target.is_dir():
+            raise GateError(f"--output for {fmt.value} is a directory", path=str(target))
+    return [(f, paired.get(f)) for f in chosen]
 
 
 def _is_terminal() -> bool:

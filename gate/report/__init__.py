@@ -16,6 +16,10 @@ from gate.report.model import Report
 class Format(str, enum.Enum):
     TEXT = "text"
     JSON = "json"
+    SARIF = "sarif"
+    JUNIT = "junit"
+    GITHUB = "github"
+    MARKDOWN = "markdown"
 
 
 @dataclass(frozen=True)
@@ -35,9 +39,23 @@ def _json(report: Report, options: RenderOptions) -> str:
     return json.render(report)
 
 
+def _module(name: str) -> Callable[[Report, RenderOptions], str]:
+    def render_with(report: Report, options: RenderOptions) -> str:
+        import importlib
+
+        renderer: Callable[[Report], str] = importlib.import_module(f"gate.report.{name}").render
+        return renderer(report)
+
+    return render_with
+
+
 _RENDERERS: dict[Format, Callable[[Report, RenderOptions], str]] = {
     Format.TEXT: _text,
     Format.JSON: _json,
+    Format.SARIF: _module("sarif"),
+    Format.JUNIT: _module("junit"),
+    Format.GITHUB: _module("github"),
+    Format.MARKDOWN: _module("markdown"),
 }
 
 
