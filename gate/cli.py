@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, NoReturn, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 
@@ -163,6 +163,57 @@ PlanDateOption = Annotated[
 ]
 
 
+OpaUrlOption = Annotated[
+    str | None,
+    typer.Option(
+        "--opa-url",
+        envvar="FINOPS_GATE_OPA_URL",
+        help="Ask this OPA server for the decision instead of the embedded engine (e.g. http://opa:8181).",
+        metavar="URL",
+    ),
+]
+OpaTokenOption = Annotated[
+    str | None,
+    typer.Option(
+        "--opa-token",
+        envvar="FINOPS_GATE_OPA_TOKEN",
+        help="Bearer token for the OPA server (prefer the environment variable).",
+        metavar="TOKEN",
+        show_default=False,
+    ),
+]
+OpaTimeoutOption = Annotated[
+    float,
+    typer.Option(
+        "--opa-timeout", min=0.1, help="Seconds to wait for each OPA request.", metavar="SECONDS"
+    ),
+]
+OpaCaOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--opa-ca-bundle",
+        help="CA bundle to verify the OPA server's TLS certificate.",
+        metavar="FILE",
+        exists=True,
+        dir_okay=False,
+    ),
+]
+
+
+def _remote(
+    url: str, token: str | None, timeout: float, ca: Path | None, push_rules: bool = False
+) -> Any:
+    from gate.policy.remote import RemoteOptions
+
+    return RemoteOptions(
+        url=url,
+        token=token or None,
+        timeout=timeout,
+        ca_bundle=str(ca) if ca else None,
+        push_rules=push_rules,
+    )
+
+
 class BudgetSource(str, enum.Enum):
     RULES = "rules"
     AWS = "aws"
@@ -253,6 +304,17 @@ def check(
         ),
     ] = None,
     region: RegionOption = None,
+    opa_url: OpaUrlOption = None,
+    opa_token: OpaTokenOption = None,
+    opa_timeout: OpaTimeoutOption = 10.0,
+    opa_ca_bundle: OpaCaOption = None,
+    opa_push_rules: Annotated[
+        bool,
+        typer.Option(
+            "--opa-push-rules",
+            help="Send the rules to the OPA server as data.finops.rules before asking (default: the server already has them).",
+        ),
+    ] = False,
     debug: DebugOption = False,
 ) -> None:
     """Check a deploy: tags, attribution, cost, budget, capacity plan and policies.
@@ -260,6 +322,7 @@ def check(
     Exit 0 go, 1 denied, 2 could not decide.
     """
     from gate import governance, pipeline, sources
+    from gate.policy import EngineKind
     from gate.report import RenderOptions, render
 
     def body() -> int:
@@ -275,7 +338,16 @@ def check(
             ),
             plans=governance.PlanOptions(directory=plans_dir, ref=plans_ref, plan_id=plan_id),
             budgets=budgets.value,
+            engine=EngineKind.REMOTE if opa_url else EngineKind.EMBEDDED,
+            remote=_remote(opa_url, opa_token, opa_timeout, opa_ca_bundle, opa_push_rules)
+            if opa_url
+            else None,
         )
+        if opa_url and policies:
+            raise GateError(
+                "--policies feeds the embedded engine; with --opa-url the server's policies decide "
+                "(upload yours with: finops-gate policy push --opa-url URL --policies DIR)"
+            )
         targets = _targets(formats or [], outputs or [])
         report = pipeline.run(options)
         for fmt, target in targets:
@@ -366,6 +438,55 @@ def policy_test(
         result = testing.run(directory)
         typer.echo(testing.render(result, verbose=verbose), nl=False)
         return 0 if result.ok else 1
+
+    raise typer.Exit(_guarded(debug, body))
+
+
+@policy_app.command("push")
+def policy_push(
+    opa_url: Annotated[
+        str,
+        typer.Option(
+            "--opa-url", envvar="FINOPS_GATE_OPA_URL", help="The OPA server to load.", metavar="URL"
+        ),
+    ],
+    policies: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--policies",
+            help="Extra .rego directory (repeatable), as for check.",
+            metavar="DIR",
+            file_okay=False,
+        ),
+    ] = None,
+    rules_dir: RulesOption = None,
+    opa_token: OpaTokenOption = None,
+    opa_timeout: OpaTimeoutOption = 10.0,
+    opa_ca_bundle: OpaCaOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Upload the policies and the rules (as data.finops.rules) to an OPA server.
+
+    For organisations that do not build OPA bundles: afterwards `check --opa-url`
+    gets the same decision from the server as from the embedded engine.
+    """
+    from gate import policy, rules
+    from gate.policy import remote
+
+    def body() -> int:
+        loaded = rules.load(rules.find_rules_dir(rules_dir, Path.cwd()))
+        files = policy.policy_files(tuple(policies or ()))
+        ids = remote.push(
+            _remote(opa_url, opa_token, opa_timeout, opa_ca_bundle),
+            files,
+            rules.data_document(loaded),
+        )
+        typer.echo(
+            f"pushed {len(ids)} polic{'y' if len(ids) == 1 else 'ies'} and the rules to {opa_url}"
+        )
+        for policy_id in ids:
+            typer.echo(f"  {policy_id}")
+        return 0
 
     raise typer.Exit(_guarded(debug, body))
 

@@ -30,6 +30,7 @@ class Options:
     today: str | None = None
     source: sources.SourceOptions = field(default_factory=sources.SourceOptions)
     engine: EngineKind = EngineKind.EMBEDDED
+    remote: Any = None  # gate.policy.remote.RemoteOptions with EngineKind.REMOTE
     dump_input: Path | None = None
     cost: governance.CostOptions = field(default_factory=governance.CostOptions)
     plans: governance.PlanOptions = field(default_factory=governance.PlanOptions)
@@ -104,7 +105,9 @@ def gather_facts(
 
 def decide(prepared: Prepared, options: Options) -> Decision:
     files = policy.policy_files(options.policy_dirs)
-    engine = policy.create(options.engine, files, rules.data_document(prepared.rules))
+    engine = policy.create(
+        options.engine, files, rules.data_document(prepared.rules), remote=options.remote
+    )
     return policy.parse_decision(engine.evaluate(orjson.dumps(prepared.input_document).decode()))
 
 

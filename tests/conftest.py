@@ -179,6 +179,50 @@ def _isolated_environment(
         monkeypatch.delenv(name, raising=False)
 
 
+@pytest.fixture(scope="session")
+def opa_server() -> Any:
+    """One fake OPA server (tests/opa_server.py) for the whole session."""
+    from tests.opa_server import serve
+
+    with serve() as (url, state):
+        yield url, state
+
+
+@pytest.fixture(autouse=True)
+def _engines_agree(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every decision the suite makes with the embedded engine is made again by the
+    remote engine, over HTTP, against the fake OPA server loaded with the same
+    policies and rules, and the two must be equal. FINOPS_GATE_ENGINE_DIFFERENTIAL=0
+    turns this off (to time the suite, say)."""
+    import os
+    from dataclasses import replace
+
+    if os.environ.get("FINOPS_GATE_ENGINE_DIFFERENTIAL") == "0":
+        return
+    from gate import pipeline, policy, rules
+    from gate.policy import EngineKind
+    from gate.policy.remote import RemoteOptions, push
+
+    url, state = request.getfixturevalue("opa_server")
+    original = pipeline.decide
+
+    def both(prepared: Any, options: Any) -> Any:
+        embedded = original(prepared, options)
+        if options.engine is not EngineKind.EMBEDDED:
+            return embedded
+        state.policies.clear()
+        state.data.clear()
+        state.fault = None
+        state.token = None
+        remote = RemoteOptions(url=url)
+        push(remote, policy.policy_files(options.policy_dirs), rules.data_document(prepared.rules))
+        from_server = original(prepared, replace(options, engine=EngineKind.REMOTE, remote=remote))
+        assert from_server == embedded, "the OPA server and the embedded engine disagree"
+        return embedded
+
+    monkeypatch.setattr(pipeline, "decide", both)
+
+
 @pytest.fixture
 def tmp_plan(tmp_path: Path) -> Any:
     def make(document: Any, name: str = "plan.json") -> Path:

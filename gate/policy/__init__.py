@@ -21,6 +21,7 @@ DECISION_PATH = "data.finops.gate.decision"
 
 class EngineKind(str, enum.Enum):
     EMBEDDED = "embedded"
+    REMOTE = "opa-server"
 
 
 class Engine(Protocol):
@@ -147,9 +148,20 @@ def _sorted(violations: Any) -> list[Violation]:
     )
 
 
-def create(kind: EngineKind, policies: Sequence[PolicyFile], data: Mapping[str, Any]) -> Engine:
+def create(
+    kind: EngineKind,
+    policies: Sequence[PolicyFile],
+    data: Mapping[str, Any],
+    remote: Any = None,
+) -> Engine:
+    """An engine ready to evaluate. ``remote`` is a RemoteOptions for the OPA server;
+    a server holds its own policies, so ``policies`` only feed the embedded engine."""
     if kind is EngineKind.EMBEDDED:
         from gate.policy.embedded import EmbeddedEngine
 
         return EmbeddedEngine(policies, data)
+    if kind is EngineKind.REMOTE and remote is not None:
+        from gate.policy.remote import RemoteEngine
+
+        return RemoteEngine(remote, data)
     raise AssertionError(kind)  # pragma: no cover

@@ -1,0 +1,156 @@
+"""A fake OPA server for tests: OPA's REST API on a loopback port, backed by the
+embedded engine (regorus), with switchable faults.
+
+Implements what the gate uses: ``GET /health``, ``GET /v1/policies``,
+``PUT /v1/policies/<id>`` (text/plain Rego), ``PUT /v1/data/<path>`` (JSON) and
+``POST /v1/data/<path>`` with ``{"input": …}`` answering ``{"result": …}`` or ``{}``
+when the document is undefined.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import regorus
+
+
+@dataclass
+class State:
+    policies: dict[str, str] = field(default_factory=dict)
+    data: dict[str, Any] = field(default_factory=dict)
+    fault: str | None = None  # "500", "slow", "garbage", "no-result", "flaky", "401"
+    failures_left: int = 0
+    requests: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
+    token: str | None = None
+
+
+class _Handler(BaseHTTPRequestHandler):
+    state: State
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def _send(self, status: int, body: Any = None, raw: bytes | None = None) -> None:
+        payload = raw if raw is not None else (b"" if body is None else json.dumps(body).encode())
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def _body(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def _faulty(self) -> bool:
+        state = self.state
+        state.requests.append((self.command, self.path, dict(self.headers)))
+        if state.token is not None and self.headers.get("Authorization") != f"Bearer {state.token}":
+            self._body()
+            self._send(401, {"code": "unauthorized", "message": "missing or bad bearer token"})
+            return True
+        if state.fault == "flaky" and state.failures_left > 0:
+            state.failures_left -= 1
+            self._body()
+            self._send(502, {"code": "internal_error", "message": "upstream hiccup"})
+            return True
+        if state.fault == "500":
+            self._body()
+            self._send(500, {"code": "internal_error", "message": "storage error"})
+            return True
+        if state.fault == "slow":
+            time.sleep(2)
+        return False
+
+    def do_GET(self) -> None:
+        if self._faulty():
+            return
+        if self.path.startswith("/health"):
+            self._send(200, {})
+        elif self.path.rstrip("/") == "/v1/policies":
+            self._send(
+                200, {"result": [{"id": k, "raw": v} for k, v in self.state.policies.items()]}
+            )
+        else:
+            self._send(404, {"code": "resource_not_found", "message": self.path})
+
+    def do_PUT(self) -> None:
+        if self._faulty():
+            return
+        body = self._body()
+        if self.path.startswith("/v1/policies/"):
+            policy_id = self.path.removeprefix("/v1/policies/")
+            try:
+                regorus.Engine().add_policy(policy_id, body.decode())
+            except BaseException as exc:  # regorus panics derive from BaseException
+                self._send(
+                    400,
+                    {
+                        "code": "invalid_parameter",
+                        "message": "error(s) occurred while compiling module(s)",
+                        "errors": [{"message": str(exc)}],
+                    },
+                )
+                return
+            self.state.policies[policy_id] = body.decode()
+            self._send(200, {})
+        elif self.path.startswith("/v1/data/"):
+            node = self.state.data
+            *parents, leaf = self.path.removeprefix("/v1/data/").strip("/").split("/")
+            for name in parents:
+                node = node.setdefault(name, {})
+            node[leaf] = json.loads(body or b"null")
+            self._send(204)
+        else:
+            self._send(404, {"code": "resource_not_found", "message": self.path})
+
+    def do_POST(self) -> None:
+        if self._faulty():
+            return
+        body = json.loads(self._body() or b"{}")
+        if not self.path.startswith("/v1/data/"):
+            self._send(404, {"code": "resource_not_found", "message": self.path})
+            return
+        if self.state.fault == "garbage":
+            self._send(200, raw=b"<html>proxy error</html>")
+            return
+        if self.state.fault == "no-result":
+            self._send(200, {})
+            return
+        rule = "data." + self.path.removeprefix("/v1/data/").split("?", 1)[0].strip("/").replace(
+            "/", "."
+        )
+        engine = regorus.Engine()
+        try:
+            for policy_id, text in self.state.policies.items():
+                engine.add_policy(policy_id, text)
+            engine.add_data_json(json.dumps(self.state.data))
+            engine.set_input_json(json.dumps(body.get("input")))
+            value = json.loads(engine.eval_rule_as_json(rule))
+        except BaseException as exc:
+            self._send(500, {"code": "internal_error", "message": str(exc)})
+            return
+        self._send(200, {} if value == "<undefined>" else {"result": value})
+
+
+@contextmanager
+def serve(state: State | None = None) -> Iterator[tuple[str, State]]:
+    """Run the fake server on 127.0.0.1 (a free port); yield its URL and state."""
+    state = state or State()
+    handler = type("Handler", (_Handler,), {"state": state})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", state
+    finally:
+        server.shutdown()
+        server.server_close()
