@@ -304,6 +304,63 @@ def check(
         ),
     ] = None,
     region: RegionOption = None,
+    parameter: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--parameter",
+            help="CloudFormation parameter value KEY=VALUE (repeatable; wins over the template's Default).",
+            metavar="KEY=VALUE",
+        ),
+    ] = None,
+    parameters_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--parameters-file",
+            help="CloudFormation parameters: the aws CLI's JSON list, a CodePipeline template configuration, or a KEY: VALUE map.",
+            metavar="FILE",
+            dir_okay=False,
+        ),
+    ] = None,
+    stack_tag: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--stack-tag",
+            help="Stack-level tag KEY=VALUE that CloudFormation propagates to every taggable resource (repeatable).",
+            metavar="KEY=VALUE",
+        ),
+    ] = None,
+    stack_tags_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--stack-tags-file",
+            help="Stack-level tags from a file (Key/Value list, a map, or a template configuration's Tags).",
+            metavar="FILE",
+            dir_okay=False,
+        ),
+    ] = None,
+    stack_name: Annotated[
+        str | None,
+        typer.Option(
+            "--stack-name", help="Stack name, for AWS::StackName in templates.", metavar="NAME"
+        ),
+    ] = None,
+    var: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--var",
+            help="Terraform variable value KEY=VALUE for HCL input (repeatable; wins over tfvars).",
+            metavar="KEY=VALUE",
+        ),
+    ] = None,
+    var_file: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--var-file",
+            help="Terraform .tfvars file for HCL input (repeatable; terraform.tfvars and *.auto.tfvars are read anyway).",
+            metavar="FILE",
+            dir_okay=False,
+        ),
+    ] = None,
     opa_url: OpaUrlOption = None,
     opa_token: OpaTokenOption = None,
     opa_timeout: OpaTimeoutOption = 10.0,
@@ -321,7 +378,7 @@ def check(
 
     Exit 0 go, 1 denied, 2 could not decide.
     """
-    from gate import governance, pipeline, sources
+    from gate import governance, pipeline
     from gate.policy import EngineKind
     from gate.report import RenderOptions, render
 
@@ -331,7 +388,17 @@ def check(
             rules_dir=rules_dir,
             policy_dirs=tuple(policies or ()),
             today=today,
-            source=sources.SourceOptions(kind=kind),
+            source=_source_options(
+                kind,
+                region,
+                parameter,
+                parameters_file,
+                stack_tag,
+                stack_tags_file,
+                stack_name,
+                var,
+                var_file,
+            ),
             dump_input=dump_input,
             cost=governance.CostOptions(
                 prices=prices, usage_file=usage_file, cost_file=cost_file, region=region
@@ -358,6 +425,54 @@ def check(
         return report.exit_code
 
     raise typer.Exit(_guarded(debug, body))
+
+
+def _pairs(items: list[str] | None, option: str) -> dict[str, str]:
+    pairs = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise GateError(f"{option} takes KEY=VALUE, not {item!r}")
+        pairs[key.strip()] = value
+    return pairs
+
+
+def _source_options(
+    kind: InputKind | None,
+    region: str | None,
+    parameter: list[str] | None,
+    parameters_file: Path | None,
+    stack_tag: list[str] | None,
+    stack_tags_file: Path | None,
+    stack_name: str | None,
+    var: list[str] | None,
+    var_file: list[Path] | None,
+) -> Any:
+    from gate import sources
+
+    parameters: dict[str, str] = {}
+    stack_tags: dict[str, str] = {}
+    if parameters_file is not None or stack_tags_file is not None:
+        from gate.sources import cfn
+
+        if parameters_file is not None:
+            parameters.update(cfn.read_key_values(parameters_file, "parameters"))
+        if stack_tags_file is not None:
+            stack_tags.update(cfn.read_key_values(stack_tags_file, "stack tags"))
+    parameters.update(_pairs(parameter, "--parameter"))
+    stack_tags.update(_pairs(stack_tag, "--stack-tag"))
+    return sources.SourceOptions(
+        kind=kind,
+        parameters=parameters,
+        stack_tags=stack_tags,
+        region=region
+        or os.environ.get("AWS_REGION")
+        or os.environ.get("AWS_DEFAULT_REGION")
+        or None,
+        stack_name=stack_name,
+        var_files=tuple(var_file or ()),
+        variables=_pairs(var, "--var"),
+    )
 
 
 def _targets(formats: list[Format], outputs: list[str]) -> list[tuple[Format, Path | None]]:

@@ -91,6 +91,19 @@ class Resource:
 
 
 @dataclass(frozen=True, slots=True)
+class InlineException:
+    """An exception written next to the resource (a comment above a Terraform block,
+    ``Metadata`` in CloudFormation). ``reason`` may be empty: that is a violation."""
+
+    address: str
+    rules: tuple[str, ...]
+    reason: str
+    location: Location
+    expires: str | None = None
+    approved_by: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class SourceDocument:
     """What one input file contributed."""
 
@@ -99,3 +112,4 @@ class SourceDocument:
     resources: tuple[Resource, ...]
     notes: tuple[str, ...] = ()
     meta: Mapping[str, str] = field(default_factory=dict)
+    exceptions: tuple[InlineException, ...] = ()

@@ -8,9 +8,17 @@ default severities := {}
 
 severities := data.finops.rules.settings.severities
 
-default exceptions := []
+default rules_exceptions := []
 
-exceptions := data.finops.rules.exceptions
+rules_exceptions := data.finops.rules.exceptions
+
+default inline_exceptions := []
+
+inline_exceptions := input.inline_exceptions
+
+# Exceptions from rules/exceptions.yaml and those written beside resources (a comment
+# above a Terraform block, CloudFormation Metadata). One without a reason never applies.
+exceptions := array.concat(rules_exceptions, [e | some e in inline_exceptions; trim_space(e.reason) != ""])
 
 # Every violation as an object with at least rule_id, address and message. A bare
 # string (conftest style) still counts: the gate fails closed, never silently open.
@@ -43,6 +51,20 @@ candidates contains v if {
 		"message": sprintf("exception %s (%s) expired on %s and no longer applies; renew it or fix the resources", [e.id, concat(", ", e.rules), e.expires]),
 		"exception": e.id,
 		"severity": object.get(severities, "FG-EXC-001", "warn"),
+		"policy": "gate",
+	}
+}
+
+candidates contains v if {
+	some e in inline_exceptions
+	trim_space(e.reason) == ""
+	v := {
+		"rule_id": "FG-EXC-002",
+		"address": e.address,
+		"file": e.file,
+		"line": e.line,
+		"message": sprintf("the exception for %s (%s) at %s has no reason: give one, or remove it", [e.address, concat(", ", e.rules), e.origin]),
+		"severity": object.get(severities, "FG-EXC-002", "deny"),
 		"policy": "gate",
 	}
 }

@@ -86,3 +86,27 @@ test_bare_string_denial_still_blocks if {
 	v.message == "no public buckets"
 	v.rule_id == "CUSTOM-custom"
 }
+
+inline(reason) := object.union(exception("2026-06-30"), {"id": "inline main.tf:3", "reason": reason, "file": "main.tf", "line": 3, "origin": "main.tf:3"})
+
+test_inline_exception_from_the_input_applies if {
+	d := gate.decision with data.finops.policy.tags as mock_tags
+		with data.finops.rules as {"settings": {"severities": {}}, "exceptions": []}
+		with input as {"context": {"today": "2026-01-01"}, "inline_exceptions": [inline("vendor managed")]}
+	d.allow == true
+	some e in d.exempted
+	e.exception.id == "inline main.tf:3"
+}
+
+test_inline_exception_without_a_reason_is_a_violation_and_does_not_apply if {
+	d := gate.decision with data.finops.policy.tags as mock_tags
+		with data.finops.rules as {"settings": {"severities": {}}, "exceptions": []}
+		with input as {"context": {"today": "2026-01-01"}, "inline_exceptions": [inline("  ")]}
+	d.allow == false
+	ids := {v.rule_id | some v in d.deny}
+	ids == {"FG-TAG-001", "FG-EXC-002"}
+	some v in d.deny
+	v.rule_id == "FG-EXC-002"
+	v.line == 3
+	count(d.exempted) == 0
+}

@@ -122,3 +122,14 @@ def test_infracost_output_with_a_project_error_fails_closed() -> None:
     assert result.exit_code == 2
     assert "Infracost could not price project" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+TEMPLATES = sorted((CORPUS / "cfn").glob("*")) if (CORPUS / "cfn").is_dir() else []
+
+
+@pytest.mark.skipif(not TEMPLATES, reason="shared corpus not present beside the project")
+@pytest.mark.parametrize("path", TEMPLATES, ids=[p.name for p in TEMPLATES])
+def test_every_corpus_template_is_decided(path: Path) -> None:
+    report = pipeline.run(pipeline.Options(paths=[path], today="2026-11-23"))
+    assert report.exit_code in (0, 1)
+    assert report.sources[0].kind == "cfn"

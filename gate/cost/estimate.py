@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from gate.cost import ZERO, CostEstimate, PricedComponent, ResourceCost
+from gate.cost import ZERO, CostEstimate, PricedComponent, ResourceCost, cfn
 from gate.cost.aws import Component, Unpriceable, components
 from gate.cost.catalog import UNITS, Catalog
 from gate.cost.usage import UsageFile
@@ -46,7 +46,7 @@ def _resource(
         "service": item.attribution.service if item.attribution.attributable else None,
         "region": resource.region or default_region,
     }
-    if resource.type in catalog.free_types:
+    if resource.type in catalog.free_types or resource.type in cfn.FREE:
         return ResourceCost(status="free", before=ZERO, after=ZERO, **base)
     if resource.provider != "aws":
         return _unpriced(base, f"no prices for provider {resource.provider!r}", supported=False)
@@ -81,7 +81,17 @@ def _resource(
     )
 
 
-_USAGE_ONLY = frozenset({"aws_lambda_function", "aws_s3_bucket", "aws_dynamodb_table"})
+_USAGE_ONLY = frozenset(
+    {
+        "aws_lambda_function",
+        "aws_s3_bucket",
+        "aws_dynamodb_table",
+        "AWS::Lambda::Function",
+        "AWS::Serverless::Function",
+        "AWS::S3::Bucket",
+        "AWS::DynamoDB::Table",
+    }
+)
 
 
 class _Unsupported(Exception):
@@ -96,7 +106,13 @@ def _side(
     catalog: Catalog,
     region: str | None,
 ) -> list[PricedComponent]:
-    found = components(resource.type, attrs or {}, unknown, usage)
+    rtype = resource.type
+    if rtype.startswith("AWS::"):
+        translated = cfn.translate(rtype, attrs or {}, unknown)
+        if translated is None:
+            raise _Unsupported
+        rtype, attrs, unknown = translated
+    found = components(rtype, attrs or {}, unknown, usage)
     if found is None:
         raise _Unsupported
     return [_price(part, catalog, region) for part in found]

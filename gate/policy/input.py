@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from gate import __version__
-from gate.model import SENSITIVE, Action, SourceDocument
+from gate.model import SENSITIVE, Action, InlineException, SourceDocument
 from gate.tags import Finding, TaggedResource
 
 SCHEMA = "finops-gate/input/v1"
@@ -61,7 +61,28 @@ def build(
             "taggable": taggable,
         },
         "resources": resources,
+        "inline_exceptions": [inline_exception(e) for source in sources for e in source.exceptions],
         **(sections or {}),
+    }
+
+
+def inline_exception(exception: InlineException) -> dict[str, Any]:
+    """An exception written beside a resource, in the shape of data.finops.rules.exceptions."""
+    from gate.rules import glob_regex
+
+    where = exception.location
+    origin = f"{where.file}:{where.line}" if where.line else where.file
+    return {
+        "id": f"inline {origin}",
+        "address": exception.address,
+        "address_regex": glob_regex(exception.address),
+        "rules": list(exception.rules),
+        "reason": exception.reason,
+        "approved_by": exception.approved_by or "(inline)",
+        "expires": exception.expires or "9999-12-31",
+        "origin": origin,
+        "file": where.file,
+        "line": where.line,
     }
 
 

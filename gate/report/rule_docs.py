@@ -68,6 +68,11 @@ RULES: Mapping[str, RuleDoc] = {
         "An exception has expired and no longer applies.",
         "Renew it with a new expiry and approval, or fix the resources.",
     ),
+    "FG-EXC-002": RuleDoc(
+        "ExceptionWithoutReason",
+        "An inline exception (a comment above a Terraform block or CloudFormation Metadata) gives no reason; it does not apply.",
+        'Add reason="…" to it, or remove it.',
+    ),
     "FG-BUD-001": RuleDoc(
         "BudgetExceeded",
         "The change takes a team's (or unit's or group's) month over its budget and no approved capacity plan covers it.",

@@ -6,8 +6,8 @@ Adding a kind means one module and one entry in ``_LOADERS``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from gate.errors import SourceError
@@ -19,6 +19,14 @@ class SourceOptions:
     """Per-run options for loading inputs."""
 
     kind: InputKind | None = None  # None: detect by path and content
+    # CloudFormation: parameter values and stack-level tags; both: the region.
+    parameters: Mapping[str, str] = field(default_factory=dict)
+    stack_tags: Mapping[str, str] = field(default_factory=dict)
+    region: str | None = None
+    stack_name: str | None = None
+    # Terraform source: variable values (tfvars files, then explicit ones).
+    var_files: tuple[Path, ...] = ()
+    variables: Mapping[str, str] = field(default_factory=dict)
 
 
 Loader = Callable[[Path, SourceOptions], SourceDocument]
@@ -34,6 +42,20 @@ def _load_tfplan(path: Path, options: SourceOptions) -> SourceDocument:
     return tfplan.load(path, document, notes)
 
 
+def _load_cfn(path: Path, options: SourceOptions) -> SourceDocument:
+    from gate.sources import cfn
+
+    return cfn.load(
+        path,
+        cfn.TemplateOptions(
+            parameters=options.parameters,
+            stack_tags=options.stack_tags,
+            region=options.region,
+            stack_name=options.stack_name,
+        ),
+    )
+
+
 def _not_yet(kind: InputKind) -> Loader:
     def loader(path: Path, options: SourceOptions) -> SourceDocument:
         raise SourceError(
@@ -46,7 +68,7 @@ def _not_yet(kind: InputKind) -> Loader:
 _LOADERS: dict[InputKind, Loader] = {
     InputKind.TFPLAN: _load_tfplan,
     InputKind.HCL: _not_yet(InputKind.HCL),
-    InputKind.CFN: _not_yet(InputKind.CFN),
+    InputKind.CFN: _load_cfn,
 }
 
 
