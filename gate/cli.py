@@ -28,8 +28,10 @@ app = typer.Typer(
     name="finops-gate",
     help=(
         "Policy-as-code deployment gate and cloud tag enforcer.\n\n"
-        "Reads a Terraform plan (terraform show -json), checks every resource's tags against "
-        "your rules, lets Rego policies decide, and exits 0 (go), 1 (denied) or 2 (could not decide)."
+        "Reads a Terraform plan (terraform show -json), Terraform source or a CloudFormation "
+        "template, checks every resource's tags against your rules, prices the change against "
+        "the team's budget and capacity plan, lets Rego policies decide, and exits 0 (go), "
+        "1 (denied) or 2 (could not decide)."
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -45,7 +47,11 @@ plan_app = typer.Typer(
 prices_app = typer.Typer(help="The price catalog.", no_args_is_help=True)
 app.add_typer(policy_app, name="policy")
 app.add_typer(rules_app, name="rules")
+hook_app = typer.Typer(
+    help="pre-commit entry points (see .pre-commit-hooks.yaml).", no_args_is_help=True
+)
 app.add_typer(plan_app, name="plan")
+app.add_typer(hook_app, name="hook")
 app.add_typer(prices_app, name="prices")
 
 T = TypeVar("T")
@@ -224,7 +230,7 @@ def check(
     paths: Annotated[
         list[Path],
         typer.Argument(
-            help="Terraform plan JSON files (terraform show -json tfplan > plan.json).",
+            help="What the deploy changes: Terraform plan JSON (terraform show -json tfplan > plan.json), .tf files or module directories, CloudFormation/SAM templates.",
             show_default=False,
             metavar="PATH...",
         ),
@@ -892,6 +898,110 @@ def prices_refresh(
         return 0
 
     raise typer.Exit(_guarded(debug, body))
+
+
+HookFiles = Annotated[
+    list[Path] | None,
+    typer.Argument(
+        help="The staged files pre-commit passes.", metavar="FILES...", show_default=False
+    ),
+]
+
+
+def _hook(
+    paths: list[Path],
+    kind: InputKind,
+    rules_dir: Path | None,
+    policies: list[Path] | None,
+    debug: bool,
+) -> None:
+    from gate import pipeline, sources
+    from gate.report import RenderOptions, render
+
+    def body() -> int:
+        if not paths:
+            return 0
+        options = pipeline.Options(
+            paths=paths,
+            rules_dir=rules_dir,
+            policy_dirs=tuple(policies or ()),
+            source=sources.SourceOptions(kind=kind),
+        )
+        report = pipeline.run(options)
+        _emit(render(report, Format.TEXT, RenderOptions(color=_is_terminal())), None)
+        return report.exit_code
+
+    raise typer.Exit(_guarded(debug, body))
+
+
+HookPolicies = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--policies", help="Extra .rego directory (repeatable).", metavar="DIR", file_okay=False
+    ),
+]
+
+
+@hook_app.command("terraform")
+def hook_terraform(
+    files: HookFiles = None,
+    rules_dir: RulesOption = None,
+    policies: HookPolicies = None,
+    debug: DebugOption = False,
+) -> None:
+    """Check the Terraform module directories of the staged .tf/.tfvars files.
+
+    Each directory is read whole, so locals, variables and provider default tags in
+    sibling files are seen.
+    """
+    folders = sorted(
+        {
+            (f if f.is_dir() else f.parent)
+            for f in files or []
+            if f.suffix in (".tf", ".tfvars") or f.is_dir()
+        }
+    )
+    folders = [d for d in folders if any(d.glob("*.tf"))]
+    called = _local_module_targets(folders)
+    # A module staged with its caller is checked through the caller, with its inputs.
+    _hook(
+        [d for d in folders if d.resolve() not in called], InputKind.HCL, rules_dir, policies, debug
+    )
+
+
+def _local_module_targets(folders: list[Path]) -> set[Path]:
+    import re
+
+    source = re.compile(r'source\s*=\s*"(\.\.?/[^"]+)"')
+    targets: set[Path] = set()
+    for folder in folders:
+        for tf in folder.glob("*.tf"):
+            try:
+                text = tf.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            targets.update((folder / match).resolve() for match in source.findall(text))
+    return targets
+
+
+@hook_app.command("cloudformation")
+def hook_cloudformation(
+    files: HookFiles = None,
+    rules_dir: RulesOption = None,
+    policies: HookPolicies = None,
+    debug: DebugOption = False,
+) -> None:
+    """Check the staged files that are CloudFormation templates; other YAML and JSON
+    (workflows, manifests) is skipped."""
+    from gate.sources import looks_like_template
+
+    _hook(
+        [f for f in files or [] if f.is_file() and looks_like_template(f)],
+        InputKind.CFN,
+        rules_dir,
+        policies,
+        debug,
+    )
 
 
 def main() -> None:

@@ -243,7 +243,7 @@ def _load_file(path: Path, kind: str) -> Any:
     if kind == "settings" and isinstance(document, dict):
         document = _yaml_off(document)
     if path.parent != defaults_dir():  # the shipped defaults are validated by the test suite
-        validate(document, schema_name=f"rules-{kind}", shown=shown, text=text)
+        validate_once(document, schema_name=f"rules-{kind}", shown=shown, text=text)
     return document
 
 
@@ -254,6 +254,32 @@ def _yaml_off(settings: dict[str, Any]) -> dict[str, Any]:
         fixed = {k: ("off" if v is False else v) for k, v in severities.items()}
         settings = {**settings, "severities": fixed}
     return settings
+
+
+def validate_once(document: Any, *, schema_name: str, shown: str, text: str) -> None:
+    """Validate, remembering success by content hash: a rules file that passed with
+    this version's schema passes again, without importing jsonschema (a pre-commit
+    hook runs many times on the same rules)."""
+    import hashlib
+    import os
+
+    from gate import __version__
+
+    cache = (
+        Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        / "finops-gate"
+        / "validated"
+    )
+    key = hashlib.sha256(f"{__version__}\0{schema_name}\0{text}".encode()).hexdigest()
+    marker = cache / key
+    if marker.exists():
+        return
+    validate(document, schema_name=schema_name, shown=shown, text=text)
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        marker.touch()
+    except OSError:
+        pass  # a read-only home: validate every time
 
 
 def validate(document: Any, *, schema_name: str, shown: str, text: str | None = None) -> None:

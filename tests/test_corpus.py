@@ -133,3 +133,24 @@ def test_every_corpus_template_is_decided(path: Path) -> None:
     report = pipeline.run(pipeline.Options(paths=[path], today="2026-11-23"))
     assert report.exit_code in (0, 1)
     assert report.sources[0].kind == "cfn"
+
+
+TERRAFORM = sorted((CORPUS / "hcl").iterdir()) if (CORPUS / "hcl").is_dir() else []
+INVALID_HCL = {
+    # upstream ships a stray line "-${local.name_suffix}" after a block (MANIFEST notes it)
+    "tgm-docs-examples__data_fusion_instance_full__main.tf": "main.tf:25:3: not valid HCL: unexpected '-'",
+}
+
+
+@pytest.mark.skipif(not TERRAFORM, reason="shared corpus not present beside the project")
+@pytest.mark.parametrize("path", TERRAFORM, ids=[p.name for p in TERRAFORM])
+def test_every_corpus_terraform_source_is_decided_or_refused_for_a_reason(path: Path) -> None:
+    options = pipeline.Options(paths=[path], today="2026-11-23")
+    if path.name in INVALID_HCL:
+        with pytest.raises(SourceError) as caught:
+            pipeline.run(options)
+        assert str(caught.value).endswith(INVALID_HCL[path.name])
+        return
+    report = pipeline.run(options)
+    assert report.exit_code in (0, 1)
+    assert report.sources[0].kind == "hcl"

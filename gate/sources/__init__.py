@@ -56,18 +56,20 @@ def _load_cfn(path: Path, options: SourceOptions) -> SourceDocument:
     )
 
 
-def _not_yet(kind: InputKind) -> Loader:
-    def loader(path: Path, options: SourceOptions) -> SourceDocument:
-        raise SourceError(
-            f"{kind.value} input is not supported by this version yet", path=str(path)
-        )
+def _load_hcl(path: Path, options: SourceOptions) -> SourceDocument:
+    from gate.sources import hcl
 
-    return loader
+    return hcl.load(
+        path,
+        hcl.HclOptions(
+            var_files=options.var_files, variables=options.variables, region=options.region
+        ),
+    )
 
 
 _LOADERS: dict[InputKind, Loader] = {
     InputKind.TFPLAN: _load_tfplan,
-    InputKind.HCL: _not_yet(InputKind.HCL),
+    InputKind.HCL: _load_hcl,
     InputKind.CFN: _load_cfn,
 }
 
@@ -103,6 +105,15 @@ def detect(path: Path) -> InputKind:
         "cannot tell what kind of input this is (expected a Terraform plan JSON, a .tf file "
         "or directory, or a CloudFormation template); name it with --kind",
         path=shown,
+    )
+
+
+def looks_like_template(path: Path) -> bool:
+    """Whether a YAML/JSON file is a CloudFormation template (for the pre-commit hook,
+    which is handed every staged YAML and JSON file)."""
+    head = _head(path, 65536)
+    return b"AWSTemplateFormatVersion" in head or (
+        b"Resources" in head and (b"AWS::" in head or b"Type: Custom::" in head)
     )
 
 

@@ -120,8 +120,9 @@ _Loader.add_multi_constructor("tag:yaml.org,2002:python/", _refused_tag)
 def load(text: str) -> tuple[Any, dict[str, int], list[tuple[str, int]]]:
     """The template, the 1-based line of each key under ``Resources``, and the
     (tag, line) of each tag of another tool."""
-    loader = _Loader(text)
+    loader: _Loader | None = None
     try:
+        loader = _Loader(text)
         node = loader.get_single_node()
         if node is None:
             return None, {}, []
@@ -143,11 +144,12 @@ def load(text: str) -> tuple[Any, dict[str, int], list[tuple[str, int]]]:
             mark.column + 1 if mark else None,
         ) from None
     except yaml.YAMLError as exc:
-        raise TemplateYamlError(f"not valid YAML: {exc}") from None
+        raise TemplateYamlError(f"not valid YAML: {str(exc).splitlines()[0]}") from None
     except RecursionError:
         raise TemplateYamlError("the document is nested too deeply to read") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def _expanded_size(node: yaml.Node, seen: dict[int, int]) -> int:
