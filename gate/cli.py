@@ -643,6 +643,73 @@ def rules_export(
     raise typer.Exit(_guarded(debug, body))
 
 
+@rules_app.command("import-aws-tag-policy")
+def rules_import_aws_tag_policy(
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Tag policy JSON files, root first (merged as AWS merges them).",
+            metavar="[FILE...]",
+            show_default=False,
+        ),
+    ] = None,
+    from_organizations: Annotated[
+        bool,
+        typer.Option(
+            "--from-organizations",
+            help="Read the tag policies attached from the root down to this account, and ListRequiredTags, with boto3.",
+        ),
+    ] = False,
+    profile: Annotated[str | None, typer.Option("--profile", help="AWS profile.")] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write tags.yaml here instead of stdout.",
+            metavar="FILE",
+            dir_okay=False,
+        ),
+    ] = None,
+    debug: DebugOption = False,
+) -> None:
+    """Convert an AWS Organizations tag policy into the gate's tags.yaml."""
+    import json
+
+    import yaml
+
+    from gate import rules
+    from gate.audit import tag_policy
+
+    def body() -> int:
+        if not files and not from_organizations:
+            raise GateError("give tag policy files, or --from-organizations")
+        documents: list[Any] = []
+        for path in files or []:
+            try:
+                documents.append(json.loads(path.read_text(encoding="utf-8")))
+            except OSError as exc:
+                raise GateError(f"cannot read: {exc.strerror}", path=str(path)) from None
+            except ValueError as exc:
+                raise GateError(f"not JSON: {exc}", path=str(path)) from None
+        required: list[Any] = []
+        if from_organizations:
+            import boto3
+
+            found, required = tag_policy.from_organizations(
+                boto3.session.Session(profile_name=profile)
+            )
+            documents = found + documents
+        document = tag_policy.to_rules(tag_policy.effective(documents), required)
+        rules.validate(document, schema_name="rules-tags", shown="(converted tag policy)")
+        text = "# Converted from an AWS Organizations tag policy by finops-gate rules import-aws-tag-policy.\n"
+        text += yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
+        _emit(text, output)
+        return 0
+
+    raise typer.Exit(_guarded(debug, body))
+
+
 @rules_app.command("check")
 def rules_check(rules_dir: RulesOption = None, debug: DebugOption = False) -> None:
     """Validate the rules files against their schemas and print what applies."""
@@ -1002,6 +1069,123 @@ def hook_cloudformation(
         policies,
         debug,
     )
+
+
+class AuditFormat(str, enum.Enum):
+    TEXT = "text"
+    JSON = "json"
+    MARKDOWN = "markdown"
+    CSV = "csv"
+
+
+@app.command()
+def audit(
+    regions: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--region",
+            help="Region to scan (repeatable; default: every region enabled for the account).",
+            metavar="REGION",
+        ),
+    ] = None,
+    profiles: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--profile",
+            help="AWS profile (repeatable: several accounts in one run; default: the standard credential chain).",
+            metavar="NAME",
+        ),
+    ] = None,
+    rules_dir: RulesOption = None,
+    formats: Annotated[
+        list[AuditFormat] | None,
+        typer.Option("--format", "-f", help="text, json, markdown or csv (repeatable)."),
+    ] = None,
+    outputs: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--output", "-o", help="[FORMAT=]FILE, as for check.", metavar="[FORMAT=]FILE"
+        ),
+    ] = None,
+    min_compliance: Annotated[
+        float | None,
+        typer.Option(
+            "--min-compliance",
+            min=0,
+            max=100,
+            help="Exit 1 when fewer than this percent of resources comply (default: audit_min_compliance in settings.yaml).",
+            metavar="PERCENT",
+        ),
+    ] = None,
+    cost_explorer: Annotated[
+        bool,
+        typer.Option(
+            "--cost-explorer",
+            help="Showback from Cost Explorer (last month, grouped by the team tag) instead of catalog estimates.",
+        ),
+    ] = False,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, max=32, help="Regions scanned in parallel.")
+    ] = 8,
+    today: Annotated[
+        str | None,
+        typer.Option(
+            "--today", envvar="FINOPS_GATE_TODAY", help="Date for exception expiry.", metavar="DATE"
+        ),
+    ] = None,
+    debug: DebugOption = False,
+) -> None:
+    """Tag compliance of running AWS resources: scorecard, showback, worst offenders.
+
+    Read-only: the Resource Groups Tagging API plus describe calls for resources never
+    tagged. Exit 1 when compliance is below the minimum.
+    """
+    import dataclasses
+
+    from gate import audit as audit_module
+    from gate import rules
+    from gate.audit import render as audit_render
+
+    def body() -> int:
+        chosen = [f.value for f in formats or []] or ["text"]
+        named: dict[str, Path] = {}
+        bare: list[Path] = []
+        for item in outputs or []:
+            head, sep, tail = item.partition("=")
+            if sep and head in audit_render.FORMATS:
+                named[head] = Path(tail)
+                if head not in chosen:
+                    chosen.append(head)
+            else:
+                bare.append(Path(item))
+        unnamed = [f for f in chosen if f not in named]
+        paired: dict[str, Path | None] = {**dict(zip(unnamed, bare, strict=False)), **named}
+        if sum(1 for f in chosen if paired.get(f) is None) > 1:
+            raise GateError(
+                "several formats would go to stdout: give all but one an --output FORMAT=FILE"
+            )
+        progress = (lambda text: typer.echo(text, err=True)) if sys.stderr.isatty() else None
+        options = audit_module.AuditOptions(
+            profiles=tuple(profiles or [None]),
+            regions=tuple(regions or ()),
+            rules_dir=rules_dir,
+            today=today,
+            workers=workers,
+            cost_explorer=cost_explorer,
+            progress=progress,
+        )
+        report = audit_module.run(options)
+        threshold = min_compliance
+        if threshold is None:
+            threshold = rules.load(
+                rules.find_rules_dir(rules_dir, Path.cwd())
+            ).settings.audit_min_compliance
+        report = dataclasses.replace(report, min_compliance=threshold)
+        for fmt in chosen:
+            _emit(audit_render.render(report, fmt), paired.get(fmt))
+        return report.exit_code
+
+    raise typer.Exit(_guarded(debug, body))
 
 
 def main() -> None:

@@ -20,6 +20,7 @@ class InputKind(str, enum.Enum):
     TFPLAN = "tfplan"
     HCL = "hcl"
     CFN = "cfn"
+    LIVE = "aws-account"  # what `finops-gate audit` reads; not a file kind
 
 
 class Action(str, enum.Enum):

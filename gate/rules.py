@@ -159,6 +159,7 @@ class Settings:
     attribution: Attribution = Attribution()
     capacity_plan_tag: str = "capacity-plan-id"
     plan_threshold_monthly: float = 0.0
+    audit_min_compliance: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -492,6 +493,7 @@ def _settings(doc: Mapping[str, Any]) -> Settings:
         attribution=attribution,
         capacity_plan_tag=doc.get("capacity_plan_tag", "capacity-plan-id"),
         plan_threshold_monthly=float(doc.get("plan_threshold_monthly", 0)),
+        audit_min_compliance=doc.get("audit_min_compliance"),
     )
 
 

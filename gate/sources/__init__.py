@@ -67,10 +67,17 @@ def _load_hcl(path: Path, options: SourceOptions) -> SourceDocument:
     )
 
 
+def _live(path: Path, options: SourceOptions) -> SourceDocument:
+    raise SourceError(
+        "running resources are read by `finops-gate audit`, not from a file", path=str(path)
+    )
+
+
 _LOADERS: dict[InputKind, Loader] = {
     InputKind.TFPLAN: _load_tfplan,
     InputKind.HCL: _load_hcl,
     InputKind.CFN: _load_cfn,
+    InputKind.LIVE: _live,
 }
 
 
