@@ -107,6 +107,16 @@ RulesOption = Annotated[
     ),
 ]
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show tracebacks for internal errors.")]
+OutputFileOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write to this file instead of stdout.",
+        metavar="FILE",
+        dir_okay=False,
+    ),
+]
 PlanIdOption = Annotated[
     str | None,
     typer.Option(
@@ -482,33 +492,40 @@ def _source_options(
 
 
 def _targets(formats: list[Format], outputs: list[str]) -> list[tuple[Format, Path | None]]:
-    """Pair formats with output files; at most one format may go to stdout."""
-    named: dict[Format, Path] = {}
+    paired = _pair_outputs([f.value for f in formats], outputs, [f.value for f in Format], "text")
+    return [(Format(name), path) for name, path in paired]
+
+
+def _pair_outputs(
+    formats: list[str], outputs: list[str], known: list[str], default: str
+) -> list[tuple[str, Path | None]]:
+    """Pair formats with output files (``FILE`` or ``FORMAT=FILE``); at most one
+    format may go to stdout. A FORMAT=FILE output implies that format."""
+    named: dict[str, Path] = {}
     bare: list[Path] = []
     for item in outputs:
         head, sep, tail = item.partition("=")
-        if sep and head in {f.value for f in Format}:
-            fmt = Format(head)
-            if fmt in named:
+        if sep and head in known:
+            if head in named:
                 raise GateError(f"--output {head}= given twice")
-            named[fmt] = Path(tail)
+            named[head] = Path(tail)
         else:
             bare.append(Path(item))
-    chosen = list(dict.fromkeys([*formats, *named])) or [Format.TEXT]
+    chosen = list(dict.fromkeys([*formats, *named])) or [default]
     if not formats and named and not bare:
         chosen = list(named)
     unnamed = [f for f in chosen if f not in named]
     if len(bare) > len(unnamed):
         raise GateError("more --output files than formats to write: use FORMAT=FILE")
-    paired: dict[Format, Path | None] = {**dict(zip(unnamed, bare, strict=False)), **named}
-    to_stdout = [f.value for f in chosen if paired.get(f) is None]
+    paired: dict[str, Path | None] = {**dict(zip(unnamed, bare, strict=False)), **named}
+    to_stdout = [f for f in chosen if paired.get(f) is None]
     if len(to_stdout) > 1:
         raise GateError(
             f"formats {', '.join(to_stdout)} would all go to stdout: give all but one an --output FORMAT=FILE"
         )
     for fmt, target in paired.items():
         if target is not None and target.is_dir():
-            raise GateError(f"--output for {fmt.value} is a directory", path=str(target))
+            raise GateError(f"--output for {fmt} is a directory", path=str(target))
     return [(f, paired.get(f)) for f in chosen]
 
 
@@ -615,16 +632,7 @@ def policy_push(
 @rules_app.command("export")
 def rules_export(
     rules_dir: RulesOption = None,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            help="Write to this file instead of stdout.",
-            metavar="FILE",
-            dir_okay=False,
-        ),
-    ] = None,
+    output: OutputFileOption = None,
     debug: DebugOption = False,
 ) -> None:
     """Write the rules as the Rego data document, for `opa eval -d data.json`."""
@@ -661,16 +669,7 @@ def rules_import_aws_tag_policy(
         ),
     ] = False,
     profile: Annotated[str | None, typer.Option("--profile", help="AWS profile.")] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            help="Write tags.yaml here instead of stdout.",
-            metavar="FILE",
-            dir_okay=False,
-        ),
-    ] = None,
+    output: OutputFileOption = None,
     debug: DebugOption = False,
 ) -> None:
     """Convert an AWS Organizations tag policy into the gate's tags.yaml."""
@@ -1147,23 +1146,9 @@ def audit(
     from gate.audit import render as audit_render
 
     def body() -> int:
-        chosen = [f.value for f in formats or []] or ["text"]
-        named: dict[str, Path] = {}
-        bare: list[Path] = []
-        for item in outputs or []:
-            head, sep, tail = item.partition("=")
-            if sep and head in audit_render.FORMATS:
-                named[head] = Path(tail)
-                if head not in chosen:
-                    chosen.append(head)
-            else:
-                bare.append(Path(item))
-        unnamed = [f for f in chosen if f not in named]
-        paired: dict[str, Path | None] = {**dict(zip(unnamed, bare, strict=False)), **named}
-        if sum(1 for f in chosen if paired.get(f) is None) > 1:
-            raise GateError(
-                "several formats would go to stdout: give all but one an --output FORMAT=FILE"
-            )
+        targets = _pair_outputs(
+            [f.value for f in formats or []], outputs or [], list(audit_render.FORMATS), "text"
+        )
         progress = (lambda text: typer.echo(text, err=True)) if sys.stderr.isatty() else None
         options = audit_module.AuditOptions(
             profiles=tuple(profiles or [None]),
@@ -1181,8 +1166,8 @@ def audit(
                 rules.find_rules_dir(rules_dir, Path.cwd())
             ).settings.audit_min_compliance
         report = dataclasses.replace(report, min_compliance=threshold)
-        for fmt in chosen:
-            _emit(audit_render.render(report, fmt), paired.get(fmt))
+        for fmt, target in targets:
+            _emit(audit_render.render(report, fmt), target)
         return report.exit_code
 
     raise typer.Exit(_guarded(debug, body))
