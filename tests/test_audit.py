@@ -316,3 +316,35 @@ def test_showback_from_cost_explorer_puts_untagged_spend_in_unattributable(
         "by_team": {"Unattributable": 99.5, "checkout": 1200.5, "payments": 300.0},
     }
     assert report["summary"]["attributable_cost_share"] == round(100 * 1500.5 / 1600, 1)
+
+
+def test_several_profiles_in_one_run(moto_endpoint: str, tmp_path: Path) -> None:
+    config = tmp_path / "aws-config"
+    config.write_text(
+        "[profile prod]\nregion = us-east-1\naws_access_key_id = a\naws_secret_access_key = b\n"
+        "[profile staging]\nregion = us-east-1\naws_access_key_id = c\naws_secret_access_key = d\n",
+        encoding="utf-8",
+    )
+    os.environ["AWS_CONFIG_FILE"] = str(config)
+    try:
+        out = tmp_path / "audit.json"
+        done = audit(moto_endpoint, tmp_path, "--profile", "prod", "--profile", "staging", "--region", "us-east-1", "-f", "json", "-o", str(out), "--min-compliance", "0")
+    finally:
+        del os.environ["AWS_CONFIG_FILE"]
+    assert done.returncode == 0, done.stderr
+    report = json.loads(out.read_text())
+    assert len(report["accounts"]) == 1  # both profiles reach moto's one account; resources are merged by ARN
+    assert any(":db:orders" in r["arn"] for r in report["resources"])
+
+
+def test_every_enabled_region_when_none_is_given(monkeypatch: pytest.MonkeyPatch) -> None:
+    from moto import mock_aws
+
+    from gate.audit import _regions
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    with mock_aws():
+        regions = _regions(boto3.session.Session(region_name="us-east-1"))
+    assert {"us-east-1", "eu-west-1", "ap-southeast-2"} <= set(regions)
+    assert regions == sorted(regions)

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from gate.cost import ZERO, CostEstimate, PricedComponent, ResourceCost, cfn
-from gate.cost.aws import Component, Unpriceable, components
+from gate.cost.aws import MAPPERS, Component, Unpriceable, components
 from gate.cost.catalog import UNITS, Catalog
 from gate.cost.usage import UsageFile
 from gate.model import Action, Resource
@@ -50,6 +50,8 @@ def _resource(
         return ResourceCost(status="free", before=ZERO, after=ZERO, **base)
     if resource.provider != "aws":
         return _unpriced(base, f"no prices for provider {resource.provider!r}", supported=False)
+    if resource.type not in MAPPERS and resource.type not in cfn.TYPES:
+        return _unpriced(base, f"{resource.type} is not in the price catalog", supported=False)
     usage = usage_file.for_resource(resource.address, resource.type)
     try:
         before = (
