@@ -328,12 +328,29 @@ def test_several_profiles_in_one_run(moto_endpoint: str, tmp_path: Path) -> None
     os.environ["AWS_CONFIG_FILE"] = str(config)
     try:
         out = tmp_path / "audit.json"
-        done = audit(moto_endpoint, tmp_path, "--profile", "prod", "--profile", "staging", "--region", "us-east-1", "-f", "json", "-o", str(out), "--min-compliance", "0")
+        done = audit(
+            moto_endpoint,
+            tmp_path,
+            "--profile",
+            "prod",
+            "--profile",
+            "staging",
+            "--region",
+            "us-east-1",
+            "-f",
+            "json",
+            "-o",
+            str(out),
+            "--min-compliance",
+            "0",
+        )
     finally:
         del os.environ["AWS_CONFIG_FILE"]
     assert done.returncode == 0, done.stderr
     report = json.loads(out.read_text())
-    assert len(report["accounts"]) == 1  # both profiles reach moto's one account; resources are merged by ARN
+    assert (
+        len(report["accounts"]) == 1
+    )  # both profiles reach moto's one account; resources are merged by ARN
     assert any(":db:orders" in r["arn"] for r in report["resources"])
 
 
