@@ -85,6 +85,9 @@ class Resource:
     unknown: frozenset[str] = frozenset()
     # Cloud region where the source says (provider block, resource argument), else None.
     region: str | None = None
+    # Instances this one entry stands for: a source block with a known count or
+    # for_each (a plan lists every instance on its own, so there it is 1).
+    instances: int = 1
 
     @property
     def checked(self) -> bool:

@@ -117,6 +117,18 @@ def _side(
     found = components(rtype, attrs or {}, unknown, usage)
     if found is None:
         raise _Unsupported
+    if resource.instances != 1:  # a source block with a known count or for_each
+        found = [
+            Component(
+                f"{resource.instances} × {p.name}",
+                p.kind,
+                p.dimension,
+                p.quantity * resource.instances,
+                p.usage_based,
+                p.fixed_price,
+            )
+            for p in found
+        ]
     return [_price(part, catalog, region) for part in found]
 
 

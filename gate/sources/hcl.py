@@ -114,7 +114,7 @@ def _parse_file(path: Path) -> tuple[Tree[Any], list[str]]:
 def _text_of(node: Any) -> str:
     if isinstance(node, Token):
         return str(node)
-    if node.data == "identifier":
+    if node.data in ("identifier", "keyword"):  # keywords: for_each, in, if ... as names
         return str(node.children[0])
     if node.data == "string":
         return "".join(
@@ -376,11 +376,23 @@ class _Reader:
                 after=after,
                 unknown=frozenset(unknown),
                 region=_region(after) or provider.region or self.options.region,
+                instances=_instances(after),
             )
         )
         self.exceptions.extend(
             _comment_exceptions(address, module.texts.get(block.file, []), block.line, location)
         )
+
+
+def _instances(after: Mapping[str, Any]) -> int:
+    """How many instances a block with a known ``count`` or ``for_each`` creates."""
+    count = after.get("count")
+    if isinstance(count, int) and not isinstance(count, bool) and count >= 0:
+        return count
+    each = after.get("for_each")
+    if isinstance(each, (dict, list)):
+        return len(each)
+    return 1
 
 
 def _region(after: Mapping[str, Any]) -> str | None:

@@ -220,3 +220,28 @@ def test_pre_commit_hook_for_templates_skips_other_yaml(tmp_path: Path) -> None:
     result = run_subprocess("hook", "cloudformation", workflow, template, "--rules", EXAMPLE_RULES)
     assert result.exit_code == 1
     assert "stack.yaml" in result.stdout and "ci.yml" not in result.stdout
+
+
+def test_count_and_for_each_multiply_the_cost(tmp_path: Path) -> None:
+    folder = module(
+        tmp_path,
+        {
+            "main.tf": (
+                'provider "aws" {\n  region = "us-east-1"\n}\n'
+                'resource "aws_instance" "web" {\n  count         = 3\n  instance_type = "m5.large"\n  tags = {}\n}\n'
+                'resource "aws_nat_gateway" "nat" {\n  for_each  = { a = 1, b = 2 }\n  subnet_id = "s"\n}\n'
+                'resource "aws_instance" "maybe" {\n  count         = var.n\n  instance_type = "m5.large"\n}\n'
+                'variable "n" {}\n'
+            )
+        },
+    )
+    out = tmp_path / "report.json"
+    run_cli("check", folder, "--rules", EXAMPLE_RULES, "-f", "json", "-o", out)
+    costs = {
+        r["address"]: r["cost"]["monthly_after"] for r in json.loads(out.read_text())["resources"]
+    }
+    assert costs["aws_instance.web"] == round(3 * 0.096 * 730, 2)
+    assert costs["aws_nat_gateway.nat"] == round(2 * 0.045 * 730, 2)
+    assert costs["aws_instance.maybe"] == round(
+        0.096 * 730, 2
+    )  # count unknown: one instance is the floor
