@@ -25,6 +25,12 @@ def render(report: Report) -> str:
     default_file = report.sources[0].path if report.sources else ""
     lines = [_command("error", v, files, default_file) for v in report.deny]
     lines += [_command("warning", v, files, default_file) for v in report.warn]
+    # What the reader could not follow (nested stacks, registry modules …): worth a look.
+    lines += [
+        f"::warning file={_property(source.path)},title=finops-gate note::{_data(note)}"
+        for source in report.sources
+        for note in source.notes
+    ]
     verdict = "denied" if report.verdict == "fail" else "may go"
     lines.append(
         f"::notice title=finops-gate::{_data(f'deploy {verdict}: {len(report.deny)} violation(s), {len(report.warn)} warning(s)')}"

@@ -40,6 +40,13 @@ def render(report: Report) -> str:
         out += ["### Violations", "", *_table(report.deny), ""]
     out += _cost(report)
     out += _plan(report)
+    notes = [
+        f"- `{_cell(source.path)}`: {_cell(note)}"
+        for source in report.sources
+        for note in source.notes
+    ]
+    if notes:
+        out += ["### Notes", "", *notes, ""]
     if report.warn:
         out += [
             "<details><summary>Warnings (" + str(len(report.warn)) + ")</summary>",

@@ -44,7 +44,27 @@ def document(report: Report) -> dict[str, Any]:
                 "results": [
                     _result(v, kind, index[v.rule_id], files, default_file) for v, kind in entries
                 ],
-                "invocations": [{"executionSuccessful": True, "exitCode": report.exit_code}],
+                "invocations": [
+                    {
+                        "executionSuccessful": True,
+                        "exitCode": report.exit_code,
+                        "toolExecutionNotifications": [
+                            {
+                                "level": "warning",
+                                "message": {"text": note},
+                                "locations": [
+                                    {
+                                        "physicalLocation": {
+                                            "artifactLocation": {"uri": _uri(source.path)}
+                                        }
+                                    }
+                                ],
+                            }
+                            for source in report.sources
+                            for note in source.notes
+                        ],
+                    }
+                ],
                 "columnKind": "unicodeCodePoints",
             }
         ],

@@ -237,3 +237,34 @@ def test_every_builtin_rule_id_is_documented_in_the_readme() -> None:
     assert emitted <= set(RULES), emitted - set(RULES)
     for rule_id in RULES:
         assert f"| `{rule_id}` |" in readme, rule_id
+
+
+def test_source_notes_reach_annotations_summary_and_sarif(tmp_path: Path) -> None:
+    template = tmp_path / "stack.yaml"
+    template.write_text(
+        "Resources:\n  Child:\n    Type: AWS::CloudFormation::Stack\n    Properties: {TemplateURL: https://x}\n",
+        encoding="utf-8",
+    )
+    out = {fmt: tmp_path / f"r.{fmt}" for fmt in ("sarif", "markdown")}
+    result = run_cli(
+        "check",
+        template,
+        "--rules",
+        EXAMPLE_RULES,
+        "-f",
+        "github",
+        "-o",
+        f"sarif={out['sarif']}",
+        "-o",
+        f"markdown={out['markdown']}",
+    )
+    assert result.exit_code == 1
+    assert f"::warning file={template},title=finops-gate note::nested stack Child" in result.stdout
+    assert (
+        "### Notes" in out["markdown"].read_text()
+        and "nested stack Child" in out["markdown"].read_text()
+    )
+    sarif = json.loads(out["sarif"].read_text())
+    jsonschema.Draft7Validator(json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))).validate(sarif)
+    [note] = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert note["level"] == "warning" and "nested stack Child" in note["message"]["text"]
