@@ -22,14 +22,11 @@ exceptions := array.concat(rules_exceptions, [e | some e in inline_exceptions; t
 
 # Every violation as an object with at least rule_id, address and message. A bare
 # string (conftest style) still counts: the gate fails closed, never silently open.
-as_violation(name, v) := object.union({"rule_id": sprintf("CUSTOM-%s", [name]), "address": "", "message": ""}, v) if is_object(v)
-
-as_violation(name, v) := {"rule_id": sprintf("CUSTOM-%s", [name]), "address": "", "message": v} if is_string(v)
-
-as_violation(name, v) := {"rule_id": sprintf("CUSTOM-%s", [name]), "address": "", "message": sprintf("%v", [v])} if {
-	not is_object(v)
-	not is_string(v)
-}
+as_violation(name, v) := object.union({"rule_id": sprintf("CUSTOM-%s", [name]), "address": "", "message": ""}, v) if {
+	is_object(v)
+} else := {"rule_id": sprintf("CUSTOM-%s", [name]), "address": "", "message": v} if {
+	is_string(v)
+} else := {"rule_id": sprintf("CUSTOM-%s", [name]), "address": "", "message": sprintf("%v", [v])}
 
 candidates contains object.union(c, {"severity": object.get(severities, c.rule_id, "deny"), "policy": name}) if {
 	some name
@@ -79,20 +76,23 @@ expired contains e if {
 	e.expires < input.context.today
 }
 
-covers(e, v) if {
-	v.rule_id in e.rules
-	regex.match(e.address_regex, v.address)
+# Active exceptions by the rule ids they name: most violations have none to try.
+active_by_rule[rule_id] contains e if {
+	some e in active
+	some rule_id in e.rules
 }
 
+covers(e, v) if regex.match(e.address_regex, v.address)
+
 exempt(v) if {
-	some e in active
+	some e in active_by_rule[v.rule_id]
 	covers(e, v)
 }
 
 exempted contains object.union(v, {"exception": {"id": e.id, "reason": e.reason, "approved_by": e.approved_by, "expires": e.expires, "origin": e.origin}}) if {
 	some v in candidates
 	v.severity != "off"
-	some e in active
+	some e in active_by_rule[v.rule_id]
 	covers(e, v)
 }
 

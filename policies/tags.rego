@@ -16,13 +16,32 @@ violation(r, f, rule_id, message) := object.union(
 	},
 )
 
-# One pass over the findings: each finding kind maps to at most one violation.
+# One pass over the findings: each finding kind maps to at most one violation. The
+# kind selects the rule id by lookup, so a finding is matched once, not tried
+# against every rule.
+deny_rules := {
+	"missing": "FG-TAG-001",
+	"empty": "FG-TAG-001",
+	"key_not_canonical": "FG-TAG-003",
+	"value_not_canonical": "FG-TAG-004",
+	"value_not_allowed": "FG-TAG-005",
+	"duplicate_key": "FG-TAG-006",
+	"hierarchy_conflict": "FG-ATTR-001",
+	"service_team_mismatch": "FG-SVC-002",
+}
+
+warn_rules := {
+	"unknown": "FG-TAG-002",
+	"unknown_service": "FG-SVC-001",
+}
+
 deny contains v if {
 	some r in input.resources
 	r.checked
 	r.taggable
 	some f in r.findings
-	v := deny_for(r, f)
+	rule_id := deny_rules[f.kind]
+	v := violation(r, f, rule_id, message(f))
 }
 
 warn contains v if {
@@ -30,55 +49,37 @@ warn contains v if {
 	r.checked
 	r.taggable
 	some f in r.findings
-	v := warn_for(r, f)
-}
-
-deny_for(r, f) := violation(r, f, "FG-TAG-001", sprintf("missing required tag %q", [f.key])) if {
-	f.kind == "missing"
-	not f.detail
-}
-
-deny_for(r, f) := violation(r, f, "FG-TAG-001", sprintf("missing required tag %q: %s", [f.key, f.detail])) if {
-	f.kind == "missing"
-	f.detail
-}
-
-deny_for(r, f) := violation(r, f, "FG-TAG-001", sprintf("required tag %q is empty", [f.found_key])) if {
-	f.kind == "empty"
-}
-
-deny_for(r, f) := violation(r, f, "FG-TAG-003", sprintf("tag key %q should be spelled %q", [f.found_key, f.key])) if {
-	f.kind == "key_not_canonical"
-}
-
-deny_for(r, f) := violation(r, f, "FG-TAG-004", sprintf("tag %q = %q should be %q", [f.found_key, f.found_value, f.canonical_value])) if {
-	f.kind == "value_not_canonical"
-}
-
-deny_for(r, f) := violation(r, f, "FG-TAG-005", msg) if {
-	f.kind == "value_not_allowed"
-	msg := sprintf("tag %q = %q is not an allowed value%s", [f.found_key, f.found_value, expected_suffix(f)])
-}
-
-deny_for(r, f) := violation(r, f, "FG-TAG-006", sprintf("tag %q is set by several keys (%s); keep one", [f.key, f.found_key])) if {
-	f.kind == "duplicate_key"
-}
-
-deny_for(r, f) := violation(r, f, "FG-ATTR-001", sprintf("%s = %q contradicts the hierarchy: %s", [f.key, f.found_value, f.detail])) if {
-	f.kind == "hierarchy_conflict"
-}
-
-deny_for(r, f) := violation(r, f, "FG-SVC-002", sprintf("team %q does not own this resource: %s", [f.found_value, f.detail])) if {
-	f.kind == "service_team_mismatch"
+	rule_id := warn_rules[f.kind]
+	v := warned(violation(r, f, rule_id, message(f)), f)
 }
 
 # Unknown until apply: the resource is indeterminate, neither passing nor failing.
-warn_for(r, f) := object.union(v, {"indeterminate": true}) if {
+warned(v, f) := object.union(v, {"indeterminate": true}) if {
 	f.kind == "unknown"
-	v := violation(r, f, "FG-TAG-002", sprintf("tag %q cannot be checked yet: %s", [f.key, f.detail]))
-}
+} else := v
 
-warn_for(r, f) := violation(r, f, "FG-SVC-001", sprintf("service %q is not in the service catalog", [f.found_value])) if {
+message(f) := sprintf("missing required tag %q: %s", [f.key, f.detail]) if {
+	f.kind == "missing"
+	f.detail
+} else := sprintf("missing required tag %q", [f.key]) if {
+	f.kind == "missing"
+} else := sprintf("required tag %q is empty", [f.found_key]) if {
+	f.kind == "empty"
+} else := sprintf("tag key %q should be spelled %q", [f.found_key, f.key]) if {
+	f.kind == "key_not_canonical"
+} else := sprintf("tag %q = %q should be %q", [f.found_key, f.found_value, f.canonical_value]) if {
+	f.kind == "value_not_canonical"
+} else := sprintf("tag %q = %q is not an allowed value%s", [f.found_key, f.found_value, expected_suffix(f)]) if {
+	f.kind == "value_not_allowed"
+} else := sprintf("tag %q is set by several keys (%s); keep one", [f.key, f.found_key]) if {
+	f.kind == "duplicate_key"
+} else := sprintf("%s = %q contradicts the hierarchy: %s", [f.key, f.found_value, f.detail]) if {
+	f.kind == "hierarchy_conflict"
+} else := sprintf("team %q does not own this resource: %s", [f.found_value, f.detail]) if {
+	f.kind == "service_team_mismatch"
+} else := sprintf("tag %q cannot be checked yet: %s", [f.key, f.detail]) if {
+	f.kind == "unknown"
+} else := sprintf("service %q is not in the service catalog", [f.found_value]) if {
 	f.kind == "unknown_service"
 }
 
