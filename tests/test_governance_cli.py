@@ -213,3 +213,18 @@ def test_cost_flags_fail_closed_on_bad_files(project: Path) -> None:
     result = run_cli("check", "plan.json", "--cost-file", "missing.json", cwd=project)
     assert result.exit_code == 2 and "cannot read the cost file" in result.stderr
     assert os.environ.get("FINOPS_GATE_PLAN_ID") is None
+
+
+def test_the_suggested_command_runs_for_several_inputs(project: Path) -> None:
+    write_change(project)
+    (project / "stack.yaml").write_text(
+        "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n", encoding="utf-8"
+    )
+    out = project / "report.json"
+    run_cli("check", "plan.json", "stack.yaml", "-f", "json", "-o", out, cwd=project)
+    command = json.loads(out.read_text())["cost"]["teams"]["checkout"]["new_plan_command"]
+    assert command == "finops-gate plan new --from plan.json --from stack.yaml --team checkout"
+    args = command.split()[1:] + ["--today", TODAY]
+    result = run_cli(*args, cwd=project)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("plans/CP-2026-001.md")
