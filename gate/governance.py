@@ -130,7 +130,9 @@ def plan_links(cost: CostEstimate, rules: Rules, paths: Sequence[str]) -> dict[s
         if base:
             joiner = "&" if "?" in base else "?"
             url = base + joiner + urllib.parse.urlencode(query)
-        command = "finops-gate plan new " + " ".join(f"--from {p}" for p in paths) + f" --team {team}"
+        command = (
+            "finops-gate plan new " + " ".join(f"--from {p}" for p in paths) + f" --team {team}"
+        )
         links[team] = {"url": url, "command": command}
     return links
 

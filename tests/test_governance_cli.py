@@ -224,7 +224,7 @@ def test_the_suggested_command_runs_for_several_inputs(project: Path) -> None:
     run_cli("check", "plan.json", "stack.yaml", "-f", "json", "-o", out, cwd=project)
     command = json.loads(out.read_text())["cost"]["teams"]["checkout"]["new_plan_command"]
     assert command == "finops-gate plan new --from plan.json --from stack.yaml --team checkout"
-    args = command.split()[1:] + ["--today", TODAY]
+    args = [*command.split()[1:], "--today", TODAY]
     result = run_cli(*args, cwd=project)
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("plans/CP-2026-001.md")
