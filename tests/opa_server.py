@@ -1,5 +1,9 @@
-"""A fake OPA server for tests: OPA's REST API on a loopback port, backed by the
-embedded engine (regorus), with switchable faults.
+"""An OPA server for tests: OPA's REST API on a loopback port, with switchable faults.
+
+Decisions come from the real OPA (its Go library, opa-golib-python-bindings) where
+that is installed, as .ci/run does, else from regorus: either way the remote engine
+is exercised over real HTTP, and with OPA behind it the suite's engine differential
+compares regorus with OPA itself.
 
 Implements what the gate uses: ``GET /health``, ``GET /v1/policies``,
 ``PUT /v1/policies/<id>`` (text/plain Rego), ``PUT /v1/data/<path>`` (JSON) and
@@ -19,6 +23,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import regorus
+
+try:
+    from opa_bindings import OpaEngine, OpaUndefinedError
+except ImportError:  # the real OPA is optional here (see .ci/run)
+    OpaEngine = None
 
 
 @dataclass
@@ -89,7 +98,7 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path.startswith("/v1/policies/"):
             policy_id = self.path.removeprefix("/v1/policies/")
             try:
-                regorus.Engine().add_policy(policy_id, body.decode())
+                _compile(self.state, policy_id, body.decode())
             except BaseException as exc:  # regorus panics derive from BaseException
                 self._send(
                     400,
@@ -128,17 +137,53 @@ class _Handler(BaseHTTPRequestHandler):
         rule = "data." + self.path.removeprefix("/v1/data/").split("?", 1)[0].strip("/").replace(
             "/", "."
         )
-        engine = regorus.Engine()
         try:
-            for policy_id, text in self.state.policies.items():
-                engine.add_policy(policy_id, text)
-            engine.add_data_json(json.dumps(self.state.data))
-            engine.set_input_json(json.dumps(body.get("input")))
-            value = json.loads(engine.eval_rule_as_json(rule))
+            value = _evaluate(self.state, rule, body.get("input"))
         except BaseException as exc:
             self._send(500, {"code": "internal_error", "message": str(exc)})
             return
-        self._send(200, {} if value == "<undefined>" else {"result": value})
+        self._send(200, {} if value is _UNDEFINED else {"result": value})
+
+
+_UNDEFINED = object()
+
+
+def _compile(state: State, policy_id: str, text: str) -> None:
+    """Refuse a policy that does not compile with those already loaded, as OPA's
+    PUT /v1/policies does."""
+    if OpaEngine is None:
+        regorus.Engine().add_policy(policy_id, text)
+        return
+    opa = OpaEngine()
+    try:
+        for other, source in state.policies.items():
+            if other != policy_id:
+                opa.add_policy(other, source)
+        opa.add_policy(policy_id, text)
+        opa.eval_query("x := 1")  # OPA compiles lazily: make it compile now
+    finally:
+        opa.close()
+
+
+def _evaluate(state: State, rule: str, document: Any) -> Any:
+    if OpaEngine is not None:
+        opa = OpaEngine()
+        try:
+            for policy_id, text in state.policies.items():
+                opa.add_policy(policy_id, text)
+            opa.add_data(state.data)
+            return opa.eval_document(rule.removeprefix("data."), document)
+        except OpaUndefinedError:
+            return _UNDEFINED
+        finally:
+            opa.close()
+    engine = regorus.Engine()
+    for policy_id, text in state.policies.items():
+        engine.add_policy(policy_id, text)
+    engine.add_data_json(json.dumps(state.data))
+    engine.set_input_json(json.dumps(document))
+    value = json.loads(engine.eval_rule_as_json(rule))
+    return _UNDEFINED if value == "<undefined>" else value
 
 
 @contextmanager

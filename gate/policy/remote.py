@@ -158,23 +158,34 @@ def push_rules(opa: Any, options: RemoteOptions, data: Mapping[str, Any]) -> Non
 def push(
     options: RemoteOptions, policies: Sequence[PolicyFile], data: Mapping[str, Any]
 ) -> list[str]:
-    """Upload policies (one OPA policy id per file) and the rules; return the ids."""
+    """Upload policies (one OPA policy id per file) and the rules; return the ids.
+
+    OPA compiles each upload with the policies it already holds, so a policy that
+    uses another one (capacity_plan.rego calls budget.rego) is refused until that
+    one is there: refused uploads are retried after the others, as long as each
+    round makes progress."""
     import requests
 
     opa = client(options)
-    uploaded = []
+    uploaded: list[str] = []
+    pending = list(policies)
     try:
-        for policy in policies:
-            policy_id = "finops-gate/" + policy.path.replace("\\", "/").rsplit("/", 1)[-1]
-            try:
-                opa.update_policy_from_string(policy.text, policy_id, rego_compat=False)
-            except requests.exceptions.RequestException:
-                raise
-            except Exception as exc:
-                raise PolicyError(
-                    f"the OPA server refused the policy: {_client_error(exc)}", path=policy.path
-                ) from None
-            uploaded.append(policy_id)
+        while pending:
+            refused: list[tuple[PolicyFile, str]] = []
+            for policy in pending:
+                policy_id = "finops-gate/" + policy.path.replace("\\", "/").rsplit("/", 1)[-1]
+                try:
+                    opa.update_policy_from_string(policy.text, policy_id, rego_compat=False)
+                except requests.exceptions.RequestException:
+                    raise
+                except Exception as exc:
+                    refused.append((policy, _client_error(exc)))
+                    continue
+                uploaded.append(policy_id)
+            if len(refused) == len(pending):
+                policy, reason = refused[0]
+                raise PolicyError(f"the OPA server refused the policy: {reason}", path=policy.path)
+            pending = [policy for policy, _ in refused]
         push_rules(opa, options, data)
     except requests.exceptions.RequestException as exc:
         raise _failure(options, exc) from None

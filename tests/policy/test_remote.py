@@ -160,3 +160,22 @@ def test_bad_urls(tmp_path: Path, url: str) -> None:
 def test_extra_policies_need_a_push_with_a_server(tmp_path: Path) -> None:
     code, _, stderr = report(tmp_path, "--opa-url", "http://127.0.0.1:1", "--policies", tmp_path)
     assert code == 2 and "finops-gate policy push" in stderr
+
+
+def test_push_retries_a_policy_that_needs_one_uploaded_later(
+    server: tuple[str, State], tmp_path: Path
+) -> None:
+    url, state = server
+    extra = tmp_path / "policies"
+    extra.mkdir()
+    # aaa.rego sorts first but calls a function of zzz.rego
+    (extra / "aaa.rego").write_text(
+        "package finops.policy.aaa\n\nimport data.finops.policy.zzz\n\ndeny contains zzz.flag(1) if false\n",
+        encoding="utf-8",
+    )
+    (extra / "zzz.rego").write_text("package finops.policy.zzz\n\nflag(x) := x\n", encoding="utf-8")
+    result = run_cli(
+        "policy", "push", "--opa-url", url, "--rules", EXAMPLE_RULES, "--policies", extra
+    )
+    assert result.exit_code == 0, result.stderr
+    assert {"finops-gate/aaa.rego", "finops-gate/zzz.rego"} <= set(state.policies)
