@@ -1,0 +1,1 @@
+"""The sub-commands other than check, one module each, registered by gate.cli."""

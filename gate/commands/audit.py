@@ -1,0 +1,120 @@
+"""finops-gate audit: tag compliance of running AWS resources."""
+
+from __future__ import annotations
+
+import enum
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from gate._cli import (
+    DebugOption,
+    RulesOption,
+    emit,
+    guarded,
+    pair_outputs,
+)
+
+
+class AuditFormat(str, enum.Enum):
+    TEXT = "text"
+    JSON = "json"
+    MARKDOWN = "markdown"
+    CSV = "csv"
+
+
+def audit(
+    regions: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--region",
+            help="Region to scan (repeatable; default: every region enabled for the account).",
+            metavar="REGION",
+        ),
+    ] = None,
+    profiles: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--profile",
+            help="AWS profile (repeatable: several accounts in one run; default: the standard credential chain).",
+            metavar="NAME",
+        ),
+    ] = None,
+    rules_dir: RulesOption = None,
+    formats: Annotated[
+        list[AuditFormat] | None,
+        typer.Option("--format", "-f", help="text, json, markdown or csv (repeatable)."),
+    ] = None,
+    outputs: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--output", "-o", help="[FORMAT=]FILE, as for check.", metavar="[FORMAT=]FILE"
+        ),
+    ] = None,
+    min_compliance: Annotated[
+        float | None,
+        typer.Option(
+            "--min-compliance",
+            min=0,
+            max=100,
+            help="Exit 1 when fewer than this percent of resources comply (default: audit_min_compliance in settings.yaml).",
+            metavar="PERCENT",
+        ),
+    ] = None,
+    cost_explorer: Annotated[
+        bool,
+        typer.Option(
+            "--cost-explorer",
+            help="Showback from Cost Explorer (last month, grouped by the team tag) instead of catalog estimates.",
+        ),
+    ] = False,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, max=32, help="Regions scanned in parallel.")
+    ] = 8,
+    today: Annotated[
+        str | None,
+        typer.Option(
+            "--today", envvar="FINOPS_GATE_TODAY", help="Date for exception expiry.", metavar="DATE"
+        ),
+    ] = None,
+    debug: DebugOption = False,
+) -> None:
+    """Tag compliance of running AWS resources: scorecard, showback, worst offenders.
+
+    Read-only: the Resource Groups Tagging API plus describe calls for resources never
+    tagged. Exit 1 when compliance is below the minimum.
+    """
+    import dataclasses
+
+    from gate import audit as audit_module
+    from gate import rules
+    from gate.audit import render as audit_render
+
+    def body() -> int:
+        targets = pair_outputs(
+            [f.value for f in formats or []], outputs or [], list(audit_render.FORMATS), "text"
+        )
+        progress = (lambda text: typer.echo(text, err=True)) if sys.stderr.isatty() else None
+        options = audit_module.AuditOptions(
+            profiles=tuple(profiles or [None]),
+            regions=tuple(regions or ()),
+            rules_dir=rules_dir,
+            today=today,
+            workers=workers,
+            cost_explorer=cost_explorer,
+            progress=progress,
+        )
+        report = audit_module.run(options)
+        threshold = min_compliance
+        if threshold is None:
+            threshold = rules.load(
+                rules.find_rules_dir(rules_dir, Path.cwd())
+            ).settings.audit_min_compliance
+        report = dataclasses.replace(report, min_compliance=threshold)
+        for fmt, target in targets:
+            emit(audit_render.render(report, fmt), target)
+        return report.exit_code
+
+    raise typer.Exit(guarded(debug, body))
