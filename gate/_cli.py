@@ -27,6 +27,11 @@ def _fail(message: str) -> NoReturn:
     raise typer.Exit(EXIT_ERROR)
 
 
+def _silence_stdout() -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
 def guarded(debug: bool, action: Callable[[], T]) -> T:
     """Run a command body: a GateError becomes one line and exit 2; so does a crash."""
     try:
@@ -37,6 +42,11 @@ def guarded(debug: bool, action: Callable[[], T]) -> T:
         _fail(str(exc))
     except (typer.Exit, typer.Abort, KeyboardInterrupt):
         raise
+    except BrokenPipeError:
+        # The reader went away (`… | head`): nothing more can be shown, and the
+        # report was not delivered in full, so no success either. No message.
+        _silence_stdout()
+        raise typer.Exit(EXIT_ERROR) from None
     except Exception as exc:
         if debug:
             raise

@@ -381,6 +381,9 @@ def main() -> None:
         code = 0
     except SystemExit as done:
         code = done.code if isinstance(done.code, int) else (0 if done.code is None else EXIT_ERROR)
-    sys.stdout.flush()
-    sys.stderr.flush()
+    import contextlib
+
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(BrokenPipeError):  # the reader went away; the code tells
+            stream.flush()
     os._exit(code)

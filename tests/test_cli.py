@@ -241,3 +241,20 @@ def test_rules_export_is_the_data_document() -> None:
     assert exported == json.loads(
         json.dumps(rules.data_document(rules.load(EXAMPLE_RULES)), sort_keys=True)
     )
+
+
+def test_a_reader_that_goes_away_is_not_an_internal_error() -> None:
+    import subprocess
+    import sys
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gate", "rules", "export", "--rules", str(EXAMPLE_RULES)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # like `finops-gate … | head -1` once head has its line
+    stderr = process.stderr.read().decode()
+    process.stderr.close()
+    assert process.wait(timeout=60) == 2  # the output was not delivered: not a success
+    assert "internal error" not in stderr and "Traceback" not in stderr
