@@ -38,7 +38,7 @@ _YAML_SUFFIXES = {".yaml", ".yml"}
 def _load_tfplan(path: Path, options: SourceOptions) -> SourceDocument:
     from gate.sources import _jsonload, tfplan
 
-    document, notes = _jsonload.load_json(path)
+    document, notes = _jsonload.load_plan_json(path)
     return tfplan.load(path, document, notes)
 
 

@@ -13,6 +13,7 @@ import gc
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import orjson
 
 from gate.errors import SourceError
@@ -73,23 +74,27 @@ def _strip_leading_text(data: bytes) -> tuple[bytes, int]:
     return data, 0
 
 
-def load_json(path: Path, raw: bytes | None = None) -> tuple[Any, list[str]]:
-    """Parse a JSON file; return the document and notes about how it was read."""
+def _json_bytes(path: Path, raw: bytes | None) -> tuple[bytes, int, list[str]]:
+    """The bytes of the JSON document itself: decoded to UTF-8, leading text dropped."""
     shown = str(path)
     notes: list[str] = []
     data = read_bytes(path) if raw is None else raw
     data, note = decode_text(data, shown)
     if note:
         notes.append(note)
-    if not data.strip():
+    if not data or data.isspace():  # no copy of a large file, unlike strip()
         raise SourceError("file is empty", path=shown)
     data, skipped = _strip_leading_text(data)
     if skipped:
         notes.append(f"ignored {skipped} line(s) of text printed before the JSON document")
+    return data, skipped, notes
+
+
+def _parse(data: bytes, shown: str, skipped: int) -> Any:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        document = orjson.loads(data)
+        return orjson.loads(data)
     except orjson.JSONDecodeError as exc:
         raise SourceError(
             f"not valid JSON: {exc.msg}", path=shown, line=exc.lineno + skipped, column=exc.colno
@@ -97,4 +102,52 @@ def load_json(path: Path, raw: bytes | None = None) -> tuple[Any, list[str]]:
     finally:
         if enabled:
             gc.enable()
+
+
+def load_json(path: Path, raw: bytes | None = None) -> tuple[Any, list[str]]:
+    """Parse a JSON file; return the document and notes about how it was read."""
+    data, skipped, notes = _json_bytes(path, raw)
+    return _parse(data, str(path), skipped), notes
+
+
+class _PlanEnvelope(msgspec.Struct):
+    """The members of a plan the gate reads. msgspec skips every other member without
+    building it (``prior_state``, ``resource_drift``, ``relevant_attributes`` …, most of
+    a large plan) and keeps ``values``/``planned_values`` as unparsed bytes, whose
+    presence is all the refusals need."""
+
+    format_version: Any = msgspec.UNSET
+    terraform_version: Any = msgspec.UNSET
+    resource_changes: Any = msgspec.UNSET
+    configuration: Any = msgspec.UNSET
+    errored: Any = msgspec.UNSET
+    values: msgspec.Raw | msgspec.UnsetType = msgspec.UNSET
+    planned_values: msgspec.Raw | msgspec.UnsetType = msgspec.UNSET
+
+
+_PLAN_DECODER = msgspec.json.Decoder(_PlanEnvelope)
+
+
+def load_plan_json(path: Path) -> tuple[Any, list[str]]:
+    """A Terraform plan as a dict of the members the gate reads.
+
+    A document msgspec cannot take as a plan object (malformed JSON, not an object,
+    an integer beyond 64 bits) is parsed in full instead, so that the error names
+    line and column and the refusal says what the document is.
+    """
+    data, skipped, notes = _json_bytes(path, None)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        envelope = _PLAN_DECODER.decode(data)
+    except (msgspec.MsgspecError, ValueError):  # invalid UTF-8 arrives as a ValueError
+        return _parse(data, str(path), skipped), notes
+    finally:
+        if enabled:
+            gc.enable()
+    document: dict[str, Any] = {}
+    for name in _PlanEnvelope.__struct_fields__:
+        value = getattr(envelope, name)
+        if value is not msgspec.UNSET:
+            document[name] = True if isinstance(value, msgspec.Raw) else value
     return document, notes

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from gate import sources
 from gate.errors import SourceError
 from gate.model import SENSITIVE, Action, InputKind, Resource
 from gate.sources import SourceOptions, detect, load
@@ -282,3 +284,47 @@ def test_detection_by_content(tmp_path: Path) -> None:
     assert detect(tmp_path) is InputKind.HCL
     with pytest.raises(SourceError, match="file not found"):
         detect(tmp_path / "missing.json")
+
+
+def test_plan_reader_keeps_what_the_gate_reads_and_skips_the_rest(tmp_path: Path) -> None:
+    from gate.sources import _jsonload
+
+    document = plan(
+        change("aws_instance.a", after={"tags": {"team": "x"}, "instance_type": "m5.large"})
+    )
+    document["prior_state"] = {"values": {"root_module": {"resources": [{"address": "x"}] * 50}}}
+    document["resource_drift"] = [{"address": "y"}]
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    fast, _ = _jsonload.load_plan_json(path)
+    full, _ = _jsonload.load_json(path)
+    assert "prior_state" not in fast and "resource_drift" not in fast
+    assert fast["planned_values"] is True  # present; its content is not needed
+    for key in ("format_version", "terraform_version", "resource_changes", "configuration"):
+        assert fast[key] == full[key]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"format_version": "1.2",\n "resource_changes": [\n', "not valid JSON"),
+        ("[1, 2]", "the JSON document is a list"),
+        (
+            '{"format_version": "1.2", "resource_changes": [], "x": 123456789012345678901234567890}',
+            None,
+        ),
+    ],
+)
+def test_plan_reader_falls_back_to_the_full_parser_for_errors(
+    tmp_path: Path, text: str, message: str | None
+) -> None:
+    path = tmp_path / "plan.json"
+    path.write_text(text, encoding="utf-8")
+    if message is None:  # an unknown member holding an integer beyond 64 bits
+        document = sources.load(path, sources.SourceOptions())
+        assert document.resources == ()
+        return
+    with pytest.raises(SourceError, match=message) as caught:
+        sources.load(path, sources.SourceOptions())
+    if message == "not valid JSON":
+        assert caught.value.line == 3
