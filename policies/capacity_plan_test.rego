@@ -61,3 +61,13 @@ test_unattributed_cost_is_left_to_the_tag_policies if {
 	doc := {"resources": [], "cost": {"teams": {"(unattributed)": {"delta": 900}}}, "capacity_plan": no_claim}
 	rule_ids(doc, 500) == set()
 }
+
+test_the_input_index_gives_the_same_answer_as_a_scan if {
+	cheap := {"action": "create", "attribution": {"team": "checkout"}, "findings": []}
+	unknown := {"action": "create", "attribution": {"team": "payments"}, "findings": [{"kind": "unknown_service", "key": "service"}]}
+	base := object.union(change(0, no_claim), {"resources": [cheap, unknown]})
+	scanned := capacity_plan.required with input as base with data.finops.rules as settings(500)
+	indexed := capacity_plan.required with input as object.union(base, {"index": {"unattributable": [], "unknown_service": [1]}}) with data.finops.rules as settings(500)
+	scanned == {"payments"}
+	indexed == scanned
+}

@@ -95,10 +95,20 @@ team_explained(r) if {
 	f.kind in {"missing", "empty", "unknown", "value_not_allowed"}
 }
 
-warn contains v if {
-	some r in input.resources
+# Positions of the checked, taggable resources nobody can be charged for: from the
+# input's index when the gate wrote one (a scan of a large plan costs), else a scan.
+unattributable_positions := input.index.unattributable if {
+	input.index
+} else := [i |
+	some i, r in input.resources
 	r.checked
 	r.taggable
+	not r.attribution.attributable
+]
+
+warn contains v if {
+	some i in unattributable_positions
+	r := input.resources[i]
 	not r.attribution.attributable
 	not team_explained(r)
 	v := {

@@ -77,3 +77,13 @@ test_unattributable_warns_only_when_no_team_violation_explains_it if {
 	warnings := tags.warn with input as {"resources": [explained]} with data.finops.rules as rules
 	count([w | some w in warnings; w.rule_id == "FG-ATTR-002"]) == 0
 }
+
+test_unattributable_from_the_index_or_a_scan_alike if {
+	unexplained := object.union(resource([]), {"attribution": {"attributable": false, "reason": "team 'x' is not in the hierarchy"}})
+	attributed := resource([])
+	doc := {"resources": [attributed, unexplained]}
+	scanned := {v.address | some v in tags.warn with input as doc with data.finops.rules as rules}
+	indexed := {v.address | some v in tags.warn with input as object.union(doc, {"index": {"unattributable": [1], "unknown_service": []}}) with data.finops.rules as rules}
+	count(scanned) == 1
+	indexed == scanned
+}

@@ -31,6 +31,8 @@ def build(
 ) -> dict[str, Any]:
     by_action: Counter[str] = Counter()
     resources: list[dict[str, Any]] = []
+    unattributable: list[int] = []
+    unknown_service: list[int] = []
     checked = taggable = 0
     for item in tagged:
         resource = item.resource
@@ -42,6 +44,11 @@ def build(
         document = _resource(item)
         if resource_costs is not None:
             document["cost"] = resource_costs.get(resource.address)
+        position = len(resources)
+        if document["checked"] and document["taggable"] and not item.attribution.attributable:
+            unattributable.append(position)
+        if any(f.kind == "unknown_service" for f in item.findings):
+            unknown_service.append(position)
         resources.append(document)
     return {
         "schema": SCHEMA,
@@ -61,6 +68,9 @@ def build(
             "taggable": taggable,
         },
         "resources": resources,
+        # Positions in resources, so that policies about a few resources need not scan
+        # them all (the same facts the resources carry).
+        "index": {"unattributable": unattributable, "unknown_service": unknown_service},
         "inline_exceptions": [inline_exception(e) for source in sources for e in source.exceptions],
         **(sections or {}),
     }
