@@ -80,8 +80,9 @@ def _env_region() -> str | None:
 
 def claim(tagged: Iterable[TaggedResource], rules: Rules, options: PlanOptions) -> PlanClaim:
     store = PlanStore(options.directory, options.ref, options.label)
-    if options.ref is not None:
-        store.all()  # a ref that cannot be read is an error even when no plan is claimed
+    # Read once; with a ref, up front: a ref that cannot be read is an error even when
+    # no plan is claimed.
+    plans = store.all() if options.ref is not None else None
     plan_id, source = options.plan_id, "option"
     others: tuple[str, ...] = ()
     if not plan_id:
@@ -89,7 +90,10 @@ def claim(tagged: Iterable[TaggedResource], rules: Rules, options: PlanOptions) 
         source = "tag"
     if not plan_id:
         return PlanClaim(None, None, None, store.describe())
-    return PlanClaim(plan_id, source, store.find(plan_id), store.describe(), others)
+    if plans is None:
+        plans = store.all()
+    found = next((plan for plan in plans if plan.id == plan_id), None)
+    return PlanClaim(plan_id, source, found, store.describe(), others)
 
 
 def _tagged_claim(tagged: Iterable[TaggedResource], key: str) -> tuple[str | None, tuple[str, ...]]:

@@ -163,9 +163,10 @@ def plan_list(
 
     def body() -> int:
         day = pipeline.today(today)
-        plans = PlanStore(plans_dir, plans_ref).all()
+        store = PlanStore(plans_dir, plans_ref)
+        plans = store.all()
         if not plans:
-            typer.echo(f"no capacity plans in {PlanStore(plans_dir, plans_ref).describe()}")
+            typer.echo(f"no capacity plans in {store.describe()}")
         for plan in plans:
             typer.echo(
                 f"{plan.id:<14} {plan.state(day):<13} {plan.team:<16} "

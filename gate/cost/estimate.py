@@ -66,8 +66,6 @@ def _resource(
         )
     except Unpriceable as problem:
         return _unpriced(base, str(problem))
-    except _Unsupported:
-        return _unpriced(base, f"{resource.type} is not in the price catalog", supported=False)
     parts = after if after is not None else before or []
     usage_only = not parts and resource.type in _USAGE_ONLY
     return ResourceCost(
@@ -96,10 +94,6 @@ _USAGE_ONLY = frozenset(
 )
 
 
-class _Unsupported(Exception):
-    pass
-
-
 def _side(
     resource: Resource,
     attrs: Mapping[str, Any] | None,
@@ -112,11 +106,11 @@ def _side(
     if rtype.startswith("AWS::"):
         translated = cfn.translate(rtype, attrs or {}, unknown)
         if translated is None:
-            raise _Unsupported
+            raise Unpriceable(f"{rtype} is not in the price catalog")
         rtype, attrs, unknown = translated
     found = components(rtype, attrs or {}, unknown, usage)
-    if found is None:
-        raise _Unsupported
+    if found is None:  # the caller checks the type first; kept as a guard
+        raise Unpriceable(f"{rtype} is not in the price catalog")
     if resource.instances != 1:  # a source block with a known count or for_each
         found = [
             Component(
