@@ -18,27 +18,34 @@ _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader whe
 
 
 class YamlProblem(Exception):
-    def __init__(self, message: str, line: int | None, column: int | None = None) -> None:
+    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.line = line
         self.column = column
 
 
-def parse(text: str) -> Any:
-    """Parse one YAML document safely; raise YamlProblem with the position on failure."""
-    try:
-        return yaml.load(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
+def problem(exc: yaml.YAMLError | RecursionError) -> YamlProblem:
+    """A PyYAML error (or the recursion of a deeply nested document) as a YamlProblem."""
+    if isinstance(exc, RecursionError):
+        return YamlProblem("the document is nested too deeply to read", None)
+    if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark
-        problem = exc.problem or str(exc)
-        raise YamlProblem(
-            f"not valid YAML: {problem}",
+        return YamlProblem(
+            f"not valid YAML: {exc.problem or exc}",
             mark.line + 1 if mark else None,
             mark.column + 1 if mark else None,
-        ) from None
-    except yaml.YAMLError as exc:
-        raise YamlProblem(f"not valid YAML: {exc}", None) from None
+        )
+    return YamlProblem(f"not valid YAML: {str(exc).splitlines()[0] if str(exc) else exc!r}", None)
+
+
+def parse(text: str) -> Any:
+    """Parse one YAML document safely, dates and timestamps as ISO strings (schemas and
+    Rego see text); raise YamlProblem with the position on failure."""
+    try:
+        return plain(yaml.load(text, Loader=_Loader))
+    except (yaml.YAMLError, RecursionError) as exc:
+        raise problem(exc) from None
 
 
 def line_of(text: str, path: Sequence[str | int]) -> int | None:
@@ -90,6 +97,6 @@ def load_document(path: Path, error: Callable[..., Exception], what: str) -> tup
     except (OSError, UnicodeDecodeError) as exc:
         raise error(f"cannot read {what}: {exc}", path=shown) from None
     try:
-        return text, plain(parse(text))
+        return text, parse(text)
     except YamlProblem as exc:
         raise error(exc.message, path=shown, line=exc.line, column=exc.column) from None

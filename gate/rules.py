@@ -285,32 +285,9 @@ def validate_once(document: Any, *, schema_name: str, shown: str, text: str) -> 
 
 def validate(document: Any, *, schema_name: str, shown: str, text: str | None = None) -> None:
     """Validate against a shipped JSON Schema; the first error names file, line and path."""
-    import jsonschema
+    from gate import _schema
 
-    validator = jsonschema.Draft202012Validator(
-        load_schema(schema_name), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
-    )
-    errors = sorted(
-        validator.iter_errors(document), key=lambda e: (list(e.absolute_path), e.message)
-    )
-    if not errors:
-        return
-    first = errors[0]
-    path = list(first.absolute_path)
-    pointer = "/" + "/".join(str(p) for p in path) if path else "/"
-    line = _yaml.line_of(text, path) if text is not None else None
-    more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
-    raise RulesError(f"{_short(first.message)}{more}", path=shown, line=line, pointer=pointer)
-
-
-def _short(message: str) -> str:
-    return message if len(message) <= 300 else message[:297] + "..."
-
-
-def load_schema(name: str) -> Any:
-    import json
-
-    return json.loads(package_file("schemas", f"{name}.json").read_text(encoding="utf-8"))
+    _schema.check(document, schema_name=schema_name, shown=shown, text=text, error=RulesError)
 
 
 # --------------------------------------------------------------------------- typing

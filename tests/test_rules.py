@@ -39,7 +39,7 @@ def test_every_shipped_rules_file_validates(folder: Path) -> None:
     assert files
     for path in files:
         text = path.read_text(encoding="utf-8")
-        document = _yaml.plain(_yaml.parse(text))
+        document = _yaml.parse(text)
         rules.validate(document, schema_name=f"rules-{path.stem}", shown=str(path), text=text)
     assert rules.load(folder).tags
 
@@ -142,3 +142,12 @@ def test_data_document_carries_exception_regexes_that_match_globs() -> None:
 def test_fold_and_glob_helpers() -> None:
     assert rules.fold("Cost_Center") == rules.fold("cost-center") == rules.fold("COST CENTER")
     assert rules.glob_regex("a.*[0]") == r"^a\..*\[0\]$"
+
+
+def test_a_deeply_nested_rules_file_is_refused_with_its_name(tmp_path: Path) -> None:
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    (folder / "tags.yaml").write_text("tags: " + "[" * 20000 + "]" * 20000 + "\n", encoding="utf-8")
+    with pytest.raises(RulesError, match="nested too deeply") as caught:
+        rules.load(folder)
+    assert caught.value.path == str(folder / "tags.yaml")

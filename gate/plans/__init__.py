@@ -84,7 +84,7 @@ def parse(text: str, path: str) -> CapacityPlan:
         ) from None
     front = "".join(lines[1:end])
     try:
-        fields = _yaml.plain(_yaml.parse(front))
+        fields = _yaml.parse(front)
     except _yaml.YamlProblem as exc:
         raise PlanError(
             exc.message, path=path, line=(exc.line or 0) + 1, column=exc.column
@@ -103,25 +103,17 @@ def render(fields: Mapping[str, Any], body: str) -> str:
 
 
 def _validate(fields: Mapping[str, Any], front: str, path: str) -> None:
-    import jsonschema
+    from gate import _schema
 
-    from gate.rules import load_schema
-
-    validator = jsonschema.Draft202012Validator(
-        load_schema("capacity-plan"), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    _schema.check(
+        fields,
+        schema_name="capacity-plan",
+        shown=path,
+        text=front,
+        error=PlanError,
+        first_line=2,  # the front matter starts after the opening '---'
+        prefix="invalid capacity plan: ",
     )
-    errors = sorted(validator.iter_errors(fields), key=lambda e: list(map(str, e.absolute_path)))
-    if errors:
-        first = errors[0]
-        where = list(first.absolute_path)
-        line = _yaml.line_of(front, where)
-        pointer = "/" + "/".join(str(p) for p in where)
-        raise PlanError(
-            f"invalid capacity plan: {first.message}",
-            path=path,
-            line=line + 1 if line is not None else None,
-            pointer=pointer,
-        )
     if str(fields["valid_until"]) < str(fields["valid_from"]):
         raise PlanError(
             "valid_until is before valid_from",

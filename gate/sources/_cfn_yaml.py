@@ -12,6 +12,8 @@ from typing import Any
 
 import yaml
 
+from gate._yaml import YamlProblem, problem
+
 MAX_ALIASES = 200
 """Real templates use few or no aliases."""
 
@@ -52,12 +54,6 @@ FOREIGN = "Fn::NotCloudFormation"
 """What another tool's tag (``!Rain::Module`` …) becomes: a value known to nobody here."""
 
 
-class TemplateYamlError(Exception):
-    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
-        super().__init__(message)
-        self.message, self.line, self.column = message, line, column
-
-
 class _Loader(yaml.SafeLoader):
     """PyYAML's safe loader plus CloudFormation's tags and an alias budget."""
 
@@ -71,7 +67,7 @@ class _Loader(yaml.SafeLoader):
             self.aliases += 1
             if self.aliases > MAX_ALIASES:
                 mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
-                raise TemplateYamlError(
+                raise YamlProblem(
                     f"more than {MAX_ALIASES} YAML aliases: refused as a possible alias bomb",
                     mark.line + 1,
                     mark.column + 1,
@@ -106,7 +102,7 @@ def _foreign_tag(loader: _Loader, suffix: str, node: yaml.Node) -> Any:
 
 def _refused_tag(loader: _Loader, suffix: str, node: yaml.Node) -> Any:
     mark = node.start_mark
-    raise TemplateYamlError(
+    raise YamlProblem(
         f"YAML tag {node.tag!r} is refused: templates may not construct objects",
         mark.line + 1,
         mark.column + 1,
@@ -128,25 +124,14 @@ def load(text: str) -> tuple[Any, dict[str, int], list[tuple[str, int]]]:
             return None, {}, []
         size = _expanded_size(node, {})
         if size > MAX_EXPANDED_NODES:
-            raise TemplateYamlError(
+            raise YamlProblem(
                 f"the YAML aliases would expand to more than {MAX_EXPANDED_NODES:,} nodes: "
                 "refused as an alias bomb"
             )
         lines = _resource_lines(node)
         return loader.construct_document(node), lines, loader.foreign
-    except TemplateYamlError:
-        raise
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        raise TemplateYamlError(
-            f"not valid YAML: {exc.problem or exc}",
-            mark.line + 1 if mark else None,
-            mark.column + 1 if mark else None,
-        ) from None
-    except yaml.YAMLError as exc:
-        raise TemplateYamlError(f"not valid YAML: {str(exc).splitlines()[0]}") from None
-    except RecursionError:
-        raise TemplateYamlError("the document is nested too deeply to read") from None
+    except (yaml.YAMLError, RecursionError) as exc:
+        raise problem(exc) from None
     finally:
         if loader is not None:
             loader.dispose()

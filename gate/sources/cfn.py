@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from gate._resources import package_file
+from gate._yaml import YamlProblem
 from gate.errors import SourceError
 from gate.model import (
     Action,
@@ -87,7 +88,7 @@ def read(path: Path) -> tuple[Any, dict[str, int], list[str]]:
         raise SourceError(f"not UTF-8 text: {exc.reason} at byte {exc.start}", path=shown) from None
     try:
         document, lines, foreign = _cfn_yaml.load(text)
-    except _cfn_yaml.TemplateYamlError as exc:
+    except YamlProblem as exc:
         raise SourceError(exc.message, path=shown, line=exc.line, column=exc.column) from None
     notes = [
         f"{shown}:{line}: YAML tag {tag} is not CloudFormation (a pre-processor's?); its value is unknown"
