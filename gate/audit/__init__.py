@@ -29,6 +29,7 @@ class AuditOptions:
     workers: int = 8
     cost_explorer: bool = False
     progress: Callable[[str], None] | None = None
+    min_compliance: float | None = None  # default: audit_min_compliance in settings.yaml
 
 
 @dataclass(frozen=True)
@@ -265,7 +266,11 @@ def run(options: AuditOptions) -> AuditReport:
         cost_source="cost-explorer" if actual else "estimate",
         actual_costs=actual,
         skipped=tuple(skipped),
-        min_compliance=None,
+        min_compliance=(
+            options.min_compliance
+            if options.min_compliance is not None
+            else loaded.settings.audit_min_compliance
+        ),
     )
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import enum
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -86,10 +85,8 @@ def audit(
     Read-only: the Resource Groups Tagging API plus describe calls for resources never
     tagged. Exit 1 when compliance is below the minimum.
     """
-    import dataclasses
 
     from gate import audit as audit_module
-    from gate import rules
     from gate.audit import render as audit_render
 
     def body() -> int:
@@ -105,14 +102,9 @@ def audit(
             workers=workers,
             cost_explorer=cost_explorer,
             progress=progress,
+            min_compliance=min_compliance,
         )
         report = audit_module.run(options)
-        threshold = min_compliance
-        if threshold is None:
-            threshold = rules.load(
-                rules.find_rules_dir(rules_dir, Path.cwd())
-            ).settings.audit_min_compliance
-        report = dataclasses.replace(report, min_compliance=threshold)
         for fmt, target in targets:
             emit(audit_render.render(report, fmt), target)
         return report.exit_code
