@@ -229,7 +229,7 @@ def emit(text: str, output: Path | None) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    from gate.pipeline import write_atomic
+    from gate._io import write_atomic
 
     try:
         write_atomic(output, text.encode("utf-8"))

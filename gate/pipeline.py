@@ -13,6 +13,7 @@ from typing import Any
 import orjson
 
 from gate import governance, policy, rules, sources
+from gate._io import write_atomic
 from gate.errors import GateError
 from gate.model import SourceDocument
 from gate.policy import Decision, EngineKind
@@ -191,22 +192,3 @@ def build_report(prepared: Prepared, decision: Decision, *, engine: str) -> Repo
         budgets=document.get("budgets", {}),
         capacity_plan=document.get("capacity_plan", {}),
     )
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write a whole file or nothing: a failed run never leaves a truncated output."""
-    import os
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        Path(temporary).chmod(0o666 & ~umask)  # mkstemp makes 0600; a report is an ordinary file
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

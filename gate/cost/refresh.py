@@ -162,7 +162,7 @@ def refresh(
 
 
 def write_overlay(path: Path, prices: Mapping[str, str], regions: Iterable[str]) -> None:
-    from gate.pipeline import write_atomic
+    from gate._io import write_atomic
 
     existing: dict[str, str] = {}
     if path.is_file():

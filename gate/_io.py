@@ -1,0 +1,129 @@
+"""Bounded file reading and atomic writing, shared by every stage.
+
+Every file the gate reads may come from the change under review, so it is read only
+when it is a regular file (never a FIFO, device or directory, whatever a symlink
+points at) and only up to a size limit, and the refusal names the file and why.
+Limits are generous defaults that an environment variable can raise.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from gate.errors import GateError, SourceError
+
+MiB = 1024 * 1024
+
+PLAN_LIMIT_ENV = "FINOPS_GATE_MAX_PLAN_BYTES"
+FILE_LIMIT_ENV = "FINOPS_GATE_MAX_FILE_BYTES"
+_DEFAULT_PLAN_LIMIT = 512 * MiB
+_DEFAULT_FILE_LIMIT = 16 * MiB
+
+
+def plan_limit() -> int:
+    """Largest plan JSON (or Infracost JSON) read, in bytes."""
+    return _limit(PLAN_LIMIT_ENV, _DEFAULT_PLAN_LIMIT)
+
+
+def file_limit() -> int:
+    """Largest source, template, rules, plan or policy file read, in bytes."""
+    return _limit(FILE_LIMIT_ENV, _DEFAULT_FILE_LIMIT)
+
+
+def _limit(variable: str, default: int) -> int:
+    raw = os.environ.get(variable)
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise GateError(f"{variable} must be a number of bytes, not {raw!r}") from None
+    if value <= 0:
+        raise GateError(f"{variable} must be a positive number of bytes, not {raw!r}")
+    return value
+
+
+def read_bytes(
+    path: Path,
+    *,
+    limit: int | None = None,
+    error: type[GateError] = SourceError,
+    what: str = "file",
+) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes (default: ``file_limit()``).
+
+    Anything else (missing, a directory, a FIFO, a device, too large, unreadable) raises
+    ``error`` naming the file and the reason.
+    """
+    shown = str(path)
+    limit = file_limit() if limit is None else limit
+    try:
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below.
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise error(f"{what} not found", path=shown) from None
+    except IsADirectoryError:
+        raise error(f"{what} is a directory, expected a file", path=shown) from None
+    except OSError as exc:
+        raise error(f"cannot read {what}: {exc.strerror}", path=shown) from exc
+    with os.fdopen(descriptor, "rb") as stream:
+        info = os.fstat(descriptor)
+        if stat.S_ISDIR(info.st_mode):
+            raise error(f"{what} is a directory, expected a file", path=shown)
+        if not stat.S_ISREG(info.st_mode):
+            raise error(
+                f"{what} is not a regular file (a FIFO, device or socket); refusing to read it",
+                path=shown,
+            )
+        if info.st_size > limit:
+            raise error(_too_large(what, limit), path=shown)
+        try:
+            data = stream.read(limit + 1)
+        except OSError as exc:
+            raise error(f"cannot read {what}: {exc.strerror}", path=shown) from exc
+    if len(data) > limit:  # grew while being read
+        raise error(_too_large(what, limit), path=shown)
+    return data
+
+
+def read_text(
+    path: Path,
+    *,
+    limit: int | None = None,
+    error: type[GateError] = SourceError,
+    what: str = "file",
+    encoding: str = "utf-8",
+) -> str:
+    """A bounded regular file decoded as text; bad encoding raises ``error`` too."""
+    data = read_bytes(path, limit=limit, error=error, what=what)
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise error(
+            f"{what} is not valid {encoding.upper()} text (byte {exc.start})", path=str(path)
+        ) from None
+
+
+def _too_large(what: str, limit: int) -> str:
+    variable = PLAN_LIMIT_ENV if limit == plan_limit() else FILE_LIMIT_ENV
+    return f"{what} is larger than {limit:,} bytes; refusing to read it (raise the limit with {variable})"
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write a whole file or nothing: a failed run never leaves a truncated output."""
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        Path(temporary).chmod(0o666 & ~umask)  # mkstemp makes 0600; a report is an ordinary file
+        Path(temporary).replace(path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
