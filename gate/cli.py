@@ -264,7 +264,7 @@ def check(
             cost=governance.CostOptions(
                 prices=prices, usage_file=usage_file, cost_file=cost_file, region=region
             ),
-            plans=governance.PlanOptions(directory=plans_dir, ref=plans_ref, plan_id=plan_id),
+            plans=governance.CapacityOptions(directory=plans_dir, ref=plans_ref, plan_id=plan_id),
             budgets=budgets.value,
             engine=EngineKind.REMOTE if opa_url else EngineKind.EMBEDDED,
             remote=remote_options(opa_url, opa_token, opa_timeout, opa_ca_bundle, opa_push_rules)

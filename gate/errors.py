@@ -60,5 +60,5 @@ class PricingError(GateError):
     """Prices or cost files cannot be read."""
 
 
-class PlanError(GateError):
+class CapacityPlanError(GateError):
     """Capacity plans cannot be read, written or approved."""

@@ -15,10 +15,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from gate.budgets import Budgets
+from gate.budget import Budgets
+from gate.capacity import CapacityPlan
+from gate.capacity.store import CapacityPlanStore
 from gate.cost import UNATTRIBUTED, CostEstimate, ResourceCost, cents
-from gate.plans import CapacityPlan
-from gate.plans.store import PlanStore
 from gate.rules import Rules, fold
 from gate.tags import TaggedResource
 
@@ -32,7 +32,7 @@ class CostOptions:
 
 
 @dataclass(frozen=True)
-class PlanOptions:
+class CapacityOptions:
     directory: Path = Path("plans")
     ref: str | None = None
     plan_id: str | None = None
@@ -40,7 +40,7 @@ class PlanOptions:
 
 
 @dataclass(frozen=True)
-class PlanClaim:
+class CapacityClaim:
     plan_id: str | None
     claimed_from: str | None  # option | tag
     plan: CapacityPlan | None
@@ -52,7 +52,7 @@ class PlanClaim:
 class Facts:
     cost: CostEstimate
     budgets: Budgets
-    claim: PlanClaim
+    claim: CapacityClaim
     links: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # team -> url, command
 
 
@@ -78,8 +78,10 @@ def _env_region() -> str | None:
     return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or None
 
 
-def claim(tagged: Iterable[TaggedResource], rules: Rules, options: PlanOptions) -> PlanClaim:
-    store = PlanStore(options.directory, options.ref, options.label)
+def claim(
+    tagged: Iterable[TaggedResource], rules: Rules, options: CapacityOptions
+) -> CapacityClaim:
+    store = CapacityPlanStore(options.directory, options.ref, options.label)
     # Read once; with a ref, up front: a ref that cannot be read is an error even when
     # no plan is claimed.
     plans = store.all() if options.ref is not None else None
@@ -89,11 +91,11 @@ def claim(tagged: Iterable[TaggedResource], rules: Rules, options: PlanOptions) 
         plan_id, others = _tagged_claim(tagged, rules.settings.capacity_plan_tag)
         source = "tag"
     if not plan_id:
-        return PlanClaim(None, None, None, store.describe())
+        return CapacityClaim(None, None, None, store.describe())
     if plans is None:
         plans = store.all()
     found = next((plan for plan in plans if plan.id == plan_id), None)
-    return PlanClaim(plan_id, source, found, store.describe(), others)
+    return CapacityClaim(plan_id, source, found, store.describe(), others)
 
 
 def _tagged_claim(tagged: Iterable[TaggedResource], key: str) -> tuple[str | None, tuple[str, ...]]:
@@ -240,7 +242,7 @@ def _budget_sections(
     return sections
 
 
-def _claim_section(claim: PlanClaim, today: str) -> dict[str, Any]:
+def _claim_section(claim: CapacityClaim, today: str) -> dict[str, Any]:
     return {
         "claimed": claim.plan_id,
         "claimed_from": claim.claimed_from,

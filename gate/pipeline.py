@@ -34,7 +34,7 @@ class Options:
     remote: Any = None  # gate.policy.remote.RemoteOptions with EngineKind.REMOTE
     dump_input: Path | None = None
     cost: governance.CostOptions = field(default_factory=governance.CostOptions)
-    plans: governance.PlanOptions = field(default_factory=governance.PlanOptions)
+    plans: governance.CapacityOptions = field(default_factory=governance.CapacityOptions)
     budgets: str = "rules"  # rules | aws
 
 
@@ -87,16 +87,16 @@ def gather_facts(
     options: Options,
     paths: Sequence[str],
 ) -> governance.Facts:
-    from gate import budgets
+    from gate import budget
 
     cost = governance.price(tagged, options.cost)
     if options.budgets == "aws":
-        budget_facts = budgets.from_aws(loaded_rules)
+        budget_facts = budget.from_aws(loaded_rules)
     else:
-        budget_facts = budgets.from_rules(loaded_rules)
+        budget_facts = budget.from_rules(loaded_rules)
     plans = options.plans
     if not plans.directory.is_absolute():
-        plans = governance.PlanOptions(
+        plans = governance.CapacityOptions(
             options.cwd / plans.directory, plans.ref, plans.plan_id, str(plans.directory)
         )
     claim = governance.claim(tagged, loaded_rules, plans)

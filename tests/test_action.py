@@ -118,7 +118,7 @@ def git(cwd: Path, *args: str) -> None:
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """An IaC repository: main has a draft plan; the pull request 'approves' it."""
-    from gate import plans
+    from gate import capacity
 
     shutil.copytree(EXAMPLE_RULES, tmp_path / "rules")
     (tmp_path / "plans").mkdir()
@@ -133,13 +133,13 @@ def project(tmp_path: Path) -> Path:
         ),
     )
     draft = capacity_plan_fields(status="draft", approvals=[])
-    (tmp_path / "plans/CP-2026-001.md").write_text(plans.render(draft, "\n"), encoding="utf-8")
+    (tmp_path / "plans/CP-2026-001.md").write_text(capacity.render(draft, "\n"), encoding="utf-8")
     git(tmp_path, "init", "-q", "-b", "main")
     git(tmp_path, "add", ".")
     git(tmp_path, "commit", "-q", "-m", "base")
     git(tmp_path, "checkout", "-q", "-b", "feature")
     (tmp_path / "plans/CP-2026-001.md").write_text(
-        plans.render(capacity_plan_fields(), "\n"), encoding="utf-8"
+        capacity.render(capacity_plan_fields(), "\n"), encoding="utf-8"
     )
     git(tmp_path, "commit", "-q", "-am", "approve my own plan")
     return tmp_path

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from gate import plans
+from gate import capacity
 from tests.conftest import (
     COMPLIANT_TAGS,
     EXAMPLE_RULES,
@@ -52,7 +52,7 @@ def write_change(
 def write_plan(project: Path, **fields: Any) -> None:
     front = capacity_plan_fields(**fields)
     (project / "plans" / f"{front['id']}.md").write_text(
-        plans.render(front, "\n"), encoding="utf-8"
+        capacity.render(front, "\n"), encoding="utf-8"
     )
 
 

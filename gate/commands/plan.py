@@ -60,13 +60,13 @@ def plan_new(
     import datetime as dt
 
     from gate import governance, pipeline, rules
+    from gate.capacity import generate
+    from gate.capacity.store import CapacityPlanStore
     from gate.cost import CostEstimate, catalog
-    from gate.plans import generate
-    from gate.plans.store import PlanStore
 
     def body() -> int:
         day = dt.date.fromisoformat(pipeline.today(today))
-        store = PlanStore(plans_dir)
+        store = CapacityPlanStore(plans_dir)
         templates = [p for p in sources_from if p.suffix.lower() == ".md"]
         changes = [p for p in sources_from if p.suffix.lower() != ".md"]
         options = pipeline.Options(
@@ -74,20 +74,20 @@ def plan_new(
             rules_dir=rules_dir,
             today=day.isoformat(),
             cost=governance.CostOptions(prices=prices, usage_file=usage_file, region=region),
-            plans=governance.PlanOptions(directory=plans_dir),
+            plans=governance.CapacityOptions(directory=plans_dir),
         )
         if changes:
             prepared = pipeline.prepare(options)
             loaded, facts = prepared.rules, prepared.facts
         else:
-            from gate import budgets
+            from gate import budget
 
             loaded = rules.load(rules.find_rules_dir(rules_dir, Path.cwd()))
             empty = CostEstimate("catalog", "USD", ())
             facts = governance.Facts(
                 empty,
-                budgets.from_rules(loaded),
-                governance.PlanClaim(None, None, None, store.describe()),
+                budget.from_rules(loaded),
+                governance.CapacityClaim(None, None, None, store.describe()),
             )
             if team is None:
                 raise GateError("a blank draft from a template needs --team")
@@ -135,13 +135,13 @@ def plan_approve(
     import datetime as dt
 
     from gate import pipeline, rules
-    from gate.plans import generate
-    from gate.plans.store import PlanStore
+    from gate.capacity import generate
+    from gate.capacity.store import CapacityPlanStore
 
     def body() -> int:
         loaded = rules.load(rules.find_rules_dir(rules_dir, Path.cwd()))
         day = dt.date.fromisoformat(pipeline.today(today))
-        plan = generate.approve(PlanStore(plans_dir), plan_id, by, loaded, day)
+        plan = generate.approve(CapacityPlanStore(plans_dir), plan_id, by, loaded, day)
         typer.echo(
             f"{plan.id} approved by {by} on {day.isoformat()} ({plan.path}); commit and merge it to take effect"
         )
@@ -159,11 +159,11 @@ def plan_list(
 ) -> None:
     """List the plans with their state today (draft, approved, expired...)."""
     from gate import pipeline
-    from gate.plans.store import PlanStore
+    from gate.capacity.store import CapacityPlanStore
 
     def body() -> int:
         day = pipeline.today(today)
-        store = PlanStore(plans_dir, plans_ref)
+        store = CapacityPlanStore(plans_dir, plans_ref)
         plans = store.all()
         if not plans:
             typer.echo(f"no capacity plans in {store.describe()}")
@@ -187,10 +187,10 @@ def plan_show(
 ) -> None:
     """Print one plan: its state today, approvals, and the document."""
     from gate import pipeline
-    from gate.plans.store import PlanStore
+    from gate.capacity.store import CapacityPlanStore
 
     def body() -> int:
-        store = PlanStore(plans_dir, plans_ref)
+        store = CapacityPlanStore(plans_dir, plans_ref)
         plan = store.find(plan_id)
         if plan is None:
             raise GateError(f"no capacity plan with id {plan_id} in {store.describe()}")
@@ -203,7 +203,7 @@ def plan_show(
             f"{plan.id}: {plan.state(day)} (status {plan.status}); team {plan.team}; approvals: {approvals}"
         )
         typer.echo(f"file: {plan.path}\n")
-        from gate.plans import render as render_plan
+        from gate.capacity import render as render_plan
 
         typer.echo(render_plan(plan.fields, plan.body), nl=False)
         return 0

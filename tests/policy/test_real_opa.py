@@ -73,14 +73,15 @@ def test_opa_decides_the_example_as_the_embedded_engine_does(tmp_path: Path) -> 
 
 
 def test_opa_agrees_with_an_approved_plan_and_inline_exceptions(tmp_path: Path) -> None:
-    from gate import governance, plans
+    from gate import capacity, governance
 
     (tmp_path / "plans").mkdir()
     (tmp_path / "plans" / "CP-2026-001.md").write_text(
-        plans.render(capacity_plan_fields(approved_monthly_cost=600), "\n"), encoding="utf-8"
+        capacity.render(capacity_plan_fields(approved_monthly_cost=600), "\n"), encoding="utf-8"
     )
     embedded, real = decisions(
-        tmp_path, ("plans", governance.PlanOptions(directory=Path("plans"), plan_id="CP-2026-001"))
+        tmp_path,
+        ("plans", governance.CapacityOptions(directory=Path("plans"), plan_id="CP-2026-001")),
     )
     assert real == embedded
     assert "FG-PLAN-001" not in {v.rule_id for v in real.deny}

@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from gate import governance
+from gate.capacity import CapacityPlan, parse, render
+from gate.capacity.store import TEMPLATE_NAME, CapacityPlanStore
 from gate.cost import UNATTRIBUTED, CostEstimate, cents, money
 from gate.cost.catalog import Catalog
-from gate.errors import PlanError
-from gate.plans import CapacityPlan, parse, render
-from gate.plans.store import TEMPLATE_NAME, PlanStore
+from gate.errors import CapacityPlanError
 from gate.rules import Rules
 
 
@@ -25,7 +25,7 @@ class Draft:
     plan: CapacityPlan
 
 
-def next_id(store: PlanStore, year: int) -> str:
+def next_id(store: CapacityPlanStore, year: int) -> str:
     numbers = [
         int(match.group(1))
         for plan in store.all()
@@ -38,14 +38,16 @@ def choose_team(cost: CostEstimate, wanted: str | None, rules: Rules) -> str:
     teams = cost.by("team")
     if wanted is not None:
         if wanted not in rules.hierarchy.teams:
-            raise PlanError(f"unknown team {wanted!r}: use a canonical name from hierarchy.yaml")
+            raise CapacityPlanError(
+                f"unknown team {wanted!r}: use a canonical name from hierarchy.yaml"
+            )
         return wanted
     ranked = sorted(
         ((totals["delta"], team) for team, totals in teams.items() if team != UNATTRIBUTED),
         reverse=True,
     )
     if not ranked:
-        raise PlanError("no resource of the change is attributed to a team: pass --team")
+        raise CapacityPlanError("no resource of the change is attributed to a team: pass --team")
     return ranked[0][1]
 
 
@@ -56,7 +58,7 @@ def draft(
     catalog: Catalog,
     team: str,
     template: str,
-    store: PlanStore,
+    store: CapacityPlanStore,
     sources: Sequence[str],
     today: dt.date,
     title: str | None,
@@ -180,20 +182,22 @@ def _sections(
     }
 
 
-def approve(store: PlanStore, plan_id: str, by: str, rules: Rules, today: dt.date) -> CapacityPlan:
+def approve(
+    store: CapacityPlanStore, plan_id: str, by: str, rules: Rules, today: dt.date
+) -> CapacityPlan:
     if store.ref is not None:
-        raise PlanError("approvals are recorded in the working tree, not at a git ref")
+        raise CapacityPlanError("approvals are recorded in the working tree, not at a git ref")
     plan = store.find(plan_id)
     if plan is None:
-        raise PlanError(f"no capacity plan with id {plan_id} in {store.describe()}")
+        raise CapacityPlanError(f"no capacity plan with id {plan_id} in {store.describe()}")
     allowed = approvers_for(plan.team, rules)
     if by not in allowed:
         who = ", ".join(sorted(allowed)) or "nobody (no approvers in hierarchy.yaml)"
-        raise PlanError(
+        raise CapacityPlanError(
             f"{by} may not approve plans of team {plan.team}; approvers: {who}", path=plan.path
         )
     if plan.status == "rejected":
-        raise PlanError(f"plan {plan_id} was rejected; generate a new one", path=plan.path)
+        raise CapacityPlanError(f"plan {plan_id} was rejected; generate a new one", path=plan.path)
     fields = dict(plan.fields)
     approvals = [a for a in fields.get("approvals") or [] if a.get("by") != by]
     approvals.append({"by": by, "at": today.isoformat()})

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from gate import plans
-from gate.errors import PlanError
+from gate import capacity
+from gate.errors import CapacityPlanError
 from tests.conftest import (
     COMPLIANT_TAGS,
     EXAMPLE_RULES,
@@ -28,19 +28,19 @@ TODAY = "2026-11-23"
 
 def plan_text(**fields: Any) -> str:
     fields.setdefault("approved_monthly_cost", 800)
-    return plans.render(
+    return capacity.render(
         capacity_plan_fields(**fields), "\n## Business justification\n\nPeak season.\n"
     )
 
 
 def test_states_over_time() -> None:
-    plan_ = plans.parse(plan_text(), "plans/CP-2026-001.md")
+    plan_ = capacity.parse(plan_text(), "plans/CP-2026-001.md")
     assert plan_.state(TODAY) == "approved"
     assert plan_.state("2027-02-01") == "expired"
     assert plan_.state("2026-10-31") == "not-yet-valid"
-    assert plans.parse(plan_text(status="draft"), "p.md").state(TODAY) == "draft"
+    assert capacity.parse(plan_text(status="draft"), "p.md").state(TODAY) == "draft"
     assert (
-        plans.parse(plan_text(approvals=[]), "p.md").state(TODAY) == "draft"
+        capacity.parse(plan_text(approvals=[]), "p.md").state(TODAY) == "draft"
     )  # approved without a signature
 
 
@@ -56,8 +56,8 @@ def test_states_over_time() -> None:
     ],
 )
 def test_bad_plans_name_file_and_line(text: str, message: str, line: int | None) -> None:
-    with pytest.raises(PlanError, match=message.replace("[", r"\[")) as caught:
-        plans.parse(text, "plans/x.md")
+    with pytest.raises(CapacityPlanError, match=message.replace("[", r"\[")) as caught:
+        capacity.parse(text, "plans/x.md")
     assert caught.value.path == "plans/x.md"
     if line is not None:
         assert caught.value.line == line
@@ -92,7 +92,7 @@ def test_plan_new_drafts_from_the_change(project: Path) -> None:
     assert result.exit_code == 0, result.stderr
     path, plan_id = result.stdout.strip().split("\t")
     assert (path, plan_id) == ("plans/CP-2026-001.md", "CP-2026-001")
-    drafted = plans.parse((project / path).read_text(), path)
+    drafted = capacity.parse((project / path).read_text(), path)
     assert drafted.team == "checkout"  # the team adding the most cost
     assert drafted.status == "draft"
     assert drafted.fields["business_unit"] == "commerce"
@@ -106,7 +106,7 @@ def test_plan_new_drafts_from_the_change(project: Path) -> None:
         "plan", "new", "--from", "plan.json", "--team", "sre", "--today", TODAY, cwd=project
     )
     assert again.stdout.strip().endswith("CP-2026-002")
-    assert plans.parse((project / "plans/CP-2026-002.md").read_text(), "x").team == "sre"
+    assert capacity.parse((project / "plans/CP-2026-002.md").read_text(), "x").team == "sre"
 
 
 def test_plan_new_from_a_template_needs_a_team(project: Path) -> None:
@@ -129,13 +129,13 @@ def test_only_approvers_of_the_team_unit_or_group_may_approve(project: Path) -> 
     )
     assert refused.exit_code == 2
     assert "lead-payments@acme.example may not approve plans of team checkout" in refused.stderr
-    assert plans.parse((project / "plans/CP-2026-001.md").read_text(), "x").status == "draft"
+    assert capacity.parse((project / "plans/CP-2026-001.md").read_text(), "x").status == "draft"
     for approver in ("lead-checkout@acme.example", "vp-commerce@acme.example", "cfo@acme.example"):
         done = run_cli(
             "plan", "approve", "CP-2026-001", "--by", approver, "--today", TODAY, cwd=project
         )
         assert done.exit_code == 0, done.stderr
-    approved = plans.parse((project / "plans/CP-2026-001.md").read_text(), "x")
+    approved = capacity.parse((project / "plans/CP-2026-001.md").read_text(), "x")
     assert approved.status == "approved"
     assert [a["by"] for a in approved.fields["approvals"]] == [
         "lead-checkout@acme.example",

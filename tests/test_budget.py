@@ -12,7 +12,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from gate import budgets, rules
+from gate import budget, rules
 from gate.errors import RulesError
 from tests.conftest import COMPLIANT_TAGS, EXAMPLE_RULES, change, plan, run_cli, write_json
 
@@ -32,7 +32,7 @@ def test_budgets_from_rules(tmp_path: Path) -> None:
         tmp_path,
         "teams:\n  checkout: {monthly: 100, spend: 20}\nbusiness_units:\n  commerce: {monthly: 500}\n",
     )
-    loaded = budgets.from_rules(rules.load(folder))
+    loaded = budget.from_rules(rules.load(folder))
     checkout = loaded.get("teams", "checkout")
     assert checkout is not None and checkout.monthly == Decimal(100)
     assert checkout.expected == Decimal(20)  # no forecast: the spend so far
@@ -43,7 +43,7 @@ def test_budgets_from_rules(tmp_path: Path) -> None:
 def test_unknown_team_and_schema_errors_name_the_file(tmp_path: Path) -> None:
     folder = rules_with(tmp_path, "teams:\n  checkot: {monthly: 100}\n")
     with pytest.raises(RulesError, match="budget for unknown team 'checkot'"):
-        budgets.from_rules(rules.load(folder))
+        budget.from_rules(rules.load(folder))
     folder = rules_with(tmp_path / "b", "teams:\n  checkout:\n    monthly: -5\n")
     with pytest.raises(RulesError) as caught:
         rules.load(folder)
@@ -98,7 +98,7 @@ def aws_budgets(monkeypatch: pytest.MonkeyPatch) -> Any:
 
 
 def test_aws_budgets_match_teams_by_name_alias_and_tag_filter(aws_budgets: str) -> None:
-    loaded = budgets.from_aws(rules.load(EXAMPLE_RULES))
+    loaded = budget.from_aws(rules.load(EXAMPLE_RULES))
     checkout = loaded.get("teams", "checkout")
     assert checkout is not None
     assert (checkout.monthly, checkout.spend, checkout.forecast) == (

@@ -10,14 +10,14 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from gate.errors import PlanError
-from gate.plans import CapacityPlan, parse
+from gate.capacity import CapacityPlan, parse
+from gate.errors import CapacityPlanError
 
 TEMPLATE_NAME = "TEMPLATE.md"
 
 
 @dataclass(frozen=True)
-class PlanStore:
+class CapacityPlanStore:
     directory: Path
     ref: str | None = None
     label: str | None = None  # how to name the directory to people (as the user gave it)
@@ -43,7 +43,7 @@ class PlanStore:
         for shown, text in self.files():
             plan = parse(text, shown)
             if plan.id in plans:
-                raise PlanError(
+                raise CapacityPlanError(
                     f"plan id {plan.id} is also used by {plans[plan.id].path}", path=shown
                 )
             plans[plan.id] = plan
@@ -62,10 +62,10 @@ class PlanStore:
                 ["git", *args], cwd=cwd, capture_output=True, text=True, check=False, timeout=60
             )
         except FileNotFoundError:
-            raise PlanError("--plans-ref needs git, which is not installed") from None
+            raise CapacityPlanError("--plans-ref needs git, which is not installed") from None
         if done.returncode != 0:
             message = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "git failed"
-            raise PlanError(
+            raise CapacityPlanError(
                 f"cannot read plans from git ref {self.ref!r}: {message}", path=str(self.directory)
             )
         return done.stdout
@@ -76,7 +76,7 @@ class PlanStore:
         try:
             prefix = self.directory.resolve().relative_to(top.resolve()).as_posix()
         except ValueError:
-            raise PlanError(
+            raise CapacityPlanError(
                 f"the plans directory is not inside the git repository {top}",
                 path=str(self.directory),
             ) from None

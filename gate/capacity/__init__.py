@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from gate import _yaml
-from gate.errors import PlanError
+from gate.errors import CapacityPlanError
 
 _FENCE = "---"
 
@@ -73,24 +73,24 @@ def parse(text: str, path: str) -> CapacityPlan:
     """Split and validate one plan file; errors name the file and line."""
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].strip() != _FENCE:
-        raise PlanError(
+        raise CapacityPlanError(
             "a capacity plan starts with YAML front matter between '---' lines", path=path, line=1
         )
     try:
         end = next(i for i in range(1, len(lines)) if lines[i].strip() == _FENCE)
     except StopIteration:
-        raise PlanError(
+        raise CapacityPlanError(
             "the front matter is not closed by a '---' line", path=path, line=1
         ) from None
     front = "".join(lines[1:end])
     try:
         fields = _yaml.parse(front)
     except _yaml.YamlProblem as exc:
-        raise PlanError(
+        raise CapacityPlanError(
             exc.message, path=path, line=(exc.line or 0) + 1, column=exc.column
         ) from None
     if not isinstance(fields, dict):
-        raise PlanError("the front matter must be a mapping", path=path, line=2)
+        raise CapacityPlanError("the front matter must be a mapping", path=path, line=2)
     _validate(fields, front, path)
     return CapacityPlan(str(fields["id"]), fields, "".join(lines[end + 1 :]), path)
 
@@ -110,12 +110,12 @@ def _validate(fields: Mapping[str, Any], front: str, path: str) -> None:
         schema_name="capacity-plan",
         shown=path,
         text=front,
-        error=PlanError,
+        error=CapacityPlanError,
         first_line=2,  # the front matter starts after the opening '---'
         prefix="invalid capacity plan: ",
     )
     if str(fields["valid_until"]) < str(fields["valid_from"]):
-        raise PlanError(
+        raise CapacityPlanError(
             "valid_until is before valid_from",
             path=path,
             line=(_yaml.line_of(front, ["valid_until"]) or 0) + 1,
