@@ -8,21 +8,35 @@ its cost filter selects the team's cost-allocation tag (``user:<team key>$<team>
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gate.errors import GateError, RulesError
-from gate.rules import Rules, fold
+from gate.rules import Hierarchy, Rules, fold
 
-LEVELS = ("teams", "business_units", "business_groups")
+if TYPE_CHECKING:
+    from gate.cost import Totals
+
+
+class Level(str, enum.Enum):
+    """Where in the business hierarchy a budget sits."""
+
+    TEAMS = "teams"
+    BUSINESS_UNITS = "business_units"
+    BUSINESS_GROUPS = "business_groups"
+
+    @property
+    def singular(self) -> str:
+        return self.value[:-1].replace("_", " ")
 
 
 @dataclass(frozen=True, slots=True)
 class Budget:
     name: str  # canonical team, business unit or group
-    level: str  # teams | business_units | business_groups
+    level: Level
     monthly: Decimal
     spend: Decimal | None = None
     forecast: Decimal | None = None
@@ -38,28 +52,85 @@ class Budget:
 
 @dataclass(frozen=True)
 class Budgets:
-    by_level: Mapping[str, Mapping[str, Budget]] = field(default_factory=dict)
+    by_level: Mapping[Level, Mapping[str, Budget]] = field(default_factory=dict)
     currency: str = "USD"
     month: str | None = None
     source: str = "none"
 
-    def get(self, level: str, name: str) -> Budget | None:
+    def get(self, level: Level, name: str) -> Budget | None:
         return self.by_level.get(level, {}).get(name)
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """One budget held against the change: the month with and without it."""
+
+    budget: Budget
+    delta: Decimal  # what the change adds to the month of the teams the budget covers
+    teams: tuple[str, ...]
+
+    @property
+    def projected(self) -> Decimal:
+        return self.budget.expected + self.delta
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.budget.monthly - self.budget.expected
+
+    @property
+    def over_by(self) -> Decimal:
+        return max(self.projected - self.budget.monthly, Decimal(0))
+
+
+@dataclass(frozen=True)
+class Standings:
+    """Every budget the change touches, per level, in name order."""
+
+    source: str
+    currency: str
+    month: str | None
+    by_level: Mapping[Level, tuple[Standing, ...]]
+
+    def get(self, level: Level, name: str) -> Standing | None:
+        return next((s for s in self.by_level.get(level, ()) if s.budget.name == name), None)
+
+
+def standings(budgets: Budgets, teams: Mapping[str, Totals], hierarchy: Hierarchy) -> Standings:
+    """Hold each team's share of the change against its budget and against the budgets
+    of its business unit and group (which cover all their teams in the change)."""
+    members: dict[Level, dict[str, list[str]]] = {level: {} for level in Level}
+    for team in teams:
+        info = hierarchy.teams.get(team)
+        if info is None:
+            continue
+        members[Level.TEAMS].setdefault(team, []).append(team)
+        members[Level.BUSINESS_UNITS].setdefault(info.business_unit, []).append(team)
+        members[Level.BUSINESS_GROUPS].setdefault(info.business_group, []).append(team)
+    by_level: dict[Level, tuple[Standing, ...]] = {}
+    for level, names in members.items():
+        found = []
+        for name, covered in sorted(names.items()):
+            budget = budgets.get(level, name)
+            if budget is not None:
+                delta = sum((teams[t].delta for t in covered), Decimal(0))
+                found.append(Standing(budget, delta, tuple(sorted(covered))))
+        by_level[level] = tuple(found)
+    return Standings(budgets.source, budgets.currency, budgets.month, by_level)
 
 
 def from_rules(rules: Rules) -> Budgets:
     document = rules.raw.get("budgets") or {}
     origin = rules.origins.get("budgets", "none")
     known = _known_names(rules)
-    by_level: dict[str, dict[str, Budget]] = {}
-    for level in LEVELS:
-        for name, entry in (document.get(level) or {}).items():
+    by_level: dict[Level, dict[str, Budget]] = {}
+    for level in Level:
+        for name, entry in (document.get(level.value) or {}).items():
             if name not in known[level]:
                 raise RulesError(
-                    f"budget for unknown {level[:-1].replace('_', ' ')} {name!r}: "
+                    f"budget for unknown {level.singular} {name!r}: "
                     "use a canonical name from hierarchy.yaml",
                     path=origin,
-                    pointer=f"/{level}/{name}",
+                    pointer=f"/{level.value}/{name}",
                 )
             by_level.setdefault(level, {})[name] = Budget(
                 name=name,
@@ -72,12 +143,12 @@ def from_rules(rules: Rules) -> Budgets:
     return Budgets(by_level, str(document.get("currency", "USD")), document.get("month"), origin)
 
 
-def _known_names(rules: Rules) -> dict[str, set[str]]:
+def _known_names(rules: Rules) -> dict[Level, set[str]]:
     hierarchy = rules.hierarchy
     return {
-        "teams": set(hierarchy.teams),
-        "business_units": set(hierarchy.units),
-        "business_groups": set(hierarchy.groups),
+        Level.TEAMS: set(hierarchy.teams),
+        Level.BUSINESS_UNITS: set(hierarchy.units),
+        Level.BUSINESS_GROUPS: set(hierarchy.groups),
     }
 
 
@@ -111,7 +182,7 @@ def from_aws(rules: Rules, *, session: Any | None = None) -> Budgets:
         raise GateError(f"cannot read AWS Budgets: {exc}") from None
     names = _aliases(rules)
     team_key = fold(rules.settings.attribution.team)
-    by_level: dict[str, dict[str, Budget]] = {}
+    by_level: dict[Level, dict[str, Budget]] = {}
     currency = "USD"
     for item in budgets:
         if item.get("BudgetType", "COST") != "COST" or item.get("TimeUnit", "MONTHLY") != "MONTHLY":
@@ -135,14 +206,15 @@ def from_aws(rules: Rules, *, session: Any | None = None) -> Budgets:
     return Budgets(by_level, currency, None, f"aws-budgets:{account}")
 
 
-def _aliases(rules: Rules) -> dict[str, tuple[str, str]]:
+def _aliases(rules: Rules) -> dict[str, tuple[Level, str]]:
     """Folded name or alias -> (level, canonical name); teams win over units and groups."""
-    found: dict[str, tuple[str, str]] = {}
+    found: dict[str, tuple[Level, str]] = {}
     hierarchy = rules.hierarchy
+    items: Mapping[str, Any]
     for level, items in (
-        ("business_groups", hierarchy.groups),
-        ("business_units", hierarchy.units),
-        ("teams", hierarchy.teams),
+        (Level.BUSINESS_GROUPS, hierarchy.groups),
+        (Level.BUSINESS_UNITS, hierarchy.units),
+        (Level.TEAMS, hierarchy.teams),
     ):
         for name, item in items.items():
             for spelling in (name, *item.aliases):
@@ -151,13 +223,13 @@ def _aliases(rules: Rules) -> dict[str, tuple[str, str]]:
 
 
 def _match(
-    item: Mapping[str, Any], names: Mapping[str, tuple[str, str]], team_key: str
-) -> tuple[str, str] | None:
+    item: Mapping[str, Any], names: Mapping[str, tuple[Level, str]], team_key: str
+) -> tuple[Level, str] | None:
     filters = item.get("CostFilters") or {}
     for selector in filters.get("TagKeyValue") or []:
         key, _, value = str(selector).removeprefix("user:").partition("$")
         hit = names.get(fold(value))
-        if fold(key) == team_key and hit is not None and hit[0] == "teams":
+        if fold(key) == team_key and hit is not None and hit[0] is Level.TEAMS:
             return hit
     name = fold(str(item.get("BudgetName", "")))
     for candidate in (name, name.removeprefix("team"), name.removesuffix("budget")):

@@ -239,7 +239,9 @@ def check(
 
     Exit 0 go, 1 denied, 2 could not decide.
     """
-    from gate import governance, pipeline
+    from gate import pipeline
+    from gate.capacity.claim import CapacityOptions
+    from gate.cost.price import CostOptions
     from gate.policy import EngineKind
     from gate.report import RenderOptions, render
 
@@ -261,10 +263,10 @@ def check(
                 var_file,
             ),
             dump_input=dump_input,
-            cost=governance.CostOptions(
+            cost=CostOptions(
                 prices=prices, usage_file=usage_file, cost_file=cost_file, region=region
             ),
-            plans=governance.CapacityOptions(directory=plans_dir, ref=plans_ref, plan_id=plan_id),
+            capacity=CapacityOptions(directory=plans_dir, ref=plans_ref, plan_id=plan_id),
             budgets=budgets.value,
             engine=EngineKind.REMOTE if opa_url else EngineKind.EMBEDDED,
             remote=remote_options(opa_url, opa_token, opa_timeout, opa_ca_bundle, opa_push_rules)
@@ -342,10 +344,10 @@ def _targets(formats: list[Format], outputs: list[str]) -> list[tuple[Format, Pa
 
 
 def _summary_line(report: Report) -> str:
-    verdict = "denied" if report.verdict == "fail" else "may go"
+    verdict = "denied" if report.exit_code else "may go"
     return (
         f"finops-gate: deploy {verdict}: {len(report.deny)} violation(s), "
-        f"{len(report.warn)} warning(s), {report.summary['checked']} resource(s) checked"
+        f"{len(report.warn)} warning(s), {report.summary.checked} resource(s) checked"
     )
 
 

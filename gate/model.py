@@ -5,10 +5,13 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, NewType
+from typing import Any, NewType, TypeAlias
 
 ResourceAddress = NewType("ResourceAddress", str)
 RuleId = NewType("RuleId", str)
+
+JsonValue: TypeAlias = bool | int | float | str | list["JsonValue"] | dict[str, "JsonValue"] | None
+"""A value as JSON (and Rego) can hold it."""
 
 SENSITIVE = "(sensitive)"
 """What is shown wherever a value Terraform marks sensitive would appear."""

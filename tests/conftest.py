@@ -206,7 +206,7 @@ def _engines_agree(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPat
     url, state = request.getfixturevalue("opa_server")
     original = pipeline.decide
 
-    def both(prepared: Any, options: Any) -> Any:
+    def both(prepared: pipeline.Prepared, options: pipeline.Options) -> policy.Decision:
         embedded = original(prepared, options)
         if options.engine is not EngineKind.EMBEDDED:
             return embedded
@@ -215,7 +215,11 @@ def _engines_agree(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPat
         state.fault = None
         state.token = None
         remote = RemoteOptions(url=url)
-        push(remote, policy.policy_files(options.policy_dirs), rules.data_document(prepared.rules))
+        push(
+            remote,
+            policy.policy_files(options.policy_dirs),
+            rules.data_document(prepared.facts.rules),
+        )
         from_server = original(prepared, replace(options, engine=EngineKind.REMOTE, remote=remote))
         assert from_server == embedded, "the OPA server and the embedded engine disagree"
         return embedded

@@ -13,6 +13,7 @@ import pytest
 from moto import mock_aws
 
 from gate import budget, rules
+from gate.budget import Level
 from gate.errors import RulesError
 from tests.conftest import COMPLIANT_TAGS, EXAMPLE_RULES, change, plan, run_cli, write_json
 
@@ -33,10 +34,10 @@ def test_budgets_from_rules(tmp_path: Path) -> None:
         "teams:\n  checkout: {monthly: 100, spend: 20}\nbusiness_units:\n  commerce: {monthly: 500}\n",
     )
     loaded = budget.from_rules(rules.load(folder))
-    checkout = loaded.get("teams", "checkout")
+    checkout = loaded.get(Level.TEAMS, "checkout")
     assert checkout is not None and checkout.monthly == Decimal(100)
     assert checkout.expected == Decimal(20)  # no forecast: the spend so far
-    unit = loaded.get("business_units", "commerce")
+    unit = loaded.get(Level.BUSINESS_UNITS, "commerce")
     assert unit is not None and unit.expected == 0
 
 
@@ -99,18 +100,18 @@ def aws_budgets(monkeypatch: pytest.MonkeyPatch) -> Any:
 
 def test_aws_budgets_match_teams_by_name_alias_and_tag_filter(aws_budgets: str) -> None:
     loaded = budget.from_aws(rules.load(EXAMPLE_RULES))
-    checkout = loaded.get("teams", "checkout")
+    checkout = loaded.get(Level.TEAMS, "checkout")
     assert checkout is not None
     assert (checkout.monthly, checkout.spend, checkout.forecast) == (
         Decimal(1000),
         Decimal(400),
         Decimal(900),
     )
-    payments = loaded.get("teams", "payments")  # by the cost-allocation tag filter, via an alias
+    # by the cost-allocation tag filter, via an alias
+    payments = loaded.get(Level.TEAMS, "payments")
     assert payments is not None and payments.monthly == Decimal(800)
-    infrastructure = loaded.get(
-        "business_units", "infrastructure"
-    )  # "infra" alias + "-budget" suffix
+    # "infra" alias + "-budget" suffix
+    infrastructure = loaded.get(Level.BUSINESS_UNITS, "infrastructure")
     assert infrastructure is not None and infrastructure.monthly == Decimal(5000)
     assert loaded.source == f"aws-budgets:{aws_budgets}"
     assert sum(len(v) for v in loaded.by_level.values()) == 3

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from gate import governance, pipeline
+from gate import pipeline
+from gate.cost.price import CostOptions
 from gate.errors import SourceError
 from tests.conftest import CORPUS, run_subprocess
 
@@ -47,7 +48,7 @@ def test_every_corpus_plan_is_decided_or_refused_for_a_reason(path: Path) -> Non
         return
     report = pipeline.run(options)
     assert report.exit_code in (0, 1)
-    assert report.summary["resources"] == sum(report.summary["by_action"].values())
+    assert report.summary.resources == sum(report.summary.by_action.values())
 
 
 @pytest.mark.skipif(not FILES, reason="shared corpus not present beside the project")
@@ -67,7 +68,7 @@ def test_computed_tags_all_without_default_tags_is_missing_not_unknown() -> None
     report = pipeline.run(
         pipeline.Options(paths=[PLANS / "checkov__plan_with_for_each.json"], today="2026-11-23")
     )
-    assert report.summary["failed"] == 5
+    assert report.summary.failed == 5
     assert not any(v.rule_id == "FG-TAG-002" for v in report.warn)
 
 
@@ -81,9 +82,9 @@ def test_catalog_estimate_matches_infracost_on_its_own_example() -> None:
     options = pipeline.Options(
         paths=[INFRACOST / "example_plan.json"],
         today="2026-11-23",
-        cost=governance.CostOptions(usage_file=INFRACOST / "example_usage.yml"),
+        cost=CostOptions(usage_file=INFRACOST / "example_usage.yml"),
     )
-    cost = pipeline.prepare(options).facts.cost
+    cost = pipeline.gather(options).cost
     assert cost.after == Decimal("1361.3075")
     by_address = {r.address: r.after for r in cost.resources}
     assert by_address["aws_instance.web_app"] == Decimal("742.64")
@@ -104,9 +105,9 @@ def test_infracost_outputs_as_cost_file(name: str, delta: Decimal) -> None:
     options = pipeline.Options(
         paths=[INFRACOST / "example_plan.json"],
         today="2026-11-23",
-        cost=governance.CostOptions(cost_file=INFRACOST / name),
+        cost=CostOptions(cost_file=INFRACOST / name),
     )
-    cost = pipeline.prepare(options).facts.cost
+    cost = pipeline.gather(options).cost
     assert cost.source == "infracost"
     assert cost.delta == delta
 

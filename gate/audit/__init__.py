@@ -214,7 +214,7 @@ def run(options: AuditOptions) -> AuditReport:
     normaliser = Normaliser(loaded)
     tagged = [normaliser.tag(r) for r in resources]
     today = pipeline.today(options.today)
-    input_document = policy_input.build([document], tagged, today=today)
+    input_document = policy_input.resources_document([document], tagged, today=today)
     engine = policy.create(
         policy.EngineKind.EMBEDDED, policy.policy_files(()), rules.data_document(loaded)
     )

@@ -6,6 +6,7 @@ approval), today lies in its validity window, and it has not been marked expired
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -15,6 +16,16 @@ from gate import _yaml
 from gate.errors import CapacityPlanError
 
 _FENCE = "---"
+
+
+class PlanState(str, enum.Enum):
+    """A capacity plan's standing on a given day; only APPROVED covers a deploy."""
+
+    DRAFT = "draft"
+    REJECTED = "rejected"
+    EXPIRED = "expired"
+    NOT_YET_VALID = "not-yet-valid"
+    APPROVED = "approved"
 
 
 @dataclass(frozen=True)
@@ -36,37 +47,18 @@ class CapacityPlan:
     def approved_monthly_cost(self) -> Decimal:
         return Decimal(str(self.fields["approved_monthly_cost"]))
 
-    def state(self, today: str) -> str:
-        """draft | rejected | expired | not-yet-valid | approved (usable today)."""
+    def state(self, today: str) -> PlanState:
+        """Its standing on ``today``: approved only with a signature and within its window."""
         status = self.status
         if status in ("draft", "rejected", "expired"):
-            return status
+            return PlanState(status)
         if not self.fields.get("approvals"):
-            return "draft"  # approved in name only: nobody signed it
+            return PlanState.DRAFT  # approved in name only: nobody signed it
         if str(self.fields["valid_until"]) < today:
-            return "expired"
+            return PlanState.EXPIRED
         if str(self.fields["valid_from"]) > today:
-            return "not-yet-valid"
-        return "approved"
-
-    def document(self, today: str) -> dict[str, Any]:
-        """The plan as the policy input shows it."""
-        fields = dict(self.fields)
-        return {
-            "id": self.id,
-            "title": fields.get("title"),
-            "team": self.team,
-            "business_unit": fields.get("business_unit"),
-            "service": fields.get("service"),
-            "status": self.status,
-            "state": self.state(today),
-            "approved_monthly_cost": float(self.approved_monthly_cost),
-            "valid_from": fields.get("valid_from"),
-            "valid_until": fields.get("valid_until"),
-            "approvals": list(fields.get("approvals") or []),
-            "scope": dict(fields.get("scope") or {}),
-            "path": self.path,
-        }
+            return PlanState.NOT_YET_VALID
+        return PlanState.APPROVED
 
 
 def parse(text: str, path: str) -> CapacityPlan:

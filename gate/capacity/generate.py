@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from gate import governance
+from gate.budget import Budgets, Level
 from gate.capacity import CapacityPlan, parse, render
 from gate.capacity.store import TEMPLATE_NAME, CapacityPlanStore
 from gate.cost import UNATTRIBUTED, CostEstimate, cents, money
@@ -43,7 +43,7 @@ def choose_team(cost: CostEstimate, wanted: str | None, rules: Rules) -> str:
             )
         return wanted
     ranked = sorted(
-        ((totals["delta"], team) for team, totals in teams.items() if team != UNATTRIBUTED),
+        ((totals.delta, team) for team, totals in teams.items() if team != UNATTRIBUTED),
         reverse=True,
     )
     if not ranked:
@@ -53,7 +53,8 @@ def choose_team(cost: CostEstimate, wanted: str | None, rules: Rules) -> str:
 
 def draft(
     *,
-    facts: governance.Facts,
+    cost: CostEstimate,
+    budgets: Budgets,
     rules: Rules,
     catalog: Catalog,
     team: str,
@@ -64,7 +65,6 @@ def draft(
     title: str | None,
     valid_days: int,
 ) -> Draft:
-    cost = facts.cost
     mine = [r for r in cost.resources if r.team == team]
     delta = sum((r.delta for r in mine), Decimal(0))
     services = sorted({r.service for r in mine if r.service})
@@ -89,7 +89,7 @@ def draft(
     }
     if not fields["service"]:
         del fields["service"]
-    body = _fill(_template_body(template), _sections(facts, team, mine, catalog))
+    body = _fill(_template_body(template), _sections(budgets, team, mine, catalog))
     text = render(fields, body)
     path = store.directory / f"{plan_id}.md"
     plan = parse(text, str(path))  # the draft must pass its own schema
@@ -124,10 +124,8 @@ def _fill(body: str, sections: dict[str, str]) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def _sections(
-    facts: governance.Facts, team: str, mine: list[Any], catalog: Catalog
-) -> dict[str, str]:
-    budget = facts.budgets.get("teams", team)
+def _sections(budgets: Budgets, team: str, mine: list[Any], catalog: Catalog) -> dict[str, str]:
+    budget = budgets.get(Level.TEAMS, team)
     delta = sum((r.delta for r in mine), Decimal(0))
     rows = ["| Resource | Action | Before | After | Change |", "|---|---|---:|---:|---:|"]
     for r in sorted(mine, key=lambda r: r.address):

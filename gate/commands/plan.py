@@ -59,10 +59,12 @@ def plan_new(
     """
     import datetime as dt
 
-    from gate import governance, pipeline, rules
+    from gate import budget, pipeline, rules
     from gate.capacity import generate
+    from gate.capacity.claim import CapacityOptions
     from gate.capacity.store import CapacityPlanStore
     from gate.cost import CostEstimate, catalog
+    from gate.cost.price import CostOptions
 
     def body() -> int:
         day = dt.date.fromisoformat(pipeline.today(today))
@@ -73,27 +75,21 @@ def plan_new(
             paths=changes,
             rules_dir=rules_dir,
             today=day.isoformat(),
-            cost=governance.CostOptions(prices=prices, usage_file=usage_file, region=region),
-            plans=governance.CapacityOptions(directory=plans_dir),
+            cost=CostOptions(prices=prices, usage_file=usage_file, region=region),
+            capacity=CapacityOptions(directory=plans_dir),
         )
         if changes:
-            prepared = pipeline.prepare(options)
-            loaded, facts = prepared.rules, prepared.facts
+            facts = pipeline.gather(options)
+            loaded, cost, budgets = facts.rules, facts.cost, facts.budgets
         else:
-            from gate import budget
-
-            loaded = rules.load(rules.find_rules_dir(rules_dir, Path.cwd()))
-            empty = CostEstimate("catalog", "USD", ())
-            facts = governance.Facts(
-                empty,
-                budget.from_rules(loaded),
-                governance.CapacityClaim(None, None, None, store.describe()),
-            )
             if team is None:
                 raise GateError("a blank draft from a template needs --team")
-        chosen = generate.choose_team(facts.cost, team, loaded)
+            loaded = rules.load(rules.find_rules_dir(rules_dir, Path.cwd()))
+            cost, budgets = CostEstimate("catalog", "USD", ()), budget.from_rules(loaded)
+        chosen = generate.choose_team(cost, team, loaded)
         made = generate.draft(
-            facts=facts,
+            cost=cost,
+            budgets=budgets,
             rules=loaded,
             catalog=catalog.load(prices),
             team=chosen,
@@ -169,7 +165,7 @@ def plan_list(
             typer.echo(f"no capacity plans in {store.describe()}")
         for plan in plans:
             typer.echo(
-                f"{plan.id:<14} {plan.state(day):<13} {plan.team:<16} "
+                f"{plan.id:<14} {plan.state(day).value:<13} {plan.team:<16} "
                 f"${plan.approved_monthly_cost:>10,.2f}/month  until {plan.fields['valid_until']}  {plan.fields['title']}"
             )
         return 0
@@ -200,7 +196,7 @@ def plan_show(
             or "none"
         )
         typer.echo(
-            f"{plan.id}: {plan.state(day)} (status {plan.status}); team {plan.team}; approvals: {approvals}"
+            f"{plan.id}: {plan.state(day).value} (status {plan.status}); team {plan.team}; approvals: {approvals}"
         )
         typer.echo(f"file: {plan.path}\n")
         from gate.capacity import render as render_plan

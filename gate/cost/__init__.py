@@ -82,20 +82,31 @@ class CostEstimate:
         return self.after - self.before
 
     @property
+    def totals(self) -> Totals:
+        return Totals(self.before, self.after)
+
+    @property
     def unpriced(self) -> tuple[ResourceCost, ...]:
         return tuple(r for r in self.resources if r.status == "unpriced")
 
-    def by(self, level: str) -> dict[str, dict[str, Decimal]]:
-        """Totals per ``team`` or ``service``: before, after and delta."""
+    def by(self, level: str) -> dict[str, Totals]:
+        """Totals per ``team`` or ``service`` (resources without one under UNATTRIBUTED)."""
         return _totals((getattr(r, level) or UNATTRIBUTED, r) for r in self.resources)
 
 
-def _totals(pairs: Iterable[tuple[str, ResourceCost]]) -> dict[str, dict[str, Decimal]]:
-    sums: dict[str, dict[str, Decimal]] = defaultdict(lambda: {"before": ZERO, "after": ZERO})
+@dataclass(frozen=True, slots=True)
+class Totals:
+    before: Decimal
+    after: Decimal
+
+    @property
+    def delta(self) -> Decimal:
+        return self.after - self.before
+
+
+def _totals(pairs: Iterable[tuple[str, ResourceCost]]) -> dict[str, Totals]:
+    sums: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
     for name, item in pairs:
-        sums[name]["before"] += item.before
-        sums[name]["after"] += item.after
-    return {
-        name: {**values, "delta": values["after"] - values["before"]}
-        for name, values in sorted(sums.items())
-    }
+        sums[name][0] += item.before
+        sums[name][1] += item.after
+    return {name: Totals(before, after) for name, (before, after) in sorted(sums.items())}

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from gate._resources import bundled
 from gate.errors import PolicyError
+from gate.model import JsonValue
 
 DECISION_PATH = "data.finops.gate.decision"
 
@@ -35,6 +36,17 @@ class PolicyFile:
 
 
 @dataclass(frozen=True, slots=True)
+class AppliedException:
+    """The exception that waived a violation, as the decision names it."""
+
+    id: str
+    reason: str
+    approved_by: str
+    expires: str
+    origin: str
+
+
+@dataclass(frozen=True, slots=True)
 class Violation:
     rule_id: str
     address: str
@@ -44,8 +56,9 @@ class Violation:
     file: str | None = None
     line: int | None = None
     indeterminate: bool = False
-    fields: Mapping[str, Any] = field(default_factory=dict)  # key, found_value, canonical_value...
-    exception: Mapping[str, Any] | None = None
+    # What else the policy said: key, found_value, canonical_value, team, ...
+    fields: Mapping[str, JsonValue] = field(default_factory=dict)
+    exception: AppliedException | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +131,17 @@ def _violation(raw: Any, where: str) -> Violation:
         line=line if isinstance(line, int) and not isinstance(line, bool) else None,
         indeterminate=raw.get("indeterminate") is True,
         fields={k: v for k, v in raw.items() if k not in _KNOWN_FIELDS},
-        exception=exception if isinstance(exception, dict) else None,
+        exception=_applied(exception) if isinstance(exception, dict) else None,
+    )
+
+
+def _applied(raw: Mapping[str, Any]) -> AppliedException:
+    return AppliedException(
+        id=str(raw.get("id", "")),
+        reason=str(raw.get("reason", "")),
+        approved_by=str(raw.get("approved_by", "")),
+        expires=str(raw.get("expires", "")),
+        origin=str(raw.get("origin", "")),
     )
 
 

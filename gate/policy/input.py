@@ -9,9 +9,15 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 from gate import __version__
+from gate.budget import Level, Standings
+from gate.capacity import CapacityPlan
+from gate.capacity.claim import CapacityClaim
+from gate.cost import ResourceCost, cents
+from gate.facts import Facts
 from gate.model import SENSITIVE, Action, InlineException, SourceDocument
 from gate.tags import Finding, TaggedResource
 
@@ -20,15 +26,31 @@ SCHEMA = "finops-gate/input/v1"
 _COUNTED_ONLY = frozenset({Action.NOOP, Action.READ})
 
 
-def build(
+def build(facts: Facts) -> dict[str, Any]:
+    """The whole input document of a ``check``: the change and its cost, budgets and claim."""
+    costs = {r.address: resource_cost(r) for r in facts.cost.resources}
+    return resources_document(
+        facts.documents,
+        facts.tagged,
+        today=facts.today,
+        resource_costs=costs,
+        sections={
+            "cost": cost_section(facts),
+            "budgets": budget_section(facts.standings),
+            "capacity_plan": claim_section(facts.claim, facts.today),
+        },
+    )
+
+
+def resources_document(
     sources: Sequence[SourceDocument],
     tagged: Iterable[TaggedResource],
     *,
     today: str,
-    context: Mapping[str, Any] | None = None,
     sections: Mapping[str, Any] | None = None,
     resource_costs: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
+    """The resources part of the input document (``audit`` asks with this alone)."""
     by_action: Counter[str] = Counter()
     resources: list[dict[str, Any]] = []
     unattributable: list[int] = []
@@ -59,7 +81,6 @@ def build(
                 {"path": s.path, "kind": s.kind.value, "meta": dict(s.meta), "notes": list(s.notes)}
                 for s in sources
             ],
-            **(context or {}),
         },
         "summary": {
             "resources": sum(by_action.values()),
@@ -142,3 +163,112 @@ def finding_document(finding: Finding) -> dict[str, Any]:
         if value is not None:
             document[name] = value
     return document
+
+
+# --------------------------------------------------------------------------- cost, budgets, claim
+
+
+def money(amount: Decimal | None) -> float | None:
+    """Money as Rego sees it: a number rounded to cents (Rego numbers are floats)."""
+    return None if amount is None else float(cents(amount))
+
+
+def resource_cost(item: ResourceCost) -> dict[str, Any]:
+    return {
+        "status": item.status,
+        "monthly_before": money(item.before),
+        "monthly_after": money(item.after),
+        "monthly_delta": money(item.delta),
+        "reason": item.reason,
+    }
+
+
+def cost_section(facts: Facts) -> dict[str, Any]:
+    cost = facts.cost
+    hierarchy = facts.rules.hierarchy
+    teams: dict[str, Any] = {}
+    for team, totals in cost.by("team").items():
+        link = facts.links.get(team)
+        info = hierarchy.teams.get(team)
+        teams[team] = {
+            "before": money(totals.before),
+            "after": money(totals.after),
+            "delta": money(totals.delta),
+            "business_unit": info.business_unit if info else None,
+            "business_group": info.business_group if info else None,
+            "new_plan_url": link.url if link else "",
+            "new_plan_command": link.command if link else "",
+        }
+    return {
+        "source": cost.source,
+        "currency": cost.currency,
+        "before": money(cost.before),
+        "after": money(cost.after),
+        "delta": money(cost.delta),
+        "teams": teams,
+        "services": {
+            name: {"before": money(t.before), "after": money(t.after), "delta": money(t.delta)}
+            for name, t in cost.by("service").items()
+        },
+        "unpriced": [
+            {"address": r.address, "type": r.type, "reason": r.reason, "supported": r.supported}
+            for r in cost.unpriced
+        ],
+    }
+
+
+def budget_section(standings: Standings) -> dict[str, Any]:
+    section: dict[str, Any] = {
+        "source": standings.source,
+        "currency": standings.currency,
+        "month": standings.month,
+    }
+    for level in Level:
+        section[level.value] = {
+            standing.budget.name: {
+                "budget": money(standing.budget.monthly),
+                "spend": money(standing.budget.spend),
+                "forecast": money(standing.budget.forecast),
+                "expected": money(standing.budget.expected),
+                "remaining": money(standing.remaining),
+                "delta": money(standing.delta),
+                "projected": money(standing.projected),
+                "over_by": money(standing.over_by),
+                "teams": list(standing.teams),
+                "source": standing.budget.source,
+            }
+            for standing in standings.by_level.get(level, ())
+        }
+    return section
+
+
+def claim_section(claim: CapacityClaim, today: str) -> dict[str, Any]:
+    plan = claim.plan
+    return {
+        "claimed": claim.plan_id,
+        "claimed_from": claim.claimed_from.value if claim.claimed_from else None,
+        "other_claims": list(claim.conflicting),
+        "found": plan is not None,
+        "store": claim.store,
+        "plan": plan_document(plan, today) if plan is not None else None,
+    }
+
+
+def plan_document(plan: CapacityPlan, today: str) -> dict[str, Any]:
+    """A capacity plan as the policies see it, with its state on ``today``."""
+    fields = plan.fields
+    return {
+        "id": plan.id,
+        "title": fields.get("title"),
+        "team": plan.team,
+        "business_unit": fields.get("business_unit"),
+        "service": fields.get("service"),
+        "status": plan.status,
+        "state": plan.state(today).value,
+        "approved_monthly_cost": float(plan.approved_monthly_cost),
+        "valid_from": fields.get("valid_from"),
+        "valid_until": fields.get("valid_until"),
+        "approvals": list(fields.get("approvals") or []),
+        "scope": dict(fields.get("scope") or {}),
+        "path": plan.path,
+    }

@@ -12,7 +12,7 @@ from xml.etree import ElementTree as ET
 
 from gate.policy import Violation
 from gate.report._fix import fix_for
-from gate.report.model import Report
+from gate.report.model import Report, ResourceVerdict
 
 CHANGE_CASE = "the change as a whole"
 
@@ -24,9 +24,11 @@ def render(report: Report) -> str:
         failures[v.address].append(v)
     for v in report.warn:
         warnings[v.address].append(v)
-    cases: list[tuple[str, str, str]] = [(r.address, r.file, r.verdict) for r in report.resources]
+    cases: list[tuple[str, str, ResourceVerdict]] = [
+        (r.address, r.file, r.verdict) for r in report.resources
+    ]
     if failures.get("") or warnings.get(""):
-        cases.append(("", "", "fail" if failures.get("") else "pass"))
+        cases.append(("", "", ResourceVerdict.FAIL if failures.get("") else ResourceVerdict.PASS))
     suites = ET.Element("testsuites", name="finops-gate")
     suite = ET.SubElement(
         suites,
@@ -48,7 +50,7 @@ def render(report: Report) -> str:
             failure = ET.SubElement(case, "failure", message=_line(v), type=v.rule_id)
             failure.text = v.message
         notes = [f"{v.rule_id}: {_line(v)}" for v in warnings.get(address, [])]
-        if verdict == "indeterminate":
+        if verdict is ResourceVerdict.INDETERMINATE:
             notes.insert(0, "indeterminate: a value is unknown until apply")
         if notes:
             ET.SubElement(case, "system-out").text = "\n".join(notes)

@@ -3,12 +3,15 @@ verdict, violations, cost per team against budget, and the capacity plan."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
+from gate.budget import Level
+from gate.cost import cents
 from gate.policy import Violation
 from gate.report._fix import fix_for
-from gate.report.model import Report
+from gate.report.model import Report, Verdict
 
 
 def _cell(text: Any) -> str:
@@ -17,21 +20,22 @@ def _cell(text: Any) -> str:
     )
 
 
-def _usd(amount: float | None, *, signed: bool = False) -> str:
+def _usd(amount: Decimal | None, *, signed: bool = False) -> str:
     if amount is None:
         return "—"
+    amount = cents(amount)
     sign = "−" if amount < 0 else ("+" if signed and amount > 0 else "")
     return f"{sign}${abs(amount):,.2f}"
 
 
 def render(report: Report) -> str:
     s = report.summary
-    denied = report.verdict == "fail"
+    denied = report.verdict is Verdict.FAIL
     out = [
         f"## finops-gate: {'❌ deploy denied' if denied else '✅ deploy may go'}",
         "",
-        f"{s['resources']} resources, {s['checked']} checked: {s['passed']} pass, "
-        f"{s['failed']} fail, {s['indeterminate']} indeterminate · "
+        f"{s.resources} resources, {s.checked} checked: {s.passed} pass, "
+        f"{s.failed} fail, {s.indeterminate} indeterminate · "
         f"**{len(report.deny)} violation(s)**, {len(report.warn)} warning(s), "
         f"{len(report.exempted)} exempted",
         "",
@@ -60,9 +64,10 @@ def render(report: Report) -> str:
         out += ["<details><summary>Exempted (" + str(len(report.exempted)) + ")</summary>", ""]
         out += ["| Rule | Resource | Exception | Expires |", "|---|---|---|---|"]
         for v in report.exempted:
-            exc = v.exception or {}
+            e = v.exception
             out.append(
-                f"| {v.rule_id} | `{_cell(v.address)}` | {_cell(exc.get('id', ''))}: {_cell(exc.get('reason', ''))} | {exc.get('expires', '')} |"
+                f"| {v.rule_id} | `{_cell(v.address)}` | {_cell(e.id if e else '')}: "
+                f"{_cell(e.reason if e else '')} | {e.expires if e else ''} |"
             )
         out += ["", "</details>", ""]
     return "\n".join(out).rstrip() + "\n"
@@ -94,64 +99,60 @@ def _linkify(text: str) -> str:
 
 def _cost(report: Report) -> list[str]:
     cost = report.cost
-    if not cost:
-        return []
-    budgets: Mapping[str, Any] = report.budgets.get("teams", {}) if report.budgets else {}
+    totals = cost.totals
     out = [
         "### Cost",
         "",
-        f"Monthly cost change: **{_usd(cost['delta'], signed=True)}** "
-        f"({_usd(cost['before'])} → {_usd(cost['after'])}, {cost['currency']}, source: {cost['source']})",
+        f"Monthly cost change: **{_usd(totals.delta, signed=True)}** "
+        f"({_usd(totals.before)} → {_usd(totals.after)}, {cost.currency}, source: {cost.source})",
         "",
         "| Team | Change / month | Budget | Expected | With change |",
         "|---|---:|---:|---:|---:|",
     ]
-    for team, totals in cost["teams"].items():
-        budget = budgets.get(team)
-        if budget is None:
-            out.append(f"| {_cell(team)} | {_usd(totals['delta'], signed=True)} | — | — | — |")
+    for team in cost.teams:
+        delta = team.totals.delta
+        standing = report.budgets.get(Level.TEAMS, team.team)
+        if standing is None:
+            out.append(f"| {_cell(team.team)} | {_usd(delta, signed=True)} | — | — | — |")
             continue
-        over = " ⚠️" if budget["projected"] > budget["budget"] and totals["delta"] > 0 else ""
+        budget = standing.budget
+        over = " ⚠️" if standing.projected > budget.monthly and delta > 0 else ""
         out.append(
-            f"| {_cell(team)} | {_usd(totals['delta'], signed=True)} | {_usd(budget['budget'])} | "
-            f"{_usd(budget['expected'])} | {_usd(budget['projected'])}{over} |"
+            f"| {_cell(team.team)} | {_usd(delta, signed=True)} | {_usd(budget.monthly)} | "
+            f"{_usd(budget.expected)} | {_usd(standing.projected)}{over} |"
         )
-    unpriced = cost.get("unpriced") or []
+    unpriced = cost.unpriced
     if unpriced:
         out += ["", f"{len(unpriced)} resource(s) could not be priced and are left out:"]
-        out += [f"- `{_cell(u['address'])}`: {_cell(u['reason'])}" for u in unpriced[:10]]
+        out += [f"- `{_cell(u.address)}`: {_cell(u.reason)}" for u in unpriced[:10]]
         if len(unpriced) > 10:
             out.append(f"- … and {len(unpriced) - 10} more")
     return [*out, ""]
 
 
 def _plan(report: Report) -> list[str]:
-    claim = report.capacity_plan
-    if not claim:
-        return []
+    capacity = report.capacity
+    claim = capacity.claim
+    plan = claim.plan
     out = ["### Capacity plan", ""]
-    if claim.get("claimed") is None:
+    if claim.plan_id is None:
         out.append("No capacity plan claimed (`--plan-id`, `FINOPS_GATE_PLAN_ID` or a plan tag).")
-    elif not claim.get("found"):
-        out.append(
-            f"`{_cell(claim['claimed'])}` was not found in {_cell(claim.get('store', 'plans'))}."
-        )
+    elif plan is None or capacity.state is None:
+        out.append(f"`{_cell(claim.plan_id)}` was not found in {_cell(claim.store)}.")
     else:
-        plan = claim["plan"]
         out.append(
-            f"`{_cell(plan['id'])}` — **{plan['state']}**, team {_cell(plan['team'])}, approves "
-            f"{_usd(plan['approved_monthly_cost'])}/month, valid {plan['valid_from']} to {plan['valid_until']}."
+            f"`{_cell(plan.id)}` — **{capacity.state.value}**, team {_cell(plan.team)}, approves "
+            f"{_usd(plan.approved_monthly_cost)}/month, valid {plan.fields.get('valid_from')} "
+            f"to {plan.fields.get('valid_until')}."
         )
-    links = [
-        (team, totals.get("new_plan_url"), totals.get("new_plan_command"))
-        for team, totals in (report.cost or {}).get("teams", {}).items()
-        if totals.get("new_plan_command")
-    ]
     needed = {
         v.fields.get("team") for v in report.deny if v.rule_id.startswith(("FG-PLAN", "FG-BUD"))
     }
-    for team, url, command in links:
-        if team in needed:
-            generate = f"[generate one]({url})" if url else "generate one"
-            out.append(f"\nTeam **{_cell(team)}** needs a plan: {generate}, or run `{command}`.")
+    for team in report.cost.teams:
+        link = team.link
+        if link is not None and link.command and team.team in needed:
+            generate = f"[generate one]({link.url})" if link.url else "generate one"
+            out.append(
+                f"\nTeam **{_cell(team.team)}** needs a plan: {generate}, or run `{link.command}`."
+            )
     return [*out, ""]

@@ -53,7 +53,7 @@ def test_instance_with_block_devices_is_hourly_times_730_plus_storage(tmp_path: 
     assert web.after == Decimal("70.08") + Decimal("2.0") + Decimal("12.5") + Decimal("65")
     assert isinstance(web.after, Decimal)
     assert web.status == "priced" and web.before == 0 and web.delta == web.after
-    assert result.by("team")["checkout"]["delta"] == web.after
+    assert result.by("team")["checkout"].delta == web.after
 
 
 def test_update_is_the_difference_and_delete_subtracts(tmp_path: Path) -> None:

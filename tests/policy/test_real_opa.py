@@ -59,7 +59,7 @@ def decisions(tmp_path: Path, *args: Any) -> tuple[Any, Any]:
     )
     prepared = pipeline.prepare(options)
     embedded = pipeline.decide(prepared, options)
-    data = rules.data_document(prepared.rules)
+    data = rules.data_document(prepared.facts.rules)
     real = opa(data).eval_document(
         "finops.gate.decision", orjson.loads(orjson.dumps(prepared.input_document))
     )
@@ -73,7 +73,8 @@ def test_opa_decides_the_example_as_the_embedded_engine_does(tmp_path: Path) -> 
 
 
 def test_opa_agrees_with_an_approved_plan_and_inline_exceptions(tmp_path: Path) -> None:
-    from gate import capacity, governance
+    from gate import capacity
+    from gate.capacity.claim import CapacityOptions
 
     (tmp_path / "plans").mkdir()
     (tmp_path / "plans" / "CP-2026-001.md").write_text(
@@ -81,7 +82,7 @@ def test_opa_agrees_with_an_approved_plan_and_inline_exceptions(tmp_path: Path) 
     )
     embedded, real = decisions(
         tmp_path,
-        ("plans", governance.CapacityOptions(directory=Path("plans"), plan_id="CP-2026-001")),
+        ("capacity", CapacityOptions(directory=Path("plans"), plan_id="CP-2026-001")),
     )
     assert real == embedded
     assert "FG-PLAN-001" not in {v.rule_id for v in real.deny}

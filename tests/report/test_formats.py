@@ -15,7 +15,8 @@ import pytest
 from gate.policy import Violation
 from gate.report import Format, render
 from gate.report import github as github_format
-from gate.report.model import Report, ResourceResult, SourceSummary
+from gate.report.model import Report, ResourceVerdict
+from tests import builders
 from tests.conftest import EXAMPLE_PLAN, EXAMPLE_RULES, REPO, run_cli
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
@@ -97,28 +98,9 @@ def violation(
 
 
 def tiny_report(*deny: Violation, warn: tuple[Violation, ...] = ()) -> Report:
-    resource = ResourceResult(
-        "aws_s3_bucket.b",
-        "aws_s3_bucket",
-        "create",
-        "main.tf",
-        12,
-        "fail" if deny else "pass",
-        "checkout",
-        "commerce",
-        "digital",
-        None,
-        None,
-    )
-    summary = {"resources": 1, "checked": 1, "passed": 0, "failed": 1, "indeterminate": 0}
-    return Report(
-        "fail" if deny else "pass",
-        summary,
-        (SourceSummary("main.tf", "hcl", 1, ()),),
-        (resource,),
-        tuple(deny),
-        warn,
-        (),
+    verdict = ResourceVerdict.FAIL if deny else ResourceVerdict.PASS
+    return builders.report(
+        deny=deny, warn=warn, resources=[builders.resource_result(verdict=verdict)]
     )
 
 
