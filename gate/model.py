@@ -18,12 +18,17 @@ SENSITIVE = "(sensitive)"
 
 
 class InputKind(str, enum.Enum):
-    """The input formats the gate reads."""
+    """The file formats the gate reads (``check --kind``)."""
 
     TFPLAN = "tfplan"
     HCL = "hcl"
     CFN = "cfn"
-    LIVE = "aws-account"  # what `finops-gate audit` reads; not a file kind
+
+
+class LiveKind(str, enum.Enum):
+    """What ``finops-gate audit`` reads instead of files."""
+
+    AWS_ACCOUNT = "aws-account"
 
 
 class Action(str, enum.Enum):
@@ -115,7 +120,7 @@ class SourceDocument:
     """What one input file contributed."""
 
     path: str
-    kind: InputKind
+    kind: InputKind | LiveKind
     resources: tuple[Resource, ...]
     notes: tuple[str, ...] = ()
     meta: Mapping[str, str] = field(default_factory=dict)

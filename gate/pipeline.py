@@ -1,17 +1,20 @@
-"""One pass: sources → tags → policy → report. Each stage runs once, in order."""
+"""The one pass of ``check``: sources → tags → cost → budget → capacity → policy → report.
+
+Each stage runs once, in order, on the previous stage's frozen result; this module is
+the only place that knows the order (nothing below imports it).
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-import gc
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from gate import budget, policy, rules, sources
+from gate._dates import resolve_today
 from gate._io import write_atomic
 from gate.capacity.claim import CapacityOptions, claim, links
 from gate.cost.price import CostOptions, price
@@ -21,7 +24,10 @@ from gate.policy import Decision, EngineKind
 from gate.policy import input as policy_input
 from gate.report.build import build
 from gate.report.model import Report
-from gate.tags import Normaliser
+from gate.tags import tag_all
+
+if TYPE_CHECKING:
+    from gate.policy.remote import RemoteOptions
 
 
 @dataclass(frozen=True)
@@ -33,7 +39,7 @@ class Options:
     today: str | None = None
     source: sources.SourceOptions = field(default_factory=sources.SourceOptions)
     engine: EngineKind = EngineKind.EMBEDDED
-    remote: Any = None  # gate.policy.remote.RemoteOptions with EngineKind.REMOTE
+    remote: RemoteOptions | None = None  # with EngineKind.REMOTE
     dump_input: Path | None = None
     cost: CostOptions = field(default_factory=CostOptions)
     capacity: CapacityOptions = field(default_factory=CapacityOptions)
@@ -48,13 +54,14 @@ class Prepared:
     input_document: dict[str, Any]
 
 
-def today(explicit: str | None) -> str:
-    if explicit is None:
-        return dt.date.today().isoformat()
-    try:
-        return dt.date.fromisoformat(explicit).isoformat()
-    except ValueError:
-        raise GateError(f"--today must be a date as YYYY-MM-DD, not {explicit!r}") from None
+def run(options: Options) -> Report:
+    prepared = prepare(options)
+    if options.dump_input is not None:
+        write_atomic(
+            options.dump_input, orjson.dumps(prepared.input_document, option=orjson.OPT_INDENT_2)
+        )
+    decision = decide(prepared, options)
+    return build(prepared.facts, decision, options.engine)
 
 
 def prepare(options: Options) -> Prepared:
@@ -68,10 +75,7 @@ def gather(options: Options) -> Facts:
         raise GateError("no input given: name a plan JSON, a template or a Terraform directory")
     loaded_rules = rules.load(rules.find_rules_dir(options.rules_dir, options.cwd))
     documents = tuple(sources.load(path, options.source) for path in options.paths)
-    # The parsed documents are long-lived; keep the collector from re-scanning them.
-    gc.freeze()
-    normaliser = Normaliser(loaded_rules)
-    tagged = tuple(normaliser.tag(r) for d in documents for r in d.resources)
+    tagged = tag_all(documents, loaded_rules)
     cost = price(tagged, options.cost)
     if options.budgets == "aws":
         budgets = budget.from_aws(loaded_rules)
@@ -86,7 +90,7 @@ def gather(options: Options) -> Facts:
             str(capacity.directory),
         )
     return Facts(
-        today=today(options.today),
+        today=resolve_today(options.today),
         rules=loaded_rules,
         documents=documents,
         tagged=tagged,
@@ -99,28 +103,10 @@ def gather(options: Options) -> Facts:
 
 
 def decide(prepared: Prepared, options: Options) -> Decision:
-    files = policy.policy_files(options.policy_dirs)
-    engine = policy.create(
-        options.engine, files, rules.data_document(prepared.facts.rules), remote=options.remote
+    return policy.decide(
+        prepared.input_document,
+        rules.data_document(prepared.facts.rules),
+        options.engine,
+        policy_dirs=options.policy_dirs,
+        remote=options.remote,
     )
-    return policy.parse_decision(engine.evaluate(orjson.dumps(prepared.input_document).decode()))
-
-
-def run(options: Options) -> Report:
-    # One pass builds many small, acyclic objects next to a large parsed input; the
-    # cyclic collector would re-scan that input again and again (a third of the run
-    # on a 10,000-resource plan) and find nothing to free. Paused for the pass.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        prepared = prepare(options)
-        if options.dump_input is not None:
-            write_atomic(
-                options.dump_input,
-                orjson.dumps(prepared.input_document, option=orjson.OPT_INDENT_2),
-            )
-        decision = decide(prepared, options)
-        return build(prepared.facts, decision, options.engine)
-    finally:
-        if enabled:
-            gc.enable()

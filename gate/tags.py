@@ -11,7 +11,7 @@ import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from gate.model import SENSITIVE, Resource
+from gate.model import SENSITIVE, Resource, SourceDocument
 from gate.rules import Rules, Service, TagRule, ValueRule, fold
 
 
@@ -279,9 +279,10 @@ class Normaliser:
         return None
 
 
-def normalise(resources: Iterable[Resource], rules: Rules) -> list[TaggedResource]:
+def tag_all(documents: Iterable[SourceDocument], rules: Rules) -> tuple[TaggedResource, ...]:
+    """Every resource of every document, normalised and attributed."""
     normaliser = Normaliser(rules)
-    return [normaliser.tag(r) for r in resources]
+    return tuple(normaliser.tag(r) for d in documents for r in d.resources)
 
 
 # ------------------------------------------------------------------ value resolution

@@ -357,7 +357,7 @@ def test_several_profiles_in_one_run(moto_endpoint: str, tmp_path: Path) -> None
 def test_every_enabled_region_when_none_is_given(monkeypatch: pytest.MonkeyPatch) -> None:
     from moto import mock_aws
 
-    from gate.audit import _regions
+    from gate.audit.source import _regions
 
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")

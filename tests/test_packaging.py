@@ -62,7 +62,7 @@ def test_wheel_contents(wheel: zipfile.ZipFile) -> None:
     assert expected <= names, sorted(expected - names)
     assert not any(name.startswith(("tests/", "bench/")) for name in names)
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "finops-gate = gate._main:main" in wheel.read(entry_points).decode()
+    assert "finops-gate = gate.__main__:main" in wheel.read(entry_points).decode()
 
 
 def test_bundled_policies_are_the_repository_policies(wheel: zipfile.ZipFile) -> None:

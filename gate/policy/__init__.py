@@ -11,11 +11,14 @@ import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from gate._resources import bundled
 from gate.errors import PolicyError
 from gate.model import JsonValue
+
+if TYPE_CHECKING:
+    from gate.policy.remote import RemoteOptions
 
 DECISION_PATH = "data.finops.gate.decision"
 
@@ -26,7 +29,15 @@ class EngineKind(str, enum.Enum):
 
 
 class Engine(Protocol):
+    """Evaluates the decision for one input document (JSON text); returns it raw."""
+
     def evaluate(self, input_json: str) -> Any: ...
+
+
+class EngineFactory(Protocol):
+    def __call__(
+        self, policies: Sequence[PolicyFile], data: Mapping[str, Any], remote: RemoteOptions | None
+    ) -> Engine: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,20 +182,52 @@ def _sorted(violations: Any) -> list[Violation]:
     )
 
 
+def _embedded(
+    policies: Sequence[PolicyFile], data: Mapping[str, Any], remote: RemoteOptions | None
+) -> Engine:
+    from gate.policy.embedded import EmbeddedEngine
+
+    return EmbeddedEngine(policies, data)
+
+
+def _remote(
+    policies: Sequence[PolicyFile], data: Mapping[str, Any], remote: RemoteOptions | None
+) -> Engine:
+    from gate.policy.remote import RemoteEngine
+
+    if remote is None:
+        raise PolicyError("the OPA server engine needs --opa-url")
+    return RemoteEngine(remote, data)
+
+
+ENGINES: Mapping[EngineKind, EngineFactory] = {
+    EngineKind.EMBEDDED: _embedded,
+    EngineKind.REMOTE: _remote,
+}
+"""One factory per engine; a new engine is a module, an EngineKind member and a line here."""
+
+
 def create(
     kind: EngineKind,
     policies: Sequence[PolicyFile],
     data: Mapping[str, Any],
-    remote: Any = None,
+    remote: RemoteOptions | None = None,
 ) -> Engine:
-    """An engine ready to evaluate. ``remote`` is a RemoteOptions for the OPA server;
-    a server holds its own policies, so ``policies`` only feed the embedded engine."""
-    if kind is EngineKind.EMBEDDED:
-        from gate.policy.embedded import EmbeddedEngine
+    """An engine ready to evaluate. A server holds its own policies, so ``policies``
+    only feed the embedded engine; ``remote`` says how to reach the server."""
+    return ENGINES[kind](policies, data, remote)
 
-        return EmbeddedEngine(policies, data)
-    if kind is EngineKind.REMOTE and remote is not None:
-        from gate.policy.remote import RemoteEngine
 
-        return RemoteEngine(remote, data)
-    raise AssertionError(kind)  # pragma: no cover
+def decide(
+    document: Mapping[str, Any],
+    data: Mapping[str, Any],
+    kind: EngineKind = EngineKind.EMBEDDED,
+    *,
+    policy_dirs: Sequence[Path] = (),
+    remote: RemoteOptions | None = None,
+) -> Decision:
+    """Ask the engine about one input document, with the rules as ``data``."""
+    import orjson
+
+    engine = create(kind, policy_files(policy_dirs), data, remote)
+    return parse_decision(engine.evaluate(orjson.dumps(document).decode()))

@@ -16,7 +16,7 @@ from gate.budget import Standings
 from gate.capacity import PlanState
 from gate.capacity.claim import CapacityClaim, PlanLink
 from gate.cost import ResourceCost, Totals
-from gate.model import Action, InputKind
+from gate.model import Action, InputKind, LiveKind
 from gate.policy import EngineKind, Violation
 from gate.tags import Attribution
 
@@ -51,7 +51,7 @@ class ResourceResult:
 @dataclass(frozen=True, slots=True)
 class SourceSummary:
     path: str
-    kind: InputKind
+    kind: InputKind | LiveKind
     resources: int
     notes: tuple[str, ...]
 

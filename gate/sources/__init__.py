@@ -1,88 +1,66 @@
 """Input kinds: detection by content and one loader per kind.
 
-A loader turns one path into a :class:`SourceDocument` of normalised resources.
-Adding a kind means one module and one entry in ``_LOADERS``.
+A source turns one path into a :class:`SourceDocument` of normalised resources.
+Adding a kind means one module, an ``InputKind`` member and one entry in ``SOURCES``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from gate.errors import SourceError
 from gate.model import InputKind, SourceDocument
+from gate.sources.options import HclOptions, TemplateOptions
 
 
 @dataclass(frozen=True)
 class SourceOptions:
-    """Per-run options for loading inputs."""
+    """How to read this run's inputs: the kind when not detected, and each kind's own
+    options (a plan JSON needs none)."""
 
     kind: InputKind | None = None  # None: detect by path and content
-    # CloudFormation: parameter values and stack-level tags; both: the region.
-    parameters: Mapping[str, str] = field(default_factory=dict)
-    stack_tags: Mapping[str, str] = field(default_factory=dict)
-    region: str | None = None
-    stack_name: str | None = None
-    # Terraform source: variable values (tfvars files, then explicit ones).
-    var_files: tuple[Path, ...] = ()
-    variables: Mapping[str, str] = field(default_factory=dict)
+    hcl: HclOptions = field(default_factory=HclOptions)
+    cfn: TemplateOptions = field(default_factory=TemplateOptions)
 
 
-Loader = Callable[[Path, SourceOptions], SourceDocument]
+class Source(Protocol):
+    """Reads one path of its kind into normalised resources."""
+
+    def __call__(self, path: Path, options: SourceOptions) -> SourceDocument: ...
+
 
 _JSON_SUFFIXES = {".json", ".template", ".tfplan"}
 _YAML_SUFFIXES = {".yaml", ".yml"}
 
 
-def _load_tfplan(path: Path, options: SourceOptions) -> SourceDocument:
+def _tfplan(path: Path, options: SourceOptions) -> SourceDocument:
     from gate.sources import _jsonload, tfplan
 
     document, notes = _jsonload.load_plan_json(path)
     return tfplan.load(path, document, notes)
 
 
-def _load_cfn(path: Path, options: SourceOptions) -> SourceDocument:
-    from gate.sources import cfn
-
-    return cfn.load(
-        path,
-        cfn.TemplateOptions(
-            parameters=options.parameters,
-            stack_tags=options.stack_tags,
-            region=options.region,
-            stack_name=options.stack_name,
-        ),
-    )
-
-
-def _load_hcl(path: Path, options: SourceOptions) -> SourceDocument:
+def _hcl(path: Path, options: SourceOptions) -> SourceDocument:
     from gate.sources import hcl
 
-    return hcl.load(
-        path,
-        hcl.HclOptions(
-            var_files=options.var_files, variables=options.variables, region=options.region
-        ),
-    )
+    return hcl.load(path, options.hcl)
 
 
-def _live(path: Path, options: SourceOptions) -> SourceDocument:
-    raise SourceError(
-        "running resources are read by `finops-gate audit`, not from a file", path=str(path)
-    )
+def _cfn(path: Path, options: SourceOptions) -> SourceDocument:
+    from gate.sources import cfn
+
+    return cfn.load(path, options.cfn)
 
 
-_LOADERS: dict[InputKind, Loader] = {
-    InputKind.TFPLAN: _load_tfplan,
-    InputKind.HCL: _load_hcl,
-    InputKind.CFN: _load_cfn,
-    InputKind.LIVE: _live,
+SOURCES: Mapping[InputKind, Source] = {
+    InputKind.TFPLAN: _tfplan,
+    InputKind.HCL: _hcl,
+    InputKind.CFN: _cfn,
 }
-
-
-def loader_for(kind: InputKind) -> Loader:
-    return _LOADERS[kind]
+"""One reader per input kind; a new kind is a module, an InputKind member and a line here."""
 
 
 def detect(path: Path) -> InputKind:
@@ -134,4 +112,4 @@ def _head(path: Path, size: int = 4096) -> bytes:
 
 def load(path: Path, options: SourceOptions) -> SourceDocument:
     kind = options.kind or detect(path)
-    return _LOADERS[kind](path, options)
+    return SOURCES[kind](path, options)

@@ -13,7 +13,6 @@ import functools
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +30,7 @@ from gate.model import (
     Tags,
 )
 from gate.sources import _cfn_yaml
+from gate.sources.options import TemplateOptions
 
 
 class _NoValue:
@@ -52,14 +52,6 @@ _SAM_TAGGED = {
 
 _PSEUDO = {"AWS::Partition": "aws", "AWS::URLSuffix": "amazonaws.com"}
 _SUB = re.compile(r"\$\{([^}]*)\}")
-
-
-@dataclass(frozen=True)
-class TemplateOptions:
-    parameters: Mapping[str, str] = field(default_factory=dict)
-    stack_tags: Mapping[str, str] = field(default_factory=dict)
-    region: str | None = None
-    stack_name: str | None = None
 
 
 @functools.cache

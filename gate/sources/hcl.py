@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ from gate.model import (
     Tags,
 )
 from gate.sources._hcl_eval import UNKNOWN, Scope, evaluate
+from gate.sources.options import HclOptions
 
 MAX_MODULE_DEPTH = 10
 _PRICED_TYPES = frozenset(
@@ -56,13 +57,6 @@ _IGNORE = re.compile(r"finops-gate:(?:ignore|exception)\s+(?P<rules>[A-Za-z0-9_,
 _OPTION = re.compile(
     r'(?P<key>reason|expires|approved_by)\s*=\s*(?:"(?P<quoted>[^"]*)"|(?P<bare>\S+))'
 )
-
-
-@dataclass(frozen=True)
-class HclOptions:
-    var_files: Sequence[Path] = ()
-    variables: Mapping[str, str] = field(default_factory=dict)
-    region: str | None = None
 
 
 @dataclass

@@ -13,6 +13,7 @@ from gate import sources
 from gate.errors import SourceError
 from gate.model import InputKind, Resource
 from gate.sources import cfn
+from gate.sources.options import TemplateOptions
 from tests.conftest import EXAMPLE_RULES, run_cli
 
 HEADER = 'AWSTemplateFormatVersion: "2010-09-09"\n'
@@ -25,7 +26,7 @@ def template(tmp_path: Path, body: str, name: str = "template.yaml") -> Path:
 
 
 def resources(path: Path, **options: Any) -> dict[str, Resource]:
-    document = sources.load(path, sources.SourceOptions(**options))
+    document = sources.load(path, sources.SourceOptions(cfn=TemplateOptions(**options)))
     assert document.kind is InputKind.CFN
     return {r.address: r for r in document.resources}
 

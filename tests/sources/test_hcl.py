@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from gate import sources
 from gate.errors import SourceError
 from gate.model import InputKind, Resource
+from gate.sources.options import HclOptions
 from tests.conftest import EXAMPLE_RULES, run_cli, run_subprocess
 
 
@@ -22,8 +24,8 @@ def module(folder: Path, files: dict[str, str]) -> Path:
     return folder
 
 
-def resources(path: Path, **options: object) -> dict[str, Resource]:  # by address
-    document = sources.load(path, sources.SourceOptions(**options))  # type: ignore[arg-type]
+def resources(path: Path, **options: Any) -> dict[str, Resource]:  # by address
+    document = sources.load(path, sources.SourceOptions(hcl=HclOptions(**options)))
     assert document.kind is InputKind.HCL
     return {str(r.address): r for r in document.resources}
 

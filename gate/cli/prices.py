@@ -7,13 +7,11 @@ from typing import Annotated
 
 import typer
 
-from gate._cli import (
-    DebugOption,
-    guarded,
-)
+from gate.cli._group import group_app
+from gate.cli._options import DebugOption
 from gate.errors import GateError
 
-app = typer.Typer(help="The price catalog.", no_args_is_help=True)
+app = group_app("The price catalog.")
 
 
 @app.command("refresh")
@@ -47,24 +45,18 @@ def prices_refresh(
 
     Needs pricing:GetProducts. The overlay wins over the shipped catalog in `check`.
     """
+    import boto3
+    from botocore.exceptions import BotoCoreError, ClientError
+
     from gate.cost import catalog, refresh
 
-    def body() -> int:
-        import boto3
-        from botocore.exceptions import BotoCoreError, ClientError
-
-        client = boto3.session.Session(profile_name=profile).client(
-            "pricing", region_name="us-east-1"
-        )
-        try:
-            prices, warnings = refresh.refresh(client, regions, kinds or refresh.KINDS)
-        except (BotoCoreError, ClientError) as exc:
-            raise GateError(f"the AWS Price List API failed: {exc}") from None
-        target = output or catalog.default_overlay()
-        refresh.write_overlay(target, prices, regions)
-        for warning in warnings:
-            typer.echo(f"warning: {warning}", err=True)
-        typer.echo(f"wrote {len(prices)} price(s) for {', '.join(regions)} to {target}")
-        return 0
-
-    raise typer.Exit(guarded(debug, body))
+    client = boto3.session.Session(profile_name=profile).client("pricing", region_name="us-east-1")
+    try:
+        prices, warnings = refresh.refresh(client, regions, kinds or refresh.KINDS)
+    except (BotoCoreError, ClientError) as exc:
+        raise GateError(f"the AWS Price List API failed: {exc}") from None
+    target = output or catalog.default_overlay()
+    refresh.write_overlay(target, prices, regions)
+    for warning in warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    typer.echo(f"wrote {len(prices)} price(s) for {', '.join(regions)} to {target}")

@@ -1,22 +1,20 @@
-"""The command line: flags in, one pass, report and exit code out.
+"""``finops-gate check``: one pass over the change, the report, the exit code.
 
-``check`` lives here; the other commands are in ``gate/commands/``, the options and
-the error boundary they share in ``gate/_cli.py``.
+typer needs every option as a parameter of the command; the body turns them into the
+pipeline's typed option groups at once (inputs, cost, capacity, engine, outputs), one
+small function per group.
 """
 
 from __future__ import annotations
 
 import enum
-import os
-import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from gate import __version__
-from gate._cli import (
-    EXIT_ERROR,
+from gate.cli._group import command_app
+from gate.cli._options import (
     DebugOption,
     OpaCaOption,
     OpaTimeoutOption,
@@ -29,50 +27,17 @@ from gate._cli import (
     RegionOption,
     RulesOption,
     UsageFileOption,
-    emit,
-    guarded,
-    is_terminal,
-    pair_outputs,
     remote_options,
 )
+from gate.cli._output import emit, is_terminal, pair_outputs
 from gate.errors import GateError
 from gate.model import InputKind
 from gate.report import Format
 from gate.report.model import Report
+from gate.sources import SourceOptions
+from gate.sources.options import HclOptions, TemplateOptions
 
-app = typer.Typer(
-    name="finops-gate",
-    help=(
-        "Policy-as-code deployment gate and cloud tag enforcer.\n\n"
-        "Reads a Terraform plan (terraform show -json), Terraform source or a CloudFormation "
-        "template, checks every resource's tags against your rules, prices the change against "
-        "the team's budget and capacity plan, lets Rego policies decide, and exits 0 (go), "
-        "1 (denied) or 2 (could not decide)."
-    ),
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-
-
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"finops-gate {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _main(
-    version: Annotated[
-        bool,
-        typer.Option(
-            "--version", callback=_version, is_eager=True, help="Show the version and exit."
-        ),
-    ] = False,
-) -> None:
-    pass
+app = command_app()
 
 
 class BudgetSource(str, enum.Enum):
@@ -241,53 +206,45 @@ def check(
     """
     from gate import pipeline
     from gate.capacity.claim import CapacityOptions
-    from gate.cost.price import CostOptions
+    from gate.cost.price import CostOptions, environment_region
     from gate.policy import EngineKind
     from gate.report import RenderOptions, render
 
-    def body() -> int:
-        options = pipeline.Options(
-            paths=paths,
-            rules_dir=rules_dir,
-            policy_dirs=tuple(policies or ()),
-            today=today,
-            source=_source_options(
-                kind,
-                region,
-                parameter,
-                parameters_file,
-                stack_tag,
-                stack_tags_file,
-                stack_name,
-                var,
-                var_file,
-            ),
-            dump_input=dump_input,
-            cost=CostOptions(
-                prices=prices, usage_file=usage_file, cost_file=cost_file, region=region
-            ),
-            capacity=CapacityOptions(directory=plans_dir, ref=plans_ref, plan_id=plan_id),
-            budgets=budgets.value,
-            engine=EngineKind.REMOTE if opa_url else EngineKind.EMBEDDED,
-            remote=remote_options(opa_url, opa_token, opa_timeout, opa_ca_bundle, opa_push_rules)
-            if opa_url
-            else None,
+    if opa_url and policies:
+        raise GateError(
+            "--policies feeds the embedded engine; with --opa-url the server's policies decide "
+            "(upload yours with: finops-gate policy push --opa-url URL --policies DIR)"
         )
-        if opa_url and policies:
-            raise GateError(
-                "--policies feeds the embedded engine; with --opa-url the server's policies decide "
-                "(upload yours with: finops-gate policy push --opa-url URL --policies DIR)"
-            )
-        targets = _targets(formats or [], outputs or [])
-        report = pipeline.run(options)
-        for fmt, target in targets:
-            use_color = color if color is not None else (target is None and is_terminal())
-            emit(render(report, fmt, RenderOptions(color=use_color)), target)
-        if any(target is not None or fmt is not Format.TEXT for fmt, target in targets):
-            typer.echo(_summary_line(report), err=True)
-        return report.exit_code
-
-    raise typer.Exit(guarded(debug, body))
+    region = region or environment_region()
+    options = pipeline.Options(
+        paths=paths,
+        rules_dir=rules_dir,
+        policy_dirs=tuple(policies or ()),
+        today=today,
+        source=SourceOptions(
+            kind=kind,
+            hcl=_hcl_options(var, var_file, region),
+            cfn=_template_options(
+                parameter, parameters_file, stack_tag, stack_tags_file, stack_name, region
+            ),
+        ),
+        dump_input=dump_input,
+        cost=CostOptions(prices=prices, usage_file=usage_file, cost_file=cost_file, region=region),
+        capacity=CapacityOptions(directory=plans_dir, ref=plans_ref, plan_id=plan_id),
+        budgets=budgets.value,
+        engine=EngineKind.REMOTE if opa_url else EngineKind.EMBEDDED,
+        remote=remote_options(opa_url, opa_token, opa_timeout, opa_ca_bundle, opa_push_rules)
+        if opa_url
+        else None,
+    )
+    targets = _targets(formats or [], outputs or [])
+    report = pipeline.run(options)
+    for fmt, target in targets:
+        use_color = color if color is not None else (target is None and is_terminal())
+        emit(render(report, fmt, RenderOptions(color=use_color)), target)
+    if any(target is not None or fmt is not Format.TEXT for fmt, target in targets):
+        typer.echo(_summary_line(report), err=True)
+    raise typer.Exit(report.exit_code)
 
 
 def _pairs(items: list[str] | None, option: str) -> dict[str, str]:
@@ -300,19 +257,22 @@ def _pairs(items: list[str] | None, option: str) -> dict[str, str]:
     return pairs
 
 
-def _source_options(
-    kind: InputKind | None,
-    region: str | None,
+def _hcl_options(
+    var: list[str] | None, var_files: list[Path] | None, region: str | None
+) -> HclOptions:
+    return HclOptions(
+        var_files=tuple(var_files or ()), variables=_pairs(var, "--var"), region=region
+    )
+
+
+def _template_options(
     parameter: list[str] | None,
     parameters_file: Path | None,
     stack_tag: list[str] | None,
     stack_tags_file: Path | None,
     stack_name: str | None,
-    var: list[str] | None,
-    var_file: list[Path] | None,
-) -> Any:
-    from gate import sources
-
+    region: str | None,
+) -> TemplateOptions:
     parameters: dict[str, str] = {}
     stack_tags: dict[str, str] = {}
     if parameters_file is not None or stack_tags_file is not None:
@@ -324,17 +284,8 @@ def _source_options(
             stack_tags.update(cfn.read_key_values(stack_tags_file, "stack tags"))
     parameters.update(_pairs(parameter, "--parameter"))
     stack_tags.update(_pairs(stack_tag, "--stack-tag"))
-    return sources.SourceOptions(
-        kind=kind,
-        parameters=parameters,
-        stack_tags=stack_tags,
-        region=region
-        or os.environ.get("AWS_REGION")
-        or os.environ.get("AWS_DEFAULT_REGION")
-        or None,
-        stack_name=stack_name,
-        var_files=tuple(var_file or ()),
-        variables=_pairs(var, "--var"),
+    return TemplateOptions(
+        parameters=parameters, stack_tags=stack_tags, region=region, stack_name=stack_name
     )
 
 
@@ -349,43 +300,3 @@ def _summary_line(report: Report) -> str:
         f"finops-gate: deploy {verdict}: {len(report.deny)} violation(s), "
         f"{len(report.warn)} warning(s), {report.summary.checked} resource(s) checked"
     )
-
-
-def _register() -> None:
-    """Sub-commands in the order --help lists them."""
-    from gate.commands import audit, hook, plan, policy, prices, rules
-
-    app.command()(audit.audit)
-    app.add_typer(policy.app, name="policy")
-    app.add_typer(rules.app, name="rules")
-    app.add_typer(plan.app, name="plan")
-    app.add_typer(hook.app, name="hook")
-    app.add_typer(prices.app, name="prices")
-
-
-_register()
-
-
-def main() -> None:
-    """Console entry point.
-
-    Exits with ``os._exit`` once the output is flushed: tearing down the objects of a
-    large parsed plan costs a noticeable part of a run and serves no one. For the
-    same reason the cyclic garbage collector is off: one command builds mostly
-    acyclic objects once and exits, and the collector's passes over a large parsed
-    plan cost a third of the run and free nothing.
-    """
-    import gc
-
-    gc.disable()
-    try:
-        app(prog_name="finops-gate")
-        code = 0
-    except SystemExit as done:
-        code = done.code if isinstance(done.code, int) else (0 if done.code is None else EXIT_ERROR)
-    import contextlib
-
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(BrokenPipeError):  # the reader went away; the code tells
-            stream.flush()
-    os._exit(code)

@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
-import enum
 import sys
 from typing import Annotated
 
 import typer
 
-from gate._cli import (
-    DebugOption,
-    RulesOption,
-    emit,
-    guarded,
-    pair_outputs,
-)
+from gate.audit.render import AuditFormat, render
+from gate.cli._group import command_app
+from gate.cli._options import DebugOption, RulesOption
+from gate.cli._output import emit, pair_outputs
+
+app = command_app()
 
 
-class AuditFormat(str, enum.Enum):
-    TEXT = "text"
-    JSON = "json"
-    MARKDOWN = "markdown"
-    CSV = "csv"
-
-
+@app.command()
 def audit(
     regions: Annotated[
         list[str] | None,
@@ -87,26 +79,22 @@ def audit(
     """
 
     from gate import audit as audit_module
-    from gate.audit import render as audit_render
 
-    def body() -> int:
-        targets = pair_outputs(
-            [f.value for f in formats or []], outputs or [], list(audit_render.FORMATS), "text"
-        )
-        progress = (lambda text: typer.echo(text, err=True)) if sys.stderr.isatty() else None
-        options = audit_module.AuditOptions(
-            profiles=tuple(profiles or [None]),
-            regions=tuple(regions or ()),
-            rules_dir=rules_dir,
-            today=today,
-            workers=workers,
-            cost_explorer=cost_explorer,
-            progress=progress,
-            min_compliance=min_compliance,
-        )
-        report = audit_module.run(options)
-        for fmt, target in targets:
-            emit(audit_render.render(report, fmt), target)
-        return report.exit_code
-
-    raise typer.Exit(guarded(debug, body))
+    targets = pair_outputs(
+        [f.value for f in formats or []], outputs or [], [f.value for f in AuditFormat], "text"
+    )
+    progress = (lambda text: typer.echo(text, err=True)) if sys.stderr.isatty() else None
+    options = audit_module.AuditOptions(
+        profiles=tuple(profiles or [None]),
+        regions=tuple(regions or ()),
+        rules_dir=rules_dir,
+        today=today,
+        workers=workers,
+        cost_explorer=cost_explorer,
+        progress=progress,
+        min_compliance=min_compliance,
+    )
+    report = audit_module.run(options)
+    for fmt, target in targets:
+        emit(render(report, AuditFormat(fmt)), target)
+    raise typer.Exit(report.exit_code)

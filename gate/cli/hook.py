@@ -7,19 +7,13 @@ from typing import Annotated
 
 import typer
 
-from gate._cli import (
-    DebugOption,
-    RulesOption,
-    emit,
-    guarded,
-    is_terminal,
-)
+from gate.cli._group import group_app
+from gate.cli._options import DebugOption, RulesOption
+from gate.cli._output import emit, is_terminal
 from gate.model import InputKind
 from gate.report import Format
 
-app = typer.Typer(
-    help="pre-commit entry points (see .pre-commit-hooks.yaml).", no_args_is_help=True
-)
+app = group_app("pre-commit entry points (see .pre-commit-hooks.yaml).")
 
 HookFiles = Annotated[
     list[Path] | None,
@@ -39,20 +33,17 @@ def _hook(
     from gate import pipeline, sources
     from gate.report import RenderOptions, render
 
-    def body() -> int:
-        if not paths:
-            return 0
-        options = pipeline.Options(
-            paths=paths,
-            rules_dir=rules_dir,
-            policy_dirs=tuple(policies or ()),
-            source=sources.SourceOptions(kind=kind),
-        )
-        report = pipeline.run(options)
-        emit(render(report, Format.TEXT, RenderOptions(color=is_terminal())), None)
-        return report.exit_code
-
-    raise typer.Exit(guarded(debug, body))
+    if not paths:
+        return
+    options = pipeline.Options(
+        paths=paths,
+        rules_dir=rules_dir,
+        policy_dirs=tuple(policies or ()),
+        source=sources.SourceOptions(kind=kind),
+    )
+    report = pipeline.run(options)
+    emit(render(report, Format.TEXT, RenderOptions(color=is_terminal())), None)
+    raise typer.Exit(report.exit_code)
 
 
 HookPolicies = Annotated[

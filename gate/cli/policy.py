@@ -7,17 +7,17 @@ from typing import Annotated
 
 import typer
 
-from gate._cli import (
+from gate.cli._group import group_app
+from gate.cli._options import (
     DebugOption,
     OpaCaOption,
     OpaTimeoutOption,
     OpaTokenOption,
     RulesOption,
-    guarded,
     remote_options,
 )
 
-app = typer.Typer(help="Work with the Rego policies.", no_args_is_help=True)
+app = group_app("Work with the Rego policies.")
 
 
 @app.command("test")
@@ -38,12 +38,9 @@ def policy_test(
     """Run the Rego unit tests (test_* rules in *_test.rego), like `opa test`."""
     from gate.policy import testing
 
-    def body() -> int:
-        result = testing.run(directory)
-        typer.echo(testing.render(result, verbose=verbose), nl=False)
-        return 0 if result.ok else 1
-
-    raise typer.Exit(guarded(debug, body))
+    result = testing.run(directory)
+    typer.echo(testing.render(result, verbose=verbose), nl=False)
+    raise typer.Exit(0 if result.ok else 1)
 
 
 @app.command("push")
@@ -77,19 +74,15 @@ def policy_push(
     from gate import policy, rules
     from gate.policy import remote
 
-    def body() -> int:
-        loaded = rules.load(rules.find_rules_dir(rules_dir, Path.cwd()))
-        files = policy.policy_files(tuple(policies or ()))
-        ids = remote.push(
-            remote_options(opa_url, opa_token, opa_timeout, opa_ca_bundle),
-            files,
-            rules.data_document(loaded),
-        )
-        typer.echo(
-            f"pushed {len(ids)} polic{'y' if len(ids) == 1 else 'ies'} and the rules to {opa_url}"
-        )
-        for policy_id in ids:
-            typer.echo(f"  {policy_id}")
-        return 0
-
-    raise typer.Exit(guarded(debug, body))
+    loaded = rules.load(rules.find_rules_dir(rules_dir, Path.cwd()))
+    files = policy.policy_files(tuple(policies or ()))
+    ids = remote.push(
+        remote_options(opa_url, opa_token, opa_timeout, opa_ca_bundle),
+        files,
+        rules.data_document(loaded),
+    )
+    typer.echo(
+        f"pushed {len(ids)} polic{'y' if len(ids) == 1 else 'ies'} and the rules to {opa_url}"
+    )
+    for policy_id in ids:
+        typer.echo(f"  {policy_id}")

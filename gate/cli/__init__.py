@@ -1,0 +1,71 @@
+"""The command line: one typer app, one module per command, one error boundary.
+
+``finops-gate check`` lives in ``check.py``, every other command in a module of its
+own; they are imported only when run (see ``_group.py``, which also holds the error
+boundary). Shared option types are in ``_options.py``, output helpers in ``_output.py``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from typing import Annotated
+
+import typer
+
+from gate import __version__
+from gate.cli._group import EXIT_ERROR, GateGroup
+
+app = typer.Typer(
+    name="finops-gate",
+    cls=GateGroup,
+    help=(
+        "Policy-as-code deployment gate and cloud tag enforcer.\n\n"
+        "Reads a Terraform plan (terraform show -json), Terraform source or a CloudFormation "
+        "template, checks every resource's tags against your rules, prices the change against "
+        "the team's budget and capacity plan, lets Rego policies decide, and exits 0 (go), "
+        "1 (denied) or 2 (could not decide)."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"finops-gate {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    pass
+
+
+def main() -> None:
+    """Run the command line and leave.
+
+    Exits with ``os._exit`` once the output is flushed: tearing down the objects of a
+    large parsed plan costs a noticeable part of a run and serves no one. (The cyclic
+    garbage collector is already off: see ``gate/__main__.py``.)
+    """
+    try:
+        app(prog_name="finops-gate")
+        code = 0
+    except SystemExit as done:
+        code = done.code if isinstance(done.code, int) else (0 if done.code is None else EXIT_ERROR)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(BrokenPipeError):  # the reader went away; the code tells
+            stream.flush()
+    os._exit(code)

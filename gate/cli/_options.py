@@ -1,0 +1,157 @@
+"""Option types shared by several commands, so each reads and helps the same way."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from gate.cli._group import DEBUG
+
+RulesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--rules",
+        help="Rules directory layered over the built-in defaults (default: ./rules if it exists).",
+        file_okay=False,
+    ),
+]
+
+
+def _remember_debug(ctx: typer.Context, value: bool) -> bool:
+    if value:
+        ctx.meta[DEBUG] = True
+    return value
+
+
+DebugOption = Annotated[
+    bool,
+    typer.Option(
+        "--debug",
+        help="Show tracebacks for internal errors.",
+        callback=_remember_debug,
+        is_eager=True,
+    ),
+]
+OutputFileOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write to this file instead of stdout.",
+        metavar="FILE",
+        dir_okay=False,
+    ),
+]
+PlanIdOption = Annotated[
+    str | None,
+    typer.Option(
+        "--plan-id",
+        envvar="FINOPS_GATE_PLAN_ID",
+        help="The capacity plan this deploy claims (default: the plan tag on its resources).",
+        metavar="ID",
+    ),
+]
+PlansDirOption = Annotated[
+    Path,
+    typer.Option("--plans", help="Directory of capacity plans.", metavar="DIR", file_okay=False),
+]
+PlansRefOption = Annotated[
+    str | None,
+    typer.Option(
+        "--plans-ref",
+        envvar="FINOPS_GATE_PLANS_REF",
+        help="Read plans from this git ref (e.g. origin/main, the pull request's base) instead of the working tree, so a change cannot approve its own plan.",
+        metavar="REF",
+    ),
+]
+PricesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--prices",
+        envvar="FINOPS_GATE_PRICES",
+        help="Price overlay written by `prices refresh` (default: ~/.cache/finops-gate/prices.json if present).",
+        metavar="FILE",
+        dir_okay=False,
+    ),
+]
+UsageFileOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--usage-file",
+        help="Infracost-style usage file (version 0.1) for usage-based costs (Lambda, S3, NAT data, instance hours).",
+        metavar="FILE",
+        dir_okay=False,
+    ),
+]
+RegionOption = Annotated[
+    str | None,
+    typer.Option(
+        "--region",
+        help="Region for resources whose plan does not say (default: AWS_REGION / AWS_DEFAULT_REGION).",
+        metavar="REGION",
+    ),
+]
+
+
+PlanDateOption = Annotated[
+    str | None,
+    typer.Option(
+        "--today",
+        envvar="FINOPS_GATE_TODAY",
+        help="The date plans are judged (or dated) on, YYYY-MM-DD (default: today).",
+        metavar="DATE",
+    ),
+]
+
+
+OpaUrlOption = Annotated[
+    str | None,
+    typer.Option(
+        "--opa-url",
+        envvar="FINOPS_GATE_OPA_URL",
+        help="Ask this OPA server for the decision instead of the embedded engine (e.g. http://opa:8181).",
+        metavar="URL",
+    ),
+]
+OpaTokenOption = Annotated[
+    str | None,
+    typer.Option(
+        "--opa-token",
+        envvar="FINOPS_GATE_OPA_TOKEN",
+        help="Bearer token for the OPA server (prefer the environment variable).",
+        metavar="TOKEN",
+        show_default=False,
+    ),
+]
+OpaTimeoutOption = Annotated[
+    float,
+    typer.Option(
+        "--opa-timeout", min=0.1, help="Seconds to wait for each OPA request.", metavar="SECONDS"
+    ),
+]
+OpaCaOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--opa-ca-bundle",
+        help="CA bundle to verify the OPA server's TLS certificate.",
+        metavar="FILE",
+        exists=True,
+        dir_okay=False,
+    ),
+]
+
+
+def remote_options(
+    url: str, token: str | None, timeout: float, ca: Path | None, push_rules: bool = False
+) -> Any:
+    from gate.policy.remote import RemoteOptions
+
+    return RemoteOptions(
+        url=url,
+        token=token or None,
+        timeout=timeout,
+        ca_bundle=str(ca) if ca else None,
+        push_rules=push_rules,
+    )

@@ -1,0 +1,58 @@
+"""Where reports go: stdout or files (``--output [FORMAT=]FILE``), written atomically."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from gate._io import write_atomic
+from gate.errors import GateError
+
+
+def pair_outputs(
+    formats: list[str], outputs: list[str], known: list[str], default: str
+) -> list[tuple[str, Path | None]]:
+    """Pair formats with output files (``FILE`` or ``FORMAT=FILE``); at most one
+    format may go to stdout. A FORMAT=FILE output implies that format."""
+    named: dict[str, Path] = {}
+    bare: list[Path] = []
+    for item in outputs:
+        head, sep, tail = item.partition("=")
+        if sep and head in known:
+            if head in named:
+                raise GateError(f"--output {head}= given twice")
+            named[head] = Path(tail)
+        else:
+            bare.append(Path(item))
+    chosen = list(dict.fromkeys([*formats, *named])) or [default]
+    if not formats and named and not bare:
+        chosen = list(named)
+    unnamed = [f for f in chosen if f not in named]
+    if len(bare) > len(unnamed):
+        raise GateError("more --output files than formats to write: use FORMAT=FILE")
+    paired: dict[str, Path | None] = {**dict(zip(unnamed, bare, strict=False)), **named}
+    to_stdout = [f for f in chosen if paired.get(f) is None]
+    if len(to_stdout) > 1:
+        raise GateError(
+            f"formats {', '.join(to_stdout)} would all go to stdout: give all but one an --output FORMAT=FILE"
+        )
+    for fmt, target in paired.items():
+        if target is not None and target.is_dir():
+            raise GateError(f"--output for {fmt} is a directory", path=str(target))
+    return [(f, paired.get(f)) for f in chosen]
+
+
+def is_terminal() -> bool:
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+def emit(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        write_atomic(output, text.encode("utf-8"))
+    except OSError as exc:
+        raise GateError(f"cannot write the report: {exc.strerror}", path=str(output)) from exc

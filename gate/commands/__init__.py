@@ -1,1 +1,0 @@
-"""The sub-commands other than check, one module each, registered by gate.cli."""
