@@ -250,13 +250,3 @@ def test_source_notes_reach_annotations_summary_and_sarif(tmp_path: Path) -> Non
     jsonschema.Draft7Validator(json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))).validate(sarif)
     [note] = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
     assert note["level"] == "warning" and "nested stack Child" in note["message"]["text"]
-
-
-def test_every_format_has_a_renderer_and_a_golden_file() -> None:
-    from gate.report import _RENDERERS
-
-    for fmt in Format:
-        assert fmt in _RENDERERS, fmt
-        assert fmt.value in SUFFIX, fmt
-        assert (GOLDEN / f"example.{SUFFIX[fmt.value]}").is_file(), fmt
-        assert render(tiny_report(violation("x")), fmt)
