@@ -27,6 +27,7 @@ import pytest
 import typer.main
 from typer._click.core import Command, Context  # typer 0.26 vendors click
 from typer._click.exceptions import UsageError
+from typer.core import TyperGroup
 
 from gate.cli import app
 from tests.conftest import REPO
@@ -249,8 +250,7 @@ def _parse(
     ctx = _context(command, name, parent)
     opts, rest, _ = command.make_parser(ctx).parse_args(args=args)
     _check_choices(command, ctx, opts)
-    subcommands = getattr(command, "commands", None)
-    if subcommands is None:
+    if not isinstance(command, TyperGroup):
         if rest:
             ctx.fail(f"unexpected extra argument(s): {' '.join(rest)}")
         if complete:
@@ -258,10 +258,12 @@ def _parse(
         return
     if not rest:
         return  # the group itself: `finops-gate --version`, `finops-gate plan`
+    known = command.list_commands(ctx)  # the root group loads its commands lazily
     for alternative in rest[0].split("|"):
-        if alternative not in subcommands:
-            ctx.fail(f"no such command {alternative!r} (known: {', '.join(subcommands)})")
-        _parse(subcommands[alternative], alternative, ctx, rest[1:], complete)
+        subcommand = command.get_command(ctx, alternative)
+        if subcommand is None:
+            ctx.fail(f"no such command {alternative!r} (known: {', '.join(known)})")
+        _parse(subcommand, alternative, ctx, rest[1:], complete)
 
 
 def all_shown_commands() -> list[ShownCommand]:
