@@ -14,11 +14,27 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from gate._typing import assert_never
 from gate.errors import GateError, RulesError
 from gate.rules import Hierarchy, Rules, fold
 
 if TYPE_CHECKING:
     from gate.cost import Totals
+
+
+class BudgetSource(str, enum.Enum):
+    """Where budgets and this month's spend come from."""
+
+    RULES = "rules"  # rules/budgets.yaml
+    AWS = "aws"  # AWS Budgets, with the standard AWS credentials
+
+
+def load(source: BudgetSource, rules: Rules) -> Budgets:
+    if source is BudgetSource.RULES:
+        return from_rules(rules)
+    if source is BudgetSource.AWS:
+        return from_aws(rules)
+    assert_never(source)
 
 
 class Level(str, enum.Enum):

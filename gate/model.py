@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from typing import Any, NewType, TypeAlias
 
 ResourceAddress = NewType("ResourceAddress", str)
-RuleId = NewType("RuleId", str)
 
 JsonValue: TypeAlias = bool | int | float | str | list["JsonValue"] | dict[str, "JsonValue"] | None
 """A value as JSON (and Rego) can hold it."""

@@ -43,7 +43,7 @@ class Options:
     dump_input: Path | None = None
     cost: CostOptions = field(default_factory=CostOptions)
     capacity: CapacityOptions = field(default_factory=CapacityOptions)
-    budgets: str = "rules"  # rules | aws
+    budgets: budget.BudgetSource = budget.BudgetSource.RULES
 
 
 @dataclass(frozen=True)
@@ -77,10 +77,7 @@ def gather(options: Options) -> Facts:
     documents = tuple(sources.load(path, options.source) for path in options.paths)
     tagged = tag_all(documents, loaded_rules)
     cost = price(tagged, options.cost)
-    if options.budgets == "aws":
-        budgets = budget.from_aws(loaded_rules)
-    else:
-        budgets = budget.from_rules(loaded_rules)
+    budgets = budget.load(options.budgets, loaded_rules)
     capacity = options.capacity
     if not capacity.directory.is_absolute():
         capacity = CapacityOptions(

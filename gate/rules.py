@@ -22,7 +22,6 @@ KINDS = ("tags", "hierarchy", "services", "settings", "exceptions", "budgets")
 """Rules file kinds, each ``<kind>.yaml`` validated by ``gate/schemas/rules-<kind>.json``."""
 
 DEFAULT_PROVIDERS = ("aws", "azurerm", "google")
-HIERARCHY_LEVELS = ("team", "business_unit", "business_group")
 
 _SEPARATORS = re.compile(r"[\s_\-.:/]+")
 
@@ -145,7 +144,10 @@ class Service:
 
 
 @dataclass(frozen=True, slots=True)
-class Attribution:
+class AttributionKeys:
+    """The tag keys that say which team, business unit, business group and service a
+    resource belongs to (``settings.yaml`` ``attribution``)."""
+
     team: str = "team"
     business_unit: str = "business-unit"
     business_group: str = "business-group"
@@ -156,7 +158,7 @@ class Attribution:
 class Settings:
     severities: Mapping[str, str] = field(default_factory=dict)
     plan_generator_url: str | None = None
-    attribution: Attribution = Attribution()
+    attribution: AttributionKeys = AttributionKeys()
     capacity_plan_tag: str = "capacity-plan-id"
     plan_threshold_monthly: float = 0.0
     audit_min_compliance: float | None = None
@@ -463,7 +465,7 @@ def _value_rule(
 
 
 def _settings(doc: Mapping[str, Any]) -> Settings:
-    attribution = Attribution(**doc.get("attribution", {}))
+    attribution = AttributionKeys(**doc.get("attribution", {}))
     return Settings(
         severities=dict(doc.get("severities", {})),
         plan_generator_url=doc.get("plan_generator_url"),

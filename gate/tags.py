@@ -8,6 +8,7 @@ where the policies turn them into denials and warnings.
 from __future__ import annotations
 
 import difflib
+import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -15,16 +16,37 @@ from gate.model import SENSITIVE, Resource, SourceDocument
 from gate.rules import Rules, Service, TagRule, ValueRule, fold
 
 
+class FindingKind(str, enum.Enum):
+    """What the normaliser observed; ``policies/tags.rego`` maps each kind to a rule id."""
+
+    MISSING = "missing"
+    NOT_PROPAGATED = "not_propagated"  # on an auto scaling group, without propagate_at_launch
+    EMPTY = "empty"
+    UNKNOWN = "unknown"  # known only after apply
+    KEY_NOT_CANONICAL = "key_not_canonical"
+    VALUE_NOT_CANONICAL = "value_not_canonical"
+    VALUE_NOT_ALLOWED = "value_not_allowed"
+    DUPLICATE_KEY = "duplicate_key"
+    HIERARCHY_CONFLICT = "hierarchy_conflict"
+    UNKNOWN_SERVICE = "unknown_service"
+    SERVICE_TEAM_MISMATCH = "service_team_mismatch"
+
+
+class Resolved(str, enum.Enum):
+    """How a tag value was resolved to its canonical spelling."""
+
+    CANONICAL = "canonical"  # already canonical
+    ALIAS = "alias"  # a listed alias or another spelling of a canonical value
+    PATTERN = "pattern"  # through a value pattern of the rules
+    FREE = "free"  # any value is accepted, taken as it is
+    UNRESOLVED = "unresolved"  # not an accepted value
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One observation about one tag of one resource.
+    """One observation about one tag of one resource."""
 
-    kind: missing | empty | unknown | key_not_canonical | value_not_canonical |
-    value_not_allowed | duplicate_key | hierarchy_conflict | unknown_service |
-    service_team_mismatch
-    """
-
-    kind: str
+    kind: FindingKind
     key: str
     found_key: str | None = None
     found_value: str | None = None
@@ -55,13 +77,14 @@ class TaggedResource:
     attribution: Attribution
 
 
-UNATTRIBUTED = Attribution(None, None, None, None, "not checked")
+NOT_CHECKED = Attribution(None, None, None, None, "not checked")
+"""The attribution of a resource whose tags are not checked (deleted, not taggable)."""
 
 
 @dataclass(frozen=True, slots=True)
 class _Resolution:
     value: str | None
-    how: str  # canonical | alias | pattern | free | unresolved
+    how: Resolved
 
 
 class Normaliser:
@@ -97,7 +120,7 @@ class Normaliser:
 
     def tag(self, resource: Resource) -> TaggedResource:
         if not resource.checked or not resource.taggable:
-            return TaggedResource(resource, {}, (), UNATTRIBUTED)
+            return TaggedResource(resource, {}, (), NOT_CHECKED)
         tags = resource.tags
         matched: dict[str, list[str]] = {}
         for raw_key in tags.values:
@@ -120,21 +143,21 @@ class Normaliser:
             if len(raw_keys) > 1:
                 findings.append(
                     Finding(
-                        "duplicate_key",
+                        FindingKind.DUPLICATE_KEY,
                         rule.key,
                         found_key=", ".join(sorted(raw_keys)),
                         detail="several keys spell the same tag; keep one",
                     )
                 )
             if raw_key != rule.key:
-                findings.append(Finding("key_not_canonical", rule.key, found_key=raw_key))
+                findings.append(Finding(FindingKind.KEY_NOT_CANONICAL, rule.key, found_key=raw_key))
             value = tags.values[raw_key]
             hidden = raw_key in tags.sensitive
             if value is None:
                 normalised[rule.key] = None
                 findings.append(
                     Finding(
-                        "unknown",
+                        FindingKind.UNKNOWN,
                         rule.key,
                         found_key=raw_key,
                         detail="its value is known only after apply",
@@ -142,14 +165,16 @@ class Normaliser:
                 )
                 continue
             if not value.strip():
-                findings.append(Finding("empty", rule.key, found_key=raw_key, found_value=value))
+                findings.append(
+                    Finding(FindingKind.EMPTY, rule.key, found_key=raw_key, found_value=value)
+                )
                 continue
             resolution = self.resolve(rule, value)
             shown_value = SENSITIVE if hidden else value
-            if resolution.how == "unresolved":
+            if resolution.how is Resolved.UNRESOLVED:
                 findings.append(
                     Finding(
-                        "value_not_allowed",
+                        FindingKind.VALUE_NOT_ALLOWED,
                         rule.key,
                         found_key=raw_key,
                         found_value=shown_value,
@@ -163,12 +188,12 @@ class Normaliser:
             if resolution.value != value:
                 findings.append(
                     Finding(
-                        "value_not_canonical",
+                        FindingKind.VALUE_NOT_CANONICAL,
                         rule.key,
                         found_key=raw_key,
                         found_value=shown_value,
                         canonical_value=SENSITIVE if hidden else resolution.value,
-                        detail=resolution.how,
+                        detail=resolution.how.value,
                     )
                 )
         attribution = self._attribute(resource, normalised, findings)
@@ -188,15 +213,17 @@ class Normaliser:
         for raw_key in tags.not_propagated:
             if fold(raw_key) in rule.folded_names:
                 return Finding(
-                    "missing",
+                    FindingKind.NOT_PROPAGATED,
                     rule.key,
                     found_key=raw_key,
                     expected=_expected(rule.values),
                     detail="set on the group with propagate_at_launch = false, so the instances it launches do not carry it",
                 )
         if tags.partially_unknown:
-            return Finding("unknown", rule.key, detail="the tags are known only after apply")
-        return Finding("missing", rule.key, expected=_expected(rule.values))
+            return Finding(
+                FindingKind.UNKNOWN, rule.key, detail="the tags are known only after apply"
+            )
+        return Finding(FindingKind.MISSING, rule.key, expected=_expected(rule.values))
 
     # ---------------------------------------------------------------- attribution
 
@@ -209,12 +236,14 @@ class Normaliser:
         service_name = normalised.get(roles["service"])
         service = self._service(resource, normalised, service_name)
         if service_name and service is None and self.rules.services:
-            findings.append(Finding("unknown_service", roles["service"], found_value=service_name))
+            findings.append(
+                Finding(FindingKind.UNKNOWN_SERVICE, roles["service"], found_value=service_name)
+            )
         if service is not None:
             if team and team != service.team and (not hierarchy.teams or team in hierarchy.teams):
                 findings.append(
                     Finding(
-                        "service_team_mismatch",
+                        FindingKind.SERVICE_TEAM_MISMATCH,
                         roles["team"],
                         found_value=team,
                         canonical_value=service.team,
@@ -248,7 +277,7 @@ class Normaliser:
                 if tagged and tagged != expected:
                     findings.append(
                         Finding(
-                            "hierarchy_conflict",
+                            FindingKind.HIERARCHY_CONFLICT,
                             roles[role],
                             found_value=tagged,
                             canonical_value=expected,
@@ -296,10 +325,10 @@ def _lookup(rule: ValueRule, candidate: str) -> str | None:
 
 def _resolve(rule: ValueRule, raw: str) -> _Resolution:
     if raw in rule.exact:
-        return _checked(rule, raw, "canonical")
+        return _checked(rule, raw, Resolved.CANONICAL)
     found = rule.canonical.get(fold(raw))
     if found is not None:
-        return _checked(rule, found, "alias")
+        return _checked(rule, found, Resolved.ALIAS)
     for pattern in rule.patterns:
         match = pattern.regex.search(raw)
         if match is None:
@@ -310,17 +339,17 @@ def _resolve(rule: ValueRule, raw: str) -> _Resolution:
             candidate = match.expand(pattern.replace)
         resolved = _lookup(rule, candidate)
         if resolved is not None:
-            return _checked(rule, resolved, "pattern")
+            return _checked(rule, resolved, Resolved.PATTERN)
         if not rule.closed and pattern.replace is not None:
-            return _checked(rule, candidate, "pattern")
+            return _checked(rule, candidate, Resolved.PATTERN)
     if rule.closed:
-        return _Resolution(None, "unresolved")
-    return _checked(rule, raw, "free")
+        return _Resolution(None, Resolved.UNRESOLVED)
+    return _checked(rule, raw, Resolved.FREE)
 
 
-def _checked(rule: ValueRule, value: str, how: str) -> _Resolution:
+def _checked(rule: ValueRule, value: str, how: Resolved) -> _Resolution:
     if rule.allowed_pattern is not None and not rule.allowed_pattern.fullmatch(value):
-        return _Resolution(None, "unresolved")
+        return _Resolution(None, Resolved.UNRESOLVED)
     return _Resolution(value, how)
 
 

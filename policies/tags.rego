@@ -21,6 +21,7 @@ violation(r, f, rule_id, message) := object.union(
 # against every rule.
 deny_rules := {
 	"missing": "FG-TAG-001",
+	"not_propagated": "FG-TAG-001",
 	"empty": "FG-TAG-001",
 	"key_not_canonical": "FG-TAG-003",
 	"value_not_canonical": "FG-TAG-004",
@@ -41,8 +42,13 @@ deny contains v if {
 	r.taggable
 	some f in r.findings
 	rule_id := deny_rules[f.kind]
-	v := violation(r, f, rule_id, message(f))
+	v := with_cause(violation(r, f, rule_id, message(f)), f)
 }
+
+# A tag set on an auto scaling group without propagate_at_launch: the fix is the flag.
+with_cause(v, f) := object.union(v, {"propagate_at_launch": false}) if {
+	f.kind == "not_propagated"
+} else := v
 
 warn contains v if {
 	some r in input.resources
@@ -59,7 +65,7 @@ warned(v, f) := object.union(v, {"indeterminate": true}) if {
 } else := v
 
 message(f) := sprintf("missing required tag %q: %s", [f.key, f.detail]) if {
-	f.kind == "missing"
+	f.kind in {"missing", "not_propagated"}
 	f.detail
 } else := sprintf("missing required tag %q", [f.key]) if {
 	f.kind == "missing"

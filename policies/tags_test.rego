@@ -87,3 +87,11 @@ test_unattributable_from_the_index_or_a_scan_alike if {
 	count(scanned) == 1
 	indexed == scanned
 }
+
+test_a_tag_that_does_not_propagate_is_denied_with_its_cause if {
+	findings := [{"kind": "not_propagated", "key": "owner", "found_key": "owner", "detail": "set on the group with propagate_at_launch = false"}]
+	some v in tags.deny with input as {"resources": [resource(findings)]}
+	v.rule_id == "FG-TAG-001"
+	v.propagate_at_launch == false
+	startswith(v.message, "missing required tag \"owner\": set on the group")
+}

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 UNATTRIBUTABLE = "Unattributable"
+"""The showback bucket of cost nobody can be charged for."""
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ def run(options: AuditOptions) -> AuditReport:
     from gate.audit import source
     from gate.cost.price import CostOptions, price
     from gate.policy import input as policy_input
-    from gate.tags import tag_all
+    from gate.tags import FindingKind, tag_all
 
     loaded = rules.load(rules.find_rules_dir(options.rules_dir, options.cwd))
     scanned = source.read(options)
@@ -134,7 +135,7 @@ def run(options: AuditOptions) -> AuditReport:
     for item, raw in zip(tagged, scanned.live, strict=True):
         for finding in item.findings:
             if (
-                finding.kind == "value_not_canonical"
+                finding.kind is FindingKind.VALUE_NOT_CANONICAL
                 and finding.found_value
                 and finding.canonical_value
             ):

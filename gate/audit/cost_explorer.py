@@ -7,11 +7,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
 
+from gate.audit import UNATTRIBUTABLE
 from gate.audit.source import session
 from gate.errors import GateError
 from gate.rules import Rules
-
-UNATTRIBUTABLE = "Unattributable"
 
 
 def cost_by_team(

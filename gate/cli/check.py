@@ -7,12 +7,12 @@ small function per group.
 
 from __future__ import annotations
 
-import enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from gate.budget import BudgetSource
 from gate.cli._group import command_app
 from gate.cli._options import (
     DebugOption,
@@ -38,11 +38,6 @@ from gate.sources import SourceOptions
 from gate.sources.options import HclOptions, TemplateOptions
 
 app = command_app()
-
-
-class BudgetSource(str, enum.Enum):
-    RULES = "rules"
-    AWS = "aws"
 
 
 @app.command()
@@ -231,7 +226,7 @@ def check(
         dump_input=dump_input,
         cost=CostOptions(prices=prices, usage_file=usage_file, cost_file=cost_file, region=region),
         capacity=CapacityOptions(directory=plans_dir, ref=plans_ref, plan_id=plan_id),
-        budgets=budgets.value,
+        budgets=budgets,
         engine=EngineKind.REMOTE if opa_url else EngineKind.EMBEDDED,
         remote=remote_options(opa_url, opa_token, opa_timeout, opa_ca_bundle, opa_push_rules)
         if opa_url

@@ -19,7 +19,7 @@ from gate.capacity.claim import CapacityClaim
 from gate.cost import ResourceCost, cents
 from gate.facts import Facts
 from gate.model import SENSITIVE, Action, InlineException, SourceDocument
-from gate.tags import Finding, TaggedResource
+from gate.tags import Finding, FindingKind, TaggedResource
 
 SCHEMA = "finops-gate/input/v1"
 
@@ -69,7 +69,7 @@ def resources_document(
         position = len(resources)
         if document["checked"] and document["taggable"] and not item.attribution.attributable:
             unattributable.append(position)
-        if any(f.kind == "unknown_service" for f in item.findings):
+        if any(f.kind is FindingKind.UNKNOWN_SERVICE for f in item.findings):
             unknown_service.append(position)
         resources.append(document)
     return {
@@ -157,7 +157,7 @@ def _resource(item: TaggedResource) -> dict[str, Any]:
 
 
 def finding_document(finding: Finding) -> dict[str, Any]:
-    document: dict[str, Any] = {"kind": finding.kind, "key": finding.key}
+    document: dict[str, Any] = {"kind": finding.kind.value, "key": finding.key}
     for name in ("found_key", "found_value", "canonical_value", "expected", "suggestion", "detail"):
         value = getattr(finding, name)
         if value is not None:

@@ -20,7 +20,7 @@ def fix_for(v: Violation) -> str | None:
     suggestion = f.get("suggestion")
     rule = v.rule_id
     if rule == "FG-TAG-001":
-        if str(f.get("detail", "")).startswith("set on the group"):
+        if f.get("propagate_at_launch") is False:
             return f'tag "{found_key}" does not propagate → set propagate_at_launch = true'
         if found_key:
             return f'tag "{found_key}" is empty → {key} = "<value>"'

@@ -140,9 +140,9 @@ def test_absent_keys_of_a_partially_unknown_map_are_unknown() -> None:
     assert not any(k == "missing" for k, _ in kinds(result))
 
 
-def test_non_propagated_asg_tag_is_missing_with_the_reason() -> None:
+def test_non_propagated_asg_tag_is_reported_with_the_reason() -> None:
     tags = {k: v for k, v in COMPLIANT_TAGS.items() if k != "owner"}
-    finding = only(tag(tags, not_propagated=frozenset({"Owner"})), "missing")
+    finding = only(tag(tags, not_propagated=frozenset({"Owner"})), "not_propagated")
     assert finding.key == "owner"
     assert finding.detail is not None and "propagate_at_launch" in finding.detail
 
