@@ -155,9 +155,10 @@ def _sections(budgets: Budgets, team: str, mine: list[Any], catalog: Catalog) ->
     cheaper = []
     for r in mine:
         parts = [c for c in r.components if c.unit == "hour" and c.name.startswith("instance ")]
-        if r.type != "aws_instance" or not parts or r.region is None:
+        if r.type not in ("aws_instance", "AWS::EC2::Instance") or not parts or r.region is None:
             continue
         itype = parts[0].name.split()[1]
+        # Same vCPUs, memory and architecture (instance facts shipped with the catalog).
         options = catalog.cheaper_instances(r.region, itype)[:3]
         if options:
             now = catalog.price("ec2.instance", r.region, itype) or Decimal(0)
@@ -173,7 +174,8 @@ def _sections(budgets: Budgets, team: str, mine: list[Any], catalog: Catalog) ->
         "business justification": "_Why this capacity is needed, and what happens without it._",
         "cost vs budget": vs_budget,
         "optimisation opportunities": (
-            "Same-size instance types with a lower catalog price:\n\n" + "\n".join(cheaper)
+            "Instance types with the same vCPUs, memory and architecture and a lower catalog "
+            "price:\n\n" + "\n".join(cheaper)
             if cheaper
             else "_None found in the price catalog; consider rightsizing and schedules._"
         ),

@@ -7,10 +7,15 @@ catalog, optionally with a usage file; ``estimate.py``) or an Infracost JSON out
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from gate.cost.catalog import PriceSource
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -38,6 +43,7 @@ class PricedComponent:
     price: Decimal
     monthly: Decimal
     usage_based: bool = False
+    source: PriceSource | None = None  # where the price comes from (None: a fixed price)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +51,7 @@ class ResourceCost:
     address: str
     type: str
     action: str
-    status: str  # priced | free | unpriced
+    status: str  # priced | free | unpriced (never counted as $0 by a policy: see ``why``)
     before: Decimal
     after: Decimal
     team: str | None = None
@@ -55,6 +61,12 @@ class ResourceCost:
     supported: bool = True  # the type is one the cost source can price
     usage_based: bool = False
     components: tuple[PricedComponent, ...] = ()
+    # Why it is unpriced, as a stable word (gate.cost.aws.Why): type, provider, unknown,
+    # attribute, usage, price, region, reference. None when priced or free.
+    why: str | None = None
+    # Usage-file keys whose cost is left out of a priced resource (e.g. a NAT gateway's
+    # monthly_data_processed_gb when no usage file gives it).
+    needs_usage: tuple[str, ...] = ()
 
     @property
     def delta(self) -> Decimal:
@@ -67,7 +79,20 @@ class CostEstimate:
     currency: str
     resources: tuple[ResourceCost, ...]
     origins: tuple[str, ...] = ()
-    as_of: Mapping[str, str] | None = None
+    as_of: Mapping[str, str] | None = None  # unused by the catalog; kept for callers
+    # The catalog's own date (the snapshot it was built from; None for Infracost JSON).
+    catalog_date: str | None = None
+
+    @functools.cached_property
+    def price_sources(self) -> tuple[PriceSource, ...]:
+        """The sources whose prices this estimate used, oldest snapshot first."""
+        used = {c.source for r in self.resources for c in r.components if c.source is not None}
+        return tuple(sorted(used, key=lambda s: (s.as_of, s.name)))
+
+    @property
+    def prices_as_of(self) -> str | None:
+        """The oldest snapshot date among the prices used: how current the estimate is."""
+        return min((s.as_of for s in self.price_sources), default=None)
 
     @property
     def before(self) -> Decimal:

@@ -1,81 +1,267 @@
 """The price catalog: the shipped offline prices, with an optional overlay on top.
 
-Keys are ``<kind>|<region>|<dimension>``; prices are decimal strings, turned into
-``Decimal`` only when used. A price the catalog does not hold is ``None``: the caller
-reports the resource as unpriced, never as free.
+Keys are ``<kind>|<region>|<dimension>``. A price is a decimal string, or a tier list
+``[price, upto, price, upto, …, price]`` (cumulative upper bounds; the last tier has
+none). Every price belongs to a section that names its source and the date the price
+was observed, so each entry carries its provenance. Prices are strings on disk and
+become ``Decimal`` only when used. A price the catalog does not hold is ``None``: the
+caller reports the resource as unpriced, never as free.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from gate._resources import package_file
 from gate.errors import PricingError
 
-SCHEMA = "finops-gate/prices/v1"
+SCHEMA = "finops-gate/prices/v2"
+LEGACY_SCHEMA = "finops-gate/prices/v1"  # flat overlays written by earlier releases
 HOURS_PER_MONTH = Decimal(730)
 
 UNITS: Mapping[str, str] = {
     "ec2.instance": "hour",
+    "ec2.ebs_optimized": "hour",
+    "ec2.cpu_credits": "vCPU-hour",
+    "ec2.host": "hour",
+    "cloudwatch.metric": "metric-month",
+    "eip.idle": "hour",
     "ebs.storage": "GB-month",
     "ebs.iops": "IOPS-month",
     "ebs.throughput": "MBps-month",
+    "ebs.io_requests": "1M requests",
+    "ebs.snapshot": "GB-month",
     "rds.instance": "hour",
     "rds.storage": "GB-month",
     "rds.iops": "IOPS-month",
+    "rds.io_requests": "1M requests",
+    "rds.backup": "GB-month",
+    "rds.pi_retention": "vCPU-month",
+    "rds.pi_requests": "1k requests",
+    "rds.cpu_credits": "vCPU-hour",
+    "aurora.storage": "GB-month",
+    "aurora.io_requests": "1M requests",
+    "aurora.backup": "GB-month",
+    "aurora.backtrack": "1M change records",
+    "aurora.export": "GB",
+    "aurora.capacity": "ACU-hour",
+    "docdb.instance": "hour",
+    "docdb.storage": "GB-month",
+    "docdb.io_requests": "1M requests",
+    "docdb.cpu_credits": "vCPU-hour",
+    "docdb.backup": "GB-month",
+    "neptune.instance": "hour",
+    "neptune.storage": "GB-month",
+    "neptune.io_requests": "1M requests",
+    "neptune.cpu_credits": "vCPU-hour",
+    "neptune.backup": "GB-month",
+    "elasticache.node": "hour",
+    "elasticache.backup": "GB-month",
+    "opensearch.instance": "hour",
+    "opensearch.storage": "GB-month",
+    "opensearch.iops": "IOPS-month",
+    "opensearch.throughput": "MBps-month",
+    "redshift.node": "hour",
+    "redshift.managed_storage": "GB-month",
+    "msk.broker": "hour",
+    "msk.storage": "GB-month",
+    "mq.broker": "hour",
+    "mq.storage": "GB-month",
+    "eks.cluster": "hour",
+    "fargate.vcpu": "vCPU-hour",
+    "fargate.memory": "GB-hour",
+    "lambda.requests": "1M requests",
+    "lambda.duration": "GB-second",
+    "lambda.storage": "GB-second",
+    "dynamodb.wcu": "WCU-hour",
+    "dynamodb.rcu": "RCU-hour",
+    "dynamodb.write_requests": "1M write request units",
+    "dynamodb.read_requests": "1M read request units",
+    "dynamodb.storage": "GB-month",
+    "dynamodb.pitr": "GB-month",
+    "dynamodb.backup": "GB-month",
+    "efs.storage": "GB-month",
+    "efs.ia_requests": "GB",
+    "efs.throughput": "MBps-month",
+    "fsx.throughput": "MBps-month",
+    "fsx.storage": "GB-month",
+    "fsx.iops": "IOPS-month",
+    "fsx.backup": "GB-month",
+    "s3.storage": "GB-month",
+    "s3.requests": "1k requests",
     "nat.hours": "hour",
     "nat.data": "GB",
     "lb.hours": "hour",
-    "eks.hours": "hour",
-    "elasticache.node": "hour",
-    "dynamodb.wcu": "WCU-hour",
-    "dynamodb.rcu": "RCU-hour",
-    "lambda.requests": "1M requests",
-    "lambda.duration": "GB-second",
-    "s3.storage": "GB-month",
+    "lb.capacity_units": "LCU-hour",
+    "lb.data": "GB",
+    "vpc_endpoint.hours": "hour",
+    "vpc_endpoint.data": "GB",
+    "vpn.hours": "hour",
+    "transit_gateway.attachment": "hour",
+    "transit_gateway.data": "GB",
+    "transfer.protocol": "hour",
+    "transfer.data": "GB",
+    "kinesis.shard": "shard-hour",
+    "kinesis.stream": "stream-hour",
+    "kinesis.put_units": "1M PUT payload units",
+    "kinesis.data": "GB",
+    "firehose.ingested": "GB",
+    "firehose.conversion": "GB",
+    "firehose.vpc_data": "GB",
+    "firehose.vpc_az": "AZ-hour",
+    "logs.ingested": "GB",
+    "logs.storage": "GB-month",
+    "logs.insights": "GB scanned",
+    "waf.web_acl": "month",
+    "waf.rule": "rule-month",
+    "waf.requests": "1M requests",
+    "route53.zone": "month",
+    "route53.health_check": "month",
+    "route53.health_check_option": "option-month",
+    "backup.storage": "GB-month",
+    "kms.key": "month",
+    "secretsmanager.secret": "month",
+    "sqs.requests": "1M requests",
 }
 """What one unit of each price kind is."""
 
 
+@dataclass(frozen=True, slots=True)
+class PriceSource:
+    """Where a set of catalog prices comes from, and when they were observed."""
+
+    name: str  # e.g. "aws/karpenter-provider-aws@1d927085 …pricing_aws.go"
+    as_of: str  # ISO date the prices were taken
+    licence: str = ""
+    origin: str = "built-in"  # "built-in" or the overlay file
+
+
+Tiers = tuple[tuple[Decimal | None, Decimal], ...]
+"""(cumulative upper bound or None, price) per tier, in order."""
+
+
+@dataclass(frozen=True, slots=True)
+class InstanceFacts:
+    vcpus: int
+    memory_mib: int
+    architecture: str  # x86_64 | arm64
+    ebs_optimized: str  # default | supported (costs extra where priced) | unsupported
+
+
 @dataclass(frozen=True)
 class Catalog:
-    prices: Mapping[str, str]
+    prices: Mapping[str, str | list[str]]
     free_types: frozenset[str]
     currency: str = "USD"
-    as_of: Mapping[str, str] = field(default_factory=dict)
+    date: str | None = None  # the snapshot date of the shipped catalog
+    sources: tuple[PriceSource, ...] = ()
     origins: tuple[str, ...] = ()
+    source_of: Mapping[str, PriceSource] = field(default_factory=dict)
 
-    _decimals: dict[str, Decimal | None] = field(default_factory=dict, compare=False, repr=False)
+    _found: dict[tuple[str, str, str], tuple[Tiers, PriceSource | None] | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
-    def price(self, kind: str, region: str, dimension: str) -> Decimal | None:
-        key = f"{kind}|{region}|{dimension}"
+    def lookup(
+        self, kind: str, region: str, dimension: str
+    ) -> tuple[Tiers, PriceSource | None] | None:
+        """The tiers of a price and where it comes from, or None (memoised)."""
         try:
-            return self._decimals[key]
+            return self._found[kind, region, dimension]
         except KeyError:
-            text = self.prices.get(key)
-            found = self._decimals[key] = None if text is None else Decimal(text)
+            key = f"{kind}|{region}|{dimension}"
+            tiers = _parse(self.prices.get(key), key)
+            found = self._found[kind, region, dimension] = (
+                None if tiers is None else (tiers, self.source_of.get(key))
+            )
             return found
 
+    def tiers(self, kind: str, region: str, dimension: str) -> Tiers | None:
+        found = self.lookup(kind, region, dimension)
+        return None if found is None else found[0]
+
+    def price(self, kind: str, region: str, dimension: str) -> Decimal | None:
+        """The (first-tier) price per unit, or None when the catalog has none."""
+        tiers = self.tiers(kind, region, dimension)
+        return None if tiers is None else tiers[0][1]
+
+    def source(self, kind: str, region: str, dimension: str) -> PriceSource | None:
+        return self.source_of.get(f"{kind}|{region}|{dimension}")
+
+    @property
+    def as_of(self) -> Mapping[str, str]:
+        """Snapshot date per source name."""
+        return {s.name: s.as_of for s in self.sources}
+
     def cheaper_instances(self, region: str, instance_type: str) -> list[tuple[str, Decimal]]:
-        """Same-size instance types of other families in the region, cheapest first."""
+        """Instance types with the same vCPUs, memory and architecture that cost less in
+        the region (Linux, shared tenancy), cheapest first."""
+        facts = instance_facts()
+        wanted = facts.get(instance_type)
         current = self.price("ec2.instance", region, instance_type)
-        if current is None or "." not in instance_type:
+        if wanted is None or current is None:
             return []
-        size = instance_type.split(".", 1)[1]
-        prefix = f"ec2.instance|{region}|"
+        shape = (wanted.vcpus, wanted.memory_mib, wanted.architecture)
         found = []
-        for key, text in self.prices.items():
-            if key.startswith(prefix) and key.endswith(f".{size}"):
-                other = key[len(prefix) :]
-                price = Decimal(text)
-                if other != instance_type and price < current:
-                    found.append((other, price))
+        for name, price in self.instance_prices(region).items():
+            other = facts.get(name)
+            if (
+                other is not None
+                and name != instance_type
+                and price < current
+                and (other.vcpus, other.memory_mib, other.architecture) == shape
+            ):
+                found.append((name, price))
         return sorted(found, key=lambda item: (item[1], item[0]))
+
+    def instance_prices(self, region: str) -> dict[str, Decimal]:
+        """Linux shared-tenancy hourly price of every instance type priced in the region."""
+        prefix = f"ec2.instance|{region}|"
+        return {
+            key[len(prefix) :]: Decimal(text)
+            for key, text in self.prices.items()
+            if key.startswith(prefix) and isinstance(text, str) and "/" not in key[len(prefix) :]
+        }
+
+
+def _parse(raw: str | list[str] | None, key: str) -> Tiers | None:
+    if raw is None:
+        return None
+    try:
+        if isinstance(raw, str):
+            return ((None, _amount(raw)),)
+        tiers: list[tuple[Decimal | None, Decimal]] = []
+        for position in range(0, len(raw), 2):
+            upto = _amount(raw[position + 1]) if position + 1 < len(raw) else None
+            tiers.append((upto, _amount(raw[position])))
+    except (InvalidOperation, ValueError):
+        raise PricingError(f"the price catalog's {key} is not a decimal price: {raw!r}") from None
+    return tuple(tiers)
+
+
+def _amount(text: str) -> Decimal:
+    value = Decimal(text)
+    if not value.is_finite() or value < 0:
+        raise ValueError(text)
+    return value
+
+
+@functools.cache
+def instance_facts() -> Mapping[str, InstanceFacts]:
+    """vCPUs, memory, architecture and EBS optimisation per EC2 instance type (lazy)."""
+    import orjson
+
+    from gate._io import read_bytes
+
+    path = package_file("data", "instance_types.json")
+    document = orjson.loads(read_bytes(path, error=PricingError, what="instance type table"))
+    return {name: InstanceFacts(*row) for name, row in document["types"].items()}
 
 
 def default_overlay() -> Path:
@@ -88,10 +274,10 @@ def default_overlay() -> Path:
 
 
 def load(overlay: Path | None = None, *, use_default_overlay: bool = True) -> Catalog:
-    shipped_path = package_file("data", "prices.json")
-    shipped = _read(shipped_path)
-    prices = dict(shipped["prices"])
-    as_of = dict(shipped.get("as_of") or shipped.get("prices_as_of") or {})
+    shipped = _read(package_file("data", "prices.json"))
+    prices: dict[str, str | list[str]] = {}
+    source_of: dict[str, PriceSource] = {}
+    sources = _merge(shipped, "built-in", prices, source_of)
     origins = ["built-in catalog"]
     chosen = (
         overlay if overlay is not None else (default_overlay() if use_default_overlay else None)
@@ -100,35 +286,90 @@ def load(overlay: Path | None = None, *, use_default_overlay: bool = True) -> Ca
         layer = _read(chosen)
         if layer.get("currency", "USD") != shipped.get("currency", "USD"):
             raise PricingError("the price overlay uses another currency", path=str(chosen))
-        prices.update(layer["prices"])
-        as_of.update(layer.get("prices_as_of") or {})
+        sources += _merge(layer, str(chosen), prices, source_of)
         origins.append(str(chosen))
     return Catalog(
         prices=prices,
         free_types=frozenset(shipped.get("free_types", ())),
         currency=str(shipped.get("currency", "USD")),
-        as_of=as_of,
+        date=shipped.get("date"),
+        sources=tuple(sources),
         origins=tuple(origins),
+        source_of=source_of,
     )
+
+
+def _merge(
+    document: dict[str, Any],
+    origin: str,
+    prices: dict[str, str | list[str]],
+    source_of: dict[str, PriceSource],
+) -> list[PriceSource]:
+    sources = []
+    for section in document["sections"]:
+        source = PriceSource(
+            str(section["source"]), str(section["as_of"]), str(section.get("licence", "")), origin
+        )
+        sources.append(source)
+        prices.update(section["prices"])
+        source_of.update(dict.fromkeys(section["prices"], source))
+    return sources
 
 
 def _read(path: Path) -> dict[str, Any]:
     import orjson
 
+    from gate._io import read_bytes
+
+    data = read_bytes(path, error=PricingError, what="price catalog")
     try:
-        document = orjson.loads(path.read_bytes())
-    except FileNotFoundError:
-        raise PricingError("price catalog not found", path=str(path)) from None
-    except (OSError, orjson.JSONDecodeError) as exc:
-        raise PricingError(f"cannot read the price catalog: {exc}", path=str(path)) from None
-    if (
-        not isinstance(document, dict)
-        or document.get("schema") != SCHEMA
-        or not isinstance(document.get("prices"), dict)
-        or not all(isinstance(v, str) for v in document["prices"].values())
+        document = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise PricingError(f"the price catalog is not JSON: {exc}", path=str(path)) from None
+    if isinstance(document, dict) and document.get("schema") == LEGACY_SCHEMA:
+        document = _from_legacy(document)
+    if not (
+        isinstance(document, dict)
+        and document.get("schema") == SCHEMA
+        and isinstance(document.get("sections"), list)
+        and all(_valid_section(s) for s in document["sections"])
     ):
         raise PricingError(
-            f"not a price catalog (expected schema {SCHEMA!r} with a 'prices' map of decimal strings)",
+            f"not a price catalog (expected schema {SCHEMA!r} with 'sections' of "
+            "{source, as_of, prices: {key: decimal string or tier list}})",
             path=str(path),
         )
     return document
+
+
+def _from_legacy(document: dict[str, Any]) -> dict[str, Any]:
+    """A flat v1 overlay as one section dated by its newest ``prices_as_of``."""
+    dates = document.get("prices_as_of")
+    as_of = max(dates.values()) if isinstance(dates, dict) and dates else "unknown"
+    sources = document.get("sources") or ["an earlier price overlay"]
+    return {
+        **document,
+        "schema": SCHEMA,
+        "sections": [
+            {
+                "source": "; ".join(map(str, sources)),
+                "as_of": as_of,
+                "prices": document.get("prices"),
+            }
+        ],
+    }
+
+
+def _valid_section(section: Any) -> bool:
+    if not isinstance(section, dict) or not isinstance(section.get("prices"), dict):
+        return False
+    if not isinstance(section.get("source"), str) or not isinstance(section.get("as_of"), str):
+        return False
+    for value in section["prices"].values():
+        if isinstance(value, str):
+            continue
+        if not (isinstance(value, list) and len(value) % 2 == 1):
+            return False
+        if not all(isinstance(v, str) for v in value):
+            return False
+    return True

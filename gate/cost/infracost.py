@@ -100,11 +100,12 @@ def estimate(
 def _read(path: Path) -> dict[str, Any]:
     import orjson
 
+    from gate._io import plan_limit, read_bytes
+
     shown = str(path)
+    data = read_bytes(path, limit=plan_limit(), error=PricingError, what="the cost file")
     try:
-        document = orjson.loads(path.read_bytes())
-    except OSError as exc:
-        raise PricingError(f"cannot read the cost file: {exc.strerror}", path=shown) from None
+        document = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
         raise PricingError(f"the cost file is not JSON: {exc}", path=shown) from None
     if not isinstance(document, dict) or not isinstance(document.get("projects"), list):

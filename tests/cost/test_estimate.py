@@ -168,7 +168,9 @@ def test_resource_region_argument_and_zone_win_over_the_provider(tmp_path: Path)
     )
     found = by_address(estimated(tmp_path, east2))["aws_instance.a"]
     assert found.region == "us-gov-west-1"
-    assert found.status == "priced"
+    # The instance hours are priced there; the default root volume's gp2 price is not.
+    assert found.status == "unpriced" and found.why == "price"
+    assert found.reason == "the catalog has no price for gp2 (GB-month) in us-gov-west-1"
 
 
 def test_free_and_foreign_types(tmp_path: Path) -> None:
@@ -176,14 +178,15 @@ def test_free_and_foreign_types(tmp_path: Path) -> None:
         estimated(
             tmp_path,
             change("aws_security_group.sg", after={**TAGS}),
-            change("aws_sqs_queue.q", after={**TAGS}),
+            change("aws_sns_topic.q", after={**TAGS}),
             change("azurerm_resource_group.rg", after={"tags": COMPLIANT_TAGS}),
         )
     )
     assert result["aws_security_group.sg"].status == "free"
     assert (
-        result["aws_sqs_queue.q"].status == "unpriced" and not result["aws_sqs_queue.q"].supported
+        result["aws_sns_topic.q"].status == "unpriced" and not result["aws_sns_topic.q"].supported
     )
+    assert result["aws_sns_topic.q"].why == "type"
     assert result["azurerm_resource_group.rg"].reason == "no prices for provider 'azurerm'"
 
 
@@ -219,7 +222,10 @@ def test_usage_file_prices_lambda_nat_data_and_s3(tmp_path: Path) -> None:
     assert found["aws_nat_gateway.main"].after == Decimal("0.045") * 730 + 100 * Decimal("0.045")
     assert found["aws_s3_bucket.logs"].after == 1000 * Decimal("0.023")
     other = found["aws_s3_bucket.other"]
-    assert other.after == 0 and other.reason == "cost depends on usage; none given (--usage-file)"
+    assert other.status == "unpriced" and other.why == "usage" and other.after == 0
+    assert (
+        other.reason == "cost depends on usage; none given for standard.storage_gb (--usage-file)"
+    )
 
 
 def test_bad_usage_file_names_file_and_line(tmp_path: Path) -> None:
@@ -256,10 +262,20 @@ def test_overlay_wins_and_a_broken_one_is_a_clear_error(tmp_path: Path) -> None:
         catalog.load(overlay)
 
 
-def test_cheaper_instances_are_same_size_and_cheaper() -> None:
+def test_cheaper_instances_match_vcpus_memory_and_architecture() -> None:
     loaded = catalog.load(use_default_overlay=False)
-    options = loaded.cheaper_instances("us-east-1", "m5.2xlarge")
-    assert options and all(name.endswith(".2xlarge") for name, _ in options)
+    facts = catalog.instance_facts()
+    options = loaded.cheaper_instances("us-east-1", "m5.2xlarge")  # 8 vCPU, 32 GiB, x86_64
+    assert options
+    assert {(facts[n].vcpus, facts[n].memory_mib, facts[n].architecture) for n, _ in options} == {
+        (8, 32768, "x86_64")
+    }
+    # A Graviton type of the same size is not offered for an x86 one, nor the reverse.
+    assert "m6g.2xlarge" not in dict(options)
+    assert all(
+        facts[n].architecture == "arm64"
+        for n, _ in loaded.cheaper_instances("us-east-1", "m7g.2xlarge")
+    )
     current = loaded.price("ec2.instance", "us-east-1", "m5.2xlarge")
     assert current is not None and all(price < current for _, price in options)
     assert [p for _, p in options] == sorted(p for _, p in options)

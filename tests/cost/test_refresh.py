@@ -82,9 +82,21 @@ def expect_ec2_pages(stubber: Stubber) -> None:
     )
 
 
+def rds(engine: str, deployment: str, klass: str, usd: str, **extra: str) -> str:
+    """A Database Instance product as the Price List API answers for AmazonRDS."""
+    attributes = {
+        "databaseEngine": engine,
+        "deploymentOption": deployment,
+        "instanceType": klass,
+        "regionCode": "eu-west-3",
+        "usagetype": f"EU-InstanceUsage:{klass}",
+        **extra,
+    }
+    return product("Database Instance", attributes, "Hrs", usd)
+
+
 def test_refresh_paginates_and_parses_on_demand_prices(client: Any) -> None:
     with Stubber(client) as stubber:
-        expect_ec2_pages(stubber)
         stubber.add_response(
             "get_products",
             {
@@ -96,14 +108,129 @@ def test_refresh_paginates_and_parses_on_demand_prices(client: Any) -> None:
             },
             {"ServiceCode": "AmazonEC2", "Filters": ANY, "FormatVersion": "aws_v1"},
         )
-        prices, warnings = refresh.refresh(client, ["eu-west-3"], ["ec2.instance", "ebs.storage"])
+        prices, warnings = refresh.refresh(client, ["eu-west-3"], ["ebs.storage"])
+        stubber.assert_no_pending_responses()
+    assert prices == {"ebs.storage|eu-west-3|gp3": "0.0928"}  # two-price products are left out
+    assert warnings == []
+
+
+def test_refresh_prices_rds_engines_editions_and_licences(client: Any) -> None:
+    with Stubber(client) as stubber:
+        stubber.add_response(
+            "get_products",
+            {
+                "FormatVersion": "aws_v1",
+                "PriceList": [
+                    rds("MySQL", "Single-AZ", "db.t3.large", "0.1520000000"),
+                    rds("PostgreSQL", "Multi-AZ", "db.m5.large", "0.3560000000"),
+                    rds(
+                        "SQL Server",
+                        "Single-AZ",
+                        "db.m5.xlarge",
+                        "2.6200000000",
+                        databaseEdition="Enterprise",
+                        licenseModel="License included",
+                    ),
+                    rds(
+                        "Oracle",
+                        "Single-AZ",
+                        "db.t3.large",
+                        "0.1520000000",
+                        databaseEdition="Enterprise",
+                        licenseModel="Bring your own license",
+                    ),
+                    rds(
+                        "Aurora MySQL",
+                        "Single-AZ",
+                        "db.r6g.large",
+                        "0.3380000000",
+                        usagetype="EU-InstanceUsageIOOptimized:db.r6g.large",
+                    ),
+                ],
+                "NextToken": "2",
+            },
+            {"ServiceCode": "AmazonRDS", "Filters": ANY, "FormatVersion": "aws_v1"},
+        )
+        stubber.add_response(
+            "get_products",
+            {
+                "FormatVersion": "aws_v1",
+                "PriceList": [rds("MariaDB", "Single-AZ", "db.t3.large", "0.1520000000")],
+            },
+            {
+                "ServiceCode": "AmazonRDS",
+                "Filters": ANY,
+                "FormatVersion": "aws_v1",
+                "NextToken": "2",
+            },
+        )
+        prices, _ = refresh.refresh(client, ["eu-west-3"], ["rds.instance"])
         stubber.assert_no_pending_responses()
     assert prices == {
-        "ec2.instance|eu-west-3|m5.large": "0.112",
-        "ec2.instance|eu-west-3|c7g.large": "0.0808",
-        "ebs.storage|eu-west-3|gp3": "0.0928",
-    }  # zero prices and two-price (tiered) products are left out
-    assert warnings == []
+        "rds.instance|eu-west-3|mysql/single-az/db.t3.large": "0.152",
+        "rds.instance|eu-west-3|postgres/multi-az/db.m5.large": "0.356",
+        "rds.instance|eu-west-3|sqlserver-ee/single-az/db.m5.xlarge": "2.62",
+        "rds.instance|eu-west-3|oracle-byol/single-az/db.t3.large": "0.152",
+        "rds.instance|eu-west-3|mariadb/single-az/db.t3.large": "0.152",
+    }  # the I/O-optimised Aurora rate is a different product: left out
+
+
+def test_tiered_prices_become_tier_lists(client: Any) -> None:
+    def duration(usd_tiers: list[tuple[str, str, str]]) -> str:
+        dimensions = {
+            f"D{n}": {
+                "unit": "Lambda-GB-Second",
+                "beginRange": begin,
+                "endRange": end,
+                "description": "",
+                "pricePerUnit": {"USD": usd},
+            }
+            for n, (begin, end, usd) in enumerate(usd_tiers)
+        }
+        return json.dumps(
+            {
+                "product": {
+                    "productFamily": "Serverless",
+                    "attributes": {"group": "AWS-Lambda-Duration"},
+                },
+                "terms": {"OnDemand": {"T": {"priceDimensions": dimensions}}},
+            }
+        )
+
+    with Stubber(client) as stubber:
+        stubber.add_response(
+            "get_products",
+            {
+                "FormatVersion": "aws_v1",
+                "PriceList": [
+                    duration(
+                        [
+                            ("0", "6000000000", "0.0000166667"),
+                            ("6000000000", "15000000000", "0.0000150000"),
+                            ("15000000000", "Inf", "0.0000133334"),
+                        ]
+                    )
+                ],
+            },
+        )
+        stubber.add_response("get_products", {"FormatVersion": "aws_v1", "PriceList": []})
+        prices, _ = refresh.refresh(client, ["eu-west-3"], ["lambda.duration"])
+    assert prices == {
+        "lambda.duration|eu-west-3|x86_64": [
+            "0.0000166667",
+            "6000000000",
+            "0.000015",
+            "15000000000",
+            "0.0000133334",
+        ]
+    }
+
+
+def test_every_price_kind_the_catalog_holds_has_a_refresh_query() -> None:
+    shipped = catalog.load(use_default_overlay=False)
+    kinds_in_catalog = {key.split("|", 1)[0] for key in shipped.prices}
+    assert kinds_in_catalog <= set(catalog.UNITS)
+    assert set(refresh.KINDS) == set(catalog.UNITS)
 
 
 def test_filters_are_exact_matches_with_the_region(client: Any) -> None:
@@ -115,7 +242,10 @@ def test_filters_are_exact_matches_with_the_region(client: Any) -> None:
         stubber.add_response("get_products", {"FormatVersion": "aws_v1", "PriceList": []})
         refresh.refresh(client, ["eu-west-3"], ["nat.hours"])
     filters = {f["Field"]: f["Value"] for f in seen[0]["Filters"]}
-    assert all(f["Type"] == "TERM_MATCH" for f in seen[0]["Filters"])
+    assert {f["Type"] for f in seen[0]["Filters"] if f["Field"] != "usagetype"} == {"TERM_MATCH"}
+    assert {"Type": "CONTAINS", "Field": "usagetype", "Value": "NatGateway-Hours"} in seen[0][
+        "Filters"
+    ]
     assert filters["regionCode"] == "eu-west-3" and filters["productFamily"] == "NAT Gateway"
 
 
@@ -129,10 +259,26 @@ def test_overlay_written_by_refresh_prices_a_region_the_catalog_lacks(
 ) -> None:
     with Stubber(client) as stubber:
         expect_ec2_pages(stubber)
-        prices, _ = refresh.refresh(client, ["eu-west-3"], ["ec2.instance"])
+        stubber.add_response(
+            "get_products", {"FormatVersion": "aws_v1", "PriceList": []}
+        )  # Windows
+        stubber.add_response(
+            "get_products", {"FormatVersion": "aws_v1", "PriceList": []}
+        )  # dedicated
+        stubber.add_response(
+            "get_products",
+            {
+                "FormatVersion": "aws_v1",
+                "PriceList": [product("Storage", {"volumeApiName": "gp2"}, "GB-Mo", "0.116")],
+            },
+        )
+        prices, _ = refresh.refresh(client, ["eu-west-3"], ["ec2.instance", "ebs.storage"])
     overlay = tmp_path / "prices.json"
     refresh.write_overlay(overlay, prices, ["eu-west-3"])
-    assert catalog.load(overlay).price("ec2.instance", "eu-west-3", "m5.large") == Decimal("0.112")
+    loaded = catalog.load(overlay)
+    assert loaded.price("ec2.instance", "eu-west-3", "m5.large") == Decimal("0.112")
+    source = loaded.source("ec2.instance", "eu-west-3", "m5.large")
+    assert source is not None and source.origin == str(overlay) and "Price List" in source.name
 
     document = plan(
         change("aws_instance.web", after={"tags": COMPLIANT_TAGS, "instance_type": "m5.large"})
@@ -147,7 +293,9 @@ def test_overlay_written_by_refresh_prices_a_region_the_catalog_lacks(
     )
     assert result.exit_code == 0, result.stdout + result.stderr
     report = json.loads(out.read_text())
-    assert report["cost"]["delta"] == 81.76  # 0.112 × 730
+    assert report["cost"]["delta"] == 82.69, report["cost"][
+        "unpriced"
+    ]  # 0.112 × 730 + the default 8 GB root volume × 0.116
     without = run_cli("check", path, "--rules", EXAMPLE_RULES, "-f", "json", "-o", out)
     assert without.exit_code == 0
     assert json.loads(out.read_text())["cost"]["unpriced"][0]["address"] == "aws_instance.web"
