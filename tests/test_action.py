@@ -165,8 +165,8 @@ def test_pull_request_run_annotates_summarises_and_sets_outputs(project: Path) -
     )
     assert outputs["result"] == "fail"
     assert outputs["violations"] == "2"  # the plan is a draft, and so the budget is not covered
-    assert "title=FG-BUD-001::Deploy failed: budget exceeded by $160.64" in done.stdout
-    assert outputs["monthly-cost-delta"] == "560.64"
+    assert "title=FG-BUD-001::Deploy failed: budget exceeded by $161.44" in done.stdout
+    assert outputs["monthly-cost-delta"] == "561.44"
     assert summary.startswith("## finops-gate: ❌ deploy denied")
     assert "FG-PLAN-002" in summary
     sarif = json.loads(Path(outputs["sarif-file"]).read_text())

@@ -118,7 +118,7 @@ def test_aws_budgets_match_teams_by_name_alias_and_tag_filter(aws_budgets: str) 
 
 
 def test_check_with_aws_budgets_denies_over_budget(aws_budgets: str, tmp_path: Path) -> None:
-    # checkout: forecast 900 + m5.large (70.08) > 1000? no; + m5.xlarge ×1 (140.16) > 1000: yes
+    # checkout: forecast 900 + m5.xlarge (140.16) and its 8 GB root volume (0.80) > 1000
     document = plan(
         change("aws_instance.api", after={"tags": COMPLIANT_TAGS, "instance_type": "m5.xlarge"})
     )
@@ -141,7 +141,7 @@ def test_check_with_aws_budgets_denies_over_budget(aws_budgets: str, tmp_path: P
     assert result.exit_code == 1, result.stdout + result.stderr
     report = json.loads(out.read_text())
     [violation] = [v for v in report["violations"] if v["rule_id"] == "FG-BUD-001"]
-    assert violation["over_by"] == 40.16
+    assert violation["over_by"] == 40.96
     assert report["budgets"]["teams"]["checkout"]["source"].endswith("/Checkout")
 
 

@@ -96,11 +96,11 @@ def test_plan_new_drafts_from_the_change(project: Path) -> None:
     assert drafted.team == "checkout"  # the team adding the most cost
     assert drafted.status == "draft"
     assert drafted.fields["business_unit"] == "commerce"
-    assert drafted.fields["approved_monthly_cost"] == 560.64
+    assert drafted.fields["approved_monthly_cost"] == 561.44
     assert drafted.fields["scope"]["resources"] == ["module.checkout.aws_instance.api[0]"]
     body = drafted.body
-    assert "This change adds **$560.64 a month** for team checkout" in body
-    assert "With this change: $6,160.64, **$160.64 over budget**." in body
+    assert "This change adds **$561.44 a month** for team checkout" in body
+    assert "With this change: $6,161.44, **$161.44 over budget**." in body
     assert ".4xlarge (" in body.split("## Optimisation opportunities")[1]  # cheaper same-size types
     again = run_cli(
         "plan", "new", "--from", "plan.json", "--team", "sre", "--today", TODAY, cwd=project

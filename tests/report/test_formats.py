@@ -152,9 +152,9 @@ def test_markdown_summary_has_verdict_table_cost_and_plan_link(tmp_path: Path) -
         '| FG-TAG-004 | `module.checkout.aws_instance.api[1]` | tag "Team" = "team_checkout" → team = "checkout"'
         in text
     )
-    assert "| checkout | +$560.64 | $6,000.00 | $5,600.00 | $6,160.64 ⚠️ |" in text
+    assert "| checkout | +$562.24 | $6,000.00 | $5,600.00 | $6,162.24 ⚠️ |" in text
     assert (
-        "[Generate a capacity plan](https://finops.acme.example/capacity-plans/new?team=checkout&monthly_cost=560.64&service=checkout-api)"
+        "[Generate a capacity plan](https://finops.acme.example/capacity-plans/new?team=checkout&monthly_cost=562.24&service=checkout-api)"
         in text
     )
     assert "Team **checkout** needs a plan" in text

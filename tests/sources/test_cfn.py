@@ -238,7 +238,8 @@ def test_cli_names_file_and_line_prices_and_notes_nested_stacks(tmp_path: Path) 
     report = json.loads(out.read_text())
     web = next(r for r in report["resources"] if r["address"] == "Web")
     assert (web["file"], web["line"]) == (str(path), 3)
-    assert web["cost"]["monthly_after"] == 70.08  # m5.large, priced like aws_instance
+    # m5.large and its default 8 GB root volume, priced like aws_instance
+    assert web["cost"]["monthly_after"] == 70.88
     assert any(v["rule_id"] == "FG-TAG-004" and v["address"] == "Web" for v in report["violations"])
 
 

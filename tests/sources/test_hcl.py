@@ -242,8 +242,8 @@ def test_count_and_for_each_multiply_the_cost(tmp_path: Path) -> None:
     costs = {
         r["address"]: r["cost"]["monthly_after"] for r in json.loads(out.read_text())["resources"]
     }
-    assert costs["aws_instance.web"] == round(3 * 0.096 * 730, 2)
+    # each m5.large: 0.096 $/h × 730, plus Infracost's default 8 GB gp2 root volume (0.10 $/GB)
+    instance = 0.096 * 730 + 8 * 0.10
+    assert costs["aws_instance.web"] == round(3 * instance, 2)
     assert costs["aws_nat_gateway.nat"] == round(2 * 0.045 * 730, 2)
-    assert costs["aws_instance.maybe"] == round(
-        0.096 * 730, 2
-    )  # count unknown: one instance is the floor
+    assert costs["aws_instance.maybe"] == round(instance, 2)  # count unknown: one is the floor
