@@ -131,20 +131,23 @@ class Run:
     stderr: str
 
 
-def run_cli(*args: str | Path, cwd: Path | None = None) -> Run:
-    """The CLI in-process, as typer runs it (argv in; exit code and streams out)."""
+def run_cli(
+    *args: str | Path, cwd: Path | None = None, env: Mapping[str, str | None] | None = None
+) -> Run:
+    """The CLI in-process, as typer runs it (argv in; exit code and streams out).
+    ``env`` sets (or, with None, removes) environment variables for the run."""
+    import os
+
     runner = CliRunner()
     previous = Path.cwd()
     try:
         if cwd is not None:
-            import os
-
             os.chdir(cwd)
-        result = runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+        result = runner.invoke(
+            app, [str(a) for a in args], catch_exceptions=False, env=dict(env or {})
+        )
     finally:
         if cwd is not None:
-            import os
-
             os.chdir(previous)
     return Run(result.exit_code, result.stdout, result.stderr)
 
@@ -186,6 +189,19 @@ def opa_server() -> Any:
 
     with serve() as (url, state):
         yield url, state
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite the golden files of the report tests from the current output",
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
 
 
 @pytest.fixture(autouse=True)

@@ -28,7 +28,7 @@ from tests.conftest import (
 )
 
 ACTION = yaml.safe_load((REPO / "action.yml").read_text(encoding="utf-8"))
-SARIF_SCHEMA = REPO / "tests" / "fixtures" / "sarif" / "sarif-schema-2.1.0.json"
+SARIF_SCHEMA = REPO / "tests" / "report" / "fixtures" / "sarif" / "sarif-schema-2.1.0.json"
 EXPRESSION = re.compile(r"\$\{\{\s*inputs\.([a-z-]+)\s*\}\}")
 
 

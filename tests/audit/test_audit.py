@@ -1,14 +1,11 @@
 """finops-gate audit against moto in server mode: a real HTTP endpoint on loopback,
-resources with and without tags in two regions, the CLI as a subprocess."""
+resources with and without tags in two regions, the CLI in-process."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +13,7 @@ from typing import Any
 import boto3
 import pytest
 
-from tests.conftest import EXAMPLE_RULES
+from tests.conftest import EXAMPLE_RULES, Run, run_cli
 
 GOOD = {
     "team": "checkout",
@@ -123,35 +120,21 @@ def seed(url: str) -> None:
     )
 
 
-def audit(url: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
+def audit(url: str, tmp_path: Path, *args: str) -> Run:
+    """``finops-gate audit`` in-process against the moto server."""
+    env: dict[str, str | None] = {
         "AWS_ENDPOINT_URL": url,
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
         "AWS_DEFAULT_REGION": "us-east-1",
         "AWS_MAX_ATTEMPTS": "1",
+        "AWS_PROFILE": None,
+        "AWS_CONFIG_FILE": str(tmp_path / "aws-config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "aws-credentials"),
         "XDG_CACHE_HOME": str(tmp_path / "cache"),
     }
-    env.pop("AWS_PROFILE", None)
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "gate",
-            "audit",
-            "--rules",
-            str(EXAMPLE_RULES),
-            "--today",
-            "2026-11-23",
-            *args,
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=300,
-        check=False,
+    return run_cli(
+        "audit", "--rules", EXAMPLE_RULES, "--today", "2026-11-23", *args, cwd=tmp_path, env=env
     )
 
 
@@ -173,7 +156,7 @@ def test_audit_scores_both_regions_and_finds_never_tagged_resources(
         "--min-compliance",
         "0",
     )
-    assert done.returncode == 0, done.stderr
+    assert done.exit_code == 0, done.stderr
     report = json.loads(out.read_text())
     arns = [r["arn"] for r in report["resources"]]
     assert (
@@ -232,7 +215,7 @@ def test_min_compliance_sets_the_exit_code_and_other_formats(
         "-f",
         "text",
     )
-    assert done.returncode == 1, done.stderr
+    assert done.exit_code == 1, done.stderr
     assert "below the minimum of 95%" in done.stdout
     assert "Showback (estimate from the price catalog)" in done.stdout
     rows = list(csv.DictReader(io.StringIO((tmp_path / "a.csv").read_text())))
@@ -241,14 +224,14 @@ def test_min_compliance_sets_the_exit_code_and_other_formats(
     )
     assert (tmp_path / "a.md").read_text().startswith("## finops-gate audit")
     assert (
-        audit(moto_endpoint, tmp_path, "--region", "us-east-1", "--min-compliance", "5").returncode
+        audit(moto_endpoint, tmp_path, "--region", "us-east-1", "--min-compliance", "5").exit_code
         == 0
     )
 
 
 def test_settings_threshold_applies_when_no_option(moto_endpoint: str, tmp_path: Path) -> None:
     done = audit(moto_endpoint, tmp_path, "--region", "us-east-1")  # Acme's settings: 80 %
-    assert done.returncode == 1
+    assert done.exit_code == 1
     assert "below the minimum of 80%" in done.stdout
 
 
@@ -256,7 +239,7 @@ def test_bad_credentials_profile_is_a_clear_error(tmp_path: Path) -> None:
     done = audit(
         "http://127.0.0.1:9", tmp_path, "--region", "us-east-1", "--profile", "no-such-profile"
     )
-    assert done.returncode == 2
+    assert done.exit_code == 2
     assert "AWS profile 'no-such-profile' not found" in done.stderr
     assert "Traceback" not in done.stderr
 
@@ -308,7 +291,7 @@ def test_showback_from_cost_explorer_puts_untagged_spend_in_unattributable(
         "--min-compliance",
         "0",
     )
-    assert done.returncode == 0, done.stderr
+    assert done.exit_code == 0, done.stderr
     report = json.loads(out.read_text())
     assert report["showback"] == {
         "source": "cost-explorer",
@@ -325,28 +308,24 @@ def test_several_profiles_in_one_run(moto_endpoint: str, tmp_path: Path) -> None
         "[profile staging]\nregion = us-east-1\naws_access_key_id = c\naws_secret_access_key = d\n",
         encoding="utf-8",
     )
-    os.environ["AWS_CONFIG_FILE"] = str(config)
-    try:
-        out = tmp_path / "audit.json"
-        done = audit(
-            moto_endpoint,
-            tmp_path,
-            "--profile",
-            "prod",
-            "--profile",
-            "staging",
-            "--region",
-            "us-east-1",
-            "-f",
-            "json",
-            "-o",
-            str(out),
-            "--min-compliance",
-            "0",
-        )
-    finally:
-        del os.environ["AWS_CONFIG_FILE"]
-    assert done.returncode == 0, done.stderr
+    out = tmp_path / "audit.json"
+    done = audit(  # the helper points AWS_CONFIG_FILE at tmp_path/aws-config
+        moto_endpoint,
+        tmp_path,
+        "--profile",
+        "prod",
+        "--profile",
+        "staging",
+        "--region",
+        "us-east-1",
+        "-f",
+        "json",
+        "-o",
+        str(out),
+        "--min-compliance",
+        "0",
+    )
+    assert done.exit_code == 0, done.stderr
     report = json.loads(out.read_text())
     assert (
         len(report["accounts"]) == 1
