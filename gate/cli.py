@@ -351,8 +351,9 @@ def _summary_line(report: Report) -> str:
 
 def _register() -> None:
     """Sub-commands in the order --help lists them."""
-    from gate.commands import audit, hook, plan, policy, prices, rules
+    from gate.commands import audit, fix, hook, plan, policy, prices, rules
 
+    app.command()(fix.fix)
     app.command()(audit.audit)
     app.add_typer(policy.app, name="policy")
     app.add_typer(rules.app, name="rules")
