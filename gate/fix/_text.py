@@ -21,6 +21,15 @@ def read(path: Path, language: str) -> SourceText:
     return SourceText(path, raw, text, language, bom)
 
 
+def shown(path: Path, cwd: Path | None = None) -> str:
+    """A file as the user named it, relative to the working directory where it can be."""
+    base = (cwd or Path.cwd()).absolute()
+    try:
+        return path.absolute().relative_to(base).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
 def line_start(text: str, offset: int) -> int:
     """Offset of the first character of the line holding ``offset``."""
     return text.rfind("\n", 0, offset) + 1

@@ -19,6 +19,7 @@ from pathlib import Path
 from gate._io import read_bytes, write_atomic
 from gate.errors import GateError, SourceError
 from gate.fix._model import Edit, Refusal, SourceText, Splice
+from gate.fix._text import shown
 from gate.fix.plan import Plan
 
 
@@ -78,7 +79,7 @@ def _refusals(edits: Sequence[Edit], files: Mapping[Path, SourceText], why: str)
                     address,
                     rule_id,
                     edit.key,
-                    why.format(file=source.path),
+                    why.format(file=shown(source.path)),
                     "deny",
                     str(source.path),
                     line,

@@ -62,9 +62,14 @@ class HclSyntax:
     """Keys stay bare where they were bare and can be; values are quoted strings."""
 
     def key(self, text: str, written: str) -> str | None:
-        if written.startswith('"') or not bare_key_ok(text):
-            return quote(text)
-        return text
+        """``written`` may end with the spaces that align ``=`` down a map; the new
+        key keeps the ``=`` where it was when it fits."""
+        core = written.rstrip(" \t")
+        pad = written[len(core) :]
+        spelled = quote(text) if core.startswith('"') or not bare_key_ok(text) else text
+        if not pad or "\t" in pad:
+            return spelled + pad
+        return spelled + " " * max(1, len(written) - len(spelled))
 
     def value(self, text: str, written: str) -> str | None:
         if written.startswith("<<"):
@@ -463,10 +468,38 @@ class _Walker:
         else:
             expression = _expression(attribute)
             own = self.trace(expression, block.path, env)
-            target = _target_for(source, block.path, expression)
+            target = self._caller_literal(expression, env) or _target_for(
+                source, block.path, expression
+            )
         defaults = provider.default_tags if provider_name == "aws" else None
         entries, opaque = _effective(defaults, own)
         self._pending.append((f"{prefix}{rtype}.{name}", entries, target, opaque))
+
+    def _caller_literal(self, expression: Any, env: _Env, depth: int = 0) -> Target | None:
+        """A map literal one module instance passes in (``tags = { … }`` in the module
+        call) that the tags read through ``var.NAME``: the place for tags that differ
+        per instance, rather than the module's own text, which every instance shares."""
+        term = _unwrap(expression)
+        candidates = [term]
+        if isinstance(term, Tree) and term.data == "function_call":
+            names = [c for c in term.children if isinstance(c, Tree) and c.data == "identifier"]
+            arguments = next(
+                (c for c in term.children if isinstance(c, Tree) and c.data == "arguments"), None
+            )
+            if names and str(names[-1].children[0]) == "merge" and arguments is not None:
+                candidates = [_unwrap(a) for a in reversed(_trees(arguments))]
+        for candidate in candidates:
+            name = _variable_name(candidate)
+            binding = env.variables.get(name) if name else None
+            if not isinstance(binding, _Binding) or binding.env is None or depth > _MAX_DEPTH:
+                continue  # a tfvars value or a default is shared, not per instance
+            bound = _unwrap(binding.node)
+            if isinstance(bound, Tree) and bound.data == "object":
+                return _ObjectTarget(self.files[binding.path], binding.path, bound)
+            found = self._caller_literal(binding.node, binding.env, depth + 1)
+            if found is not None:
+                return found
+        return None
 
     def finish(self) -> dict[str, Located]:
         """Each resource's tags as written; a value reached through a name that is
@@ -486,7 +519,7 @@ class _Walker:
                 if elsewhere is not None and why is None:
                     why = (
                         f"the value comes from {hop.word}.{hop.name}, which is also read "
-                        f"outside tags ({elsewhere}); change it there by hand"
+                        f"elsewhere ({elsewhere}); change it there by hand"
                     )
             span = value.span if why is None else None
             return Written(SYNTAX, entry.key, span, value.text, why_value=why)
@@ -503,7 +536,8 @@ class _Walker:
             text = self._scan(path)
             for match in pattern.finditer(text):
                 if (path, match.start()) not in self._visited:
-                    found = f"{self.files[path].path if path in self.files else path}:{text.count(chr(10), 0, match.start()) + 1}"
+                    name = _text.shown(self.files[path].path if path in self.files else path)
+                    found = f"{name}:{text.count(chr(10), 0, match.start()) + 1}"
                     break
             if found:
                 break
@@ -557,6 +591,7 @@ class _Walker:
 
     def _object(self, node: Tree[Any], path: Path, env: _Env | None, depth: int) -> _Value:
         entries: dict[str, _Entry] = {}
+        aligned = _aligned(self.files[path].text, node)
         for element in _trees(node):
             if element.data != "object_elem":
                 continue
@@ -572,7 +607,8 @@ class _Walker:
             else:
                 return _Opaque("a key of the map is computed")
             entries[key] = _Entry(
-                _span(path, key_term), self.trace(parts[-1], path, env, depth + 1)
+                _key_span(path, key_term, element if aligned else None),
+                self.trace(parts[-1], path, env, depth + 1),
             )
         return _Map(entries)
 
@@ -672,6 +708,53 @@ class _Walker:
         return _Map(merged)
 
 
+def _variable_name(node: Any) -> str | None:
+    """NAME when ``node`` is exactly ``var.NAME``."""
+    if not (isinstance(node, Tree) and node.data == "get_attr_expr_term"):
+        return None
+    base, step = _trees(node)[0], _trees(node)[-1]
+    root = _unwrap(base)
+    if isinstance(root, Tree) and root.data == "identifier" and str(root.children[0]) == "var":
+        inner = _trees(step)
+        return _name(inner[0]) if inner else None
+    return None
+
+
+def _separator(element: Tree[Any]) -> Token | None:
+    """The ``=`` (or ``:``) token of an object element; it holds the spaces before it."""
+    return next(
+        (t for t in element.children if isinstance(t, Token) and t.type in ("EQ", "COLON")), None
+    )
+
+
+def _aligned(text: str, node: Tree[Any]) -> bool:
+    """Whether a map lines up its ``=`` signs (as ``terraform fmt`` writes it): two or
+    more elements, each on its own line, with the separator in one column."""
+    columns = set()
+    elements = [c for c in node.children if isinstance(c, Tree) and c.data == "object_elem"]
+    for element in elements:
+        token = _separator(element)
+        if (
+            token is None
+            or not token.end_pos
+            or not _text.first_on_line(text, element.meta.start_pos)
+        ):
+            return False
+        equals = token.end_pos - 1
+        columns.add(equals - _text.line_start(text, equals))
+    return len(elements) > 1 and len(columns) == 1
+
+
+def _key_span(path: Path, key: Tree[Any], element: Tree[Any] | None) -> Span:
+    """The key; in an aligned map, with the spaces after it up to the ``=``, so that a
+    renamed key keeps the column."""
+    separator = _separator(element) if element is not None else None
+    end = key.meta.end_pos
+    if separator is not None and separator.end_pos is not None:
+        end = max(end, separator.end_pos - 1)
+    return Span(path, key.meta.start_pos, end)
+
+
 def _number(text: str) -> str:
     try:
         return str(int(text))
@@ -760,8 +843,11 @@ def _unit(indent: str) -> str:
     return "\t" if indent.startswith("\t") else "  "
 
 
-def _pair(key: str, value: str, written_key: str, separator: str) -> str:
+def _pair(key: str, value: str, written_key: str, separator: str, width: int = 0) -> str:
+    """``key = "value"``; with ``width``, the separator sits ``width`` characters in."""
     spelled = SYNTAX.key(key, written_key) or quote(key)
+    if width:
+        return f"{spelled}{' ' * max(1, width - len(spelled))}{separator.strip()} {quote(value)}"
     return f"{spelled}{separator}{quote(value)}"
 
 
@@ -802,9 +888,11 @@ class _ObjectTarget:
         last = elements[-1]
         end = last.meta.end_pos
         comma = ""
-        at_found: int | None = None
+        at_found: int | None = end if text[end - 1 : end] == "\n" else None  # a heredoc
         position = self.node.children.index(last)
         for item in self.node.children[position + 1 :]:
+            if at_found is not None:
+                break
             if isinstance(item, Token) and item.type == "COMMA":
                 comma = ","
                 continue
@@ -815,8 +903,14 @@ class _ObjectTarget:
         if at_found is None or at_found > rbrace:
             return [Splice(Span(self.path, end, end), "".join(f", {s}" for s in lines))]
         indent = _text.indentation(text, last.meta.start_pos)
+        token = _separator(last)
+        width = 0
+        if token is not None and token.end_pos and _aligned(text, self.node):
+            equals = token.end_pos - 1
+            width = equals - _text.line_start(text, equals) - len(indent)
+        aligned = [_pair(k, v, written_key, separator, width) for k, v in pairs]
         splice = Span(self.path, at_found, at_found)
-        return [Splice(splice, "".join(f"{indent}{s}{comma}\n" for s in lines))]
+        return [Splice(splice, "".join(f"{indent}{s}{comma}\n" for s in aligned))]
 
 
 def _line_break(node: Tree[Any]) -> int | None:

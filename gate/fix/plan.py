@@ -91,6 +91,7 @@ class Plan:
 
 @dataclass(frozen=True)
 class _Context:
+    batch: int
     address: str
     file: str | None
     line: int | None
@@ -126,6 +127,8 @@ class _Planner:
         self.order = {rule.key: position for position, rule in enumerate(rules.tags)}
         self.duplicated: dict[str, set[str]] = defaultdict(set)  # address -> keys spelled twice
         self.readers: dict[Span, set[str]] = defaultdict(set)  # key span -> addresses reading it
+        self.users: dict[Hashable, set[tuple[int, str]]] = defaultdict(set)  # target -> resources
+        self.normalised: dict[tuple[int, str], Mapping[str, str | None]] = {}
         self.replaces: list[_Replace] = []
         self.adds: list[_Add] = []
         self.refusals: list[Refusal] = []
@@ -143,11 +146,12 @@ class _Planner:
             )
         )
 
-    def index(self, tagged: Sequence[TaggedResource], traced: Traced) -> None:
+    def index(self, batch: int, tagged: Sequence[TaggedResource], traced: Traced) -> None:
         """Which resources read each written key, and which spell a tag twice: a key
         written once for many resources is renamed only if none of them would end up
         with two spellings merged into one."""
         for item in tagged:
+            self.normalised[(batch, item.resource.address)] = item.normalised
             for finding in item.findings:
                 if finding.kind == "duplicate_key":
                     self.duplicated[item.resource.address].add(finding.key)
@@ -155,10 +159,12 @@ class _Planner:
             for written in located.tags.values():
                 if written.key is not None:
                     self.readers[written.key].add(address)
+            if not isinstance(located.target, str):
+                self.users[located.target.ident].add((batch, address))
 
     # ------------------------------------------------------------ per finding
 
-    def resource(self, item: TaggedResource, traced: Traced) -> None:
+    def resource(self, batch: int, item: TaggedResource, traced: Traced) -> None:
         resource = item.resource
         if not resource.checked or not resource.taggable:
             return
@@ -174,6 +180,7 @@ class _Planner:
             if finding.kind not in _FIXABLE and severity != "deny":
                 continue  # a warning fix has nothing to offer for
             context = _Context(
+                batch,
                 resource.address,
                 where.file if where else resource.source,
                 where.line if where else None,
@@ -326,18 +333,17 @@ class _Planner:
         by_target: dict[Hashable, list[_Add]] = defaultdict(list)
         for add in self.adds:
             by_target[add.target.ident].append(add)
-        for adds in by_target.values():
+        for ident, adds in by_target.items():
             values: dict[str, set[str]] = defaultdict(set)
             for add in adds:
                 values[add.key].add(add.value)
-            kept = [a for a in adds if len(values[a.key]) == 1]
+            kept = []
             for add in adds:
-                if len(values[add.key]) > 1:
-                    self.refuse(
-                        add.context,
-                        add.key,
-                        "the tags are written in one place shared by resources that need different values",
-                    )
+                why = self._shared(ident, add.key, values[add.key])
+                if why is None:
+                    kept.append(add)
+                else:
+                    self.refuse(add.context, add.key, why)
             if not kept:
                 continue
             pairs = sorted(
@@ -352,6 +358,22 @@ class _Planner:
             description = "; ".join(sorted({a.description for a in kept}))
             groups.append((list(rendered), [a.context for a in kept], keys, description))
         return self._without_overlaps(groups)
+
+    def _shared(self, ident: Hashable, key: str, values: set[str]) -> str | None:
+        """Why a tag cannot be added where several resources read their tags (every
+        instance of a module, say), or None when every one of them agrees."""
+        if len(values) > 1:
+            shown = ", ".join(repr(v) for v in sorted(values))
+            return f"written in one place shared by resources that need different values ({shown})"
+        (value,) = values
+        for user in sorted(self.users.get(ident, ())):
+            tags = self.normalised.get(user, {})
+            if key in tags and tags[key] != value:
+                return (
+                    f"written in one place shared with {user[1]}, whose {key} is "
+                    f"{tags[key]!r}, not {value!r}"
+                )
+        return None
 
     def _without_overlaps(
         self, groups: list[tuple[list[Splice], list[_Context], str, str]]
@@ -378,6 +400,8 @@ class _Planner:
             addresses = tuple(sorted({c.address for c in contexts}))
             for splice in splices:
                 text = self.files[splice.span.path].text
+                if "\r\n" in text and "\n" in splice.text:  # new lines end as the file's do
+                    splice = Splice(splice.span, _crlf(splice.text))
                 edits.append(
                     Edit(
                         splice,
@@ -389,6 +413,10 @@ class _Planner:
                     )
                 )
         return sorted(edits, key=lambda e: (str(e.splice.span.path), e.splice.span.start))
+
+
+def _crlf(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\n", "\r\n")
 
 
 def _path(*spans: Span | None) -> Path:
@@ -414,12 +442,12 @@ def plan(
 ) -> Plan:
     """Edits and refusals for each input's normalised resources and traced source."""
     planner = _Planner(rules, policy)
-    for tagged, traced in batches:
+    for batch, (tagged, traced) in enumerate(batches):
         planner.files.update(traced.files)
-        planner.index(tagged, traced)
-    for tagged, traced in batches:
+        planner.index(batch, tagged, traced)
+    for batch, (tagged, traced) in enumerate(batches):
         for item in tagged:
-            planner.resource(item, traced)
+            planner.resource(batch, item, traced)
     edits = planner.edits()
     refusals = sorted(
         planner.refusals, key=lambda r: (r.file or "", r.line or 0, r.address, r.rule_id, r.key)

@@ -8,18 +8,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from gate.fix._model import SourceText
+from gate.fix._model import Refusal, SourceText
+from gate.fix._text import shown
 from gate.fix.plan import Plan
 
 SCHEMA = "finops-gate/fix/v1"
-
-
-def shown(path: Path, cwd: Path) -> str:
-    """A file as the user named it, relative to the working directory where it can be."""
-    try:
-        return path.absolute().relative_to(cwd.absolute()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def diff(plan: Plan, texts: Mapping[Path, str], cwd: Path) -> str:
@@ -28,9 +21,10 @@ def diff(plan: Plan, texts: Mapping[Path, str], cwd: Path) -> str:
     for path in sorted(texts, key=lambda p: shown(plan.files[p].path, cwd)):
         source = plan.files[path]
         name = shown(source.path, cwd)
+        bom = "\ufeff" if source.bom else ""  # the first line's bytes, so the diff applies
         lines = difflib.unified_diff(
-            source.text.splitlines(keepends=True),
-            texts[path].splitlines(keepends=True),
+            (bom + source.text).splitlines(keepends=True),
+            (bom + texts[path]).splitlines(keepends=True),
             fromfile=f"a/{name}",
             tofile=f"b/{name}",
         )
@@ -39,6 +33,20 @@ def diff(plan: Plan, texts: Mapping[Path, str], cwd: Path) -> str:
                 line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
             )
     return "".join(chunks)
+
+
+def _ordered(plan: Plan, cwd: Path) -> list[Refusal]:
+    """Refusals by file as shown, line, address, rule and key."""
+    return sorted(
+        plan.refusals,
+        key=lambda r: (
+            shown(Path(r.file), cwd) if r.file else "",
+            r.line or 0,
+            r.address,
+            r.rule_id,
+            r.key,
+        ),
+    )
 
 
 def _position(source: SourceText, offset: int) -> tuple[int, int]:
@@ -78,7 +86,7 @@ def document(plan: Plan, cwd: Path, written: bool) -> dict[str, Any]:
             "severity": r.severity,
             "reason": r.reason,
         }
-        for r in plan.refusals
+        for r in _ordered(plan, cwd)
     ]
     files = sorted({str(e["file"]) for e in edits})
     return {
@@ -103,7 +111,7 @@ def json_text(plan: Plan, cwd: Path, written: bool) -> str:
 def summary(plan: Plan, cwd: Path, written: bool) -> list[str]:
     """What stderr says: each finding left and why, then one line of counts."""
     lines = []
-    for refusal in plan.refusals:
+    for refusal in _ordered(plan, cwd):
         where = shown(Path(refusal.file), cwd) if refusal.file else "?"
         if refusal.line:
             where += f":{refusal.line}"
