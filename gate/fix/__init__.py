@@ -87,7 +87,7 @@ def classify(paths: Sequence[Path], hook: bool) -> Inputs:
             templates[path] = None
         elif hook:
             continue  # pre-commit passes every staged YAML and JSON file
-        elif sources.detect(path) is InputKind.TFPLAN:
+        elif path.suffix.lower() in _TEMPLATE_SUFFIXES and sources.detect(path) is InputKind.TFPLAN:
             raise SourceError(
                 "this is a Terraform plan: fix edits the source (the .tf files), not a plan",
                 path=str(path),
