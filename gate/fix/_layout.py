@@ -33,6 +33,17 @@ def _plain_ok(text: str) -> bool:
     return bool(resolved == "tag:yaml.org,2002:str")
 
 
+_NOT_YAML = re.compile(
+    "[^\t\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)  # YAML's printable characters, less its line breaks (NEL, LS, PS) and the BOM
+
+
+def _double_quoted(text: str) -> str:
+    """A YAML double-quoted scalar: JSON's escapes, plus ``\\uXXXX`` for the characters
+    YAML does not allow in a stream, or folds as line breaks, even inside quotes."""
+    return _NOT_YAML.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
+
+
 def yaml_scalar(text: str, written: str = "") -> str | None:
     """``text`` as a YAML scalar in the style of ``written`` where that style can hold
     it: plain stays plain when safe, single quotes stay single; else quoted."""
@@ -40,7 +51,7 @@ def yaml_scalar(text: str, written: str = "") -> str | None:
     if style in ("|", ">", "!", "&", "*"):
         return None  # a block scalar, a tagged or anchored node: not rewritten in place
     if style == '"' or "\n" in text or not text.isprintable():
-        return json.dumps(text, ensure_ascii=False)
+        return _double_quoted(text)
     if style != "'" and _plain_ok(text):
         return text
     return "'" + text.replace("'", "''") + "'"
