@@ -203,9 +203,14 @@ def _yaml_items(
             return "cannot find the end of the flow list"
         body = ", ".join(_yaml_flow(item) for item in items)
         return [Splice(Span(path, close, close), (", " if node.items else "") + body)]
-    dash = " " * _column(text, node.start)
-    key_indent = None
     first = node.items[0] if node.items else None
+    if first is None:
+        return "the list is empty and not in flow style"
+    dash_at = text.rfind("-", _text.line_start(text, first.start), first.start)
+    if dash_at < 0:
+        return "cannot find the list's first item"
+    dash = " " * _column(text, dash_at)
+    key_indent = None
     if isinstance(first, _tree.Mapping) and first.pairs and not first.flow:
         key_indent = " " * _column(text, first.pairs[0][0].start)
     at, prefix = _after_line(text, _tree.last_leaf_end(node))

@@ -100,11 +100,15 @@ class _Reader:
             return Written(self.syntax, key_span, None, None, why_key, "the value is null")
         return Written(self.syntax, key_span, self.span(value), text, why_key)
 
+    def twice(self) -> Written:
+        why = "the key is written twice here; keep one"
+        return Written(self.syntax, None, None, None, why, why)
+
     def map_tags(self, node: _tree.Mapping) -> dict[str, Written]:
         tags: dict[str, Written] = {}
         for key, value in node.pairs:
             if isinstance(key, Scalar) and not _no_value(value):
-                tags[key.text] = self.written(key, value)
+                tags[key.text] = self.twice() if key.text in tags else self.written(key, value)
         return tags
 
     def list_tags(self, node: _tree.Sequence) -> dict[str, Written]:
@@ -117,7 +121,7 @@ class _Reader:
                 continue  # a key computed at deploy time cannot be traced
             if value is None or _no_value(value):
                 continue
-            tags[key.text] = self.written(key, value)
+            tags[key.text] = self.twice() if key.text in tags else self.written(key, value)
         return tags
 
 

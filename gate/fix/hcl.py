@@ -606,6 +606,8 @@ class _Walker:
                 key = decoded
             else:
                 return _Opaque("a key of the map is computed")
+            if key in entries:
+                return _Opaque(f"the map writes {key!r} twice")
             entries[key] = _Entry(
                 _key_span(path, key_term, element if aligned else None),
                 self.trace(parts[-1], path, env, depth + 1),

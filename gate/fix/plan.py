@@ -219,7 +219,6 @@ class _Planner:
             why = located.opaque or "it is not written where fix can see it"
             self.refuse(context, key, f"cannot trace tag {found_key!r} to the source: {why}")
             return
-        source_text = self.files[_path(written.key, written.value)].text
         if kind == "key_not_canonical":
             if written.key is None:
                 self.refuse(context, key, written.why_key or "the key is not a literal")
@@ -232,7 +231,7 @@ class _Planner:
                     f"{doubled[0]} spells {key!r} more than once; keep one spelling there first",
                 )
                 return
-            old = source_text[written.key.start : written.key.end]
+            old = self.files[written.key.path].text[written.key.start : written.key.end]
             spelled = written.syntax.key(key, old)
             if spelled is None:
                 self.refuse(context, key, f"the key {key!r} cannot be written there")
@@ -264,7 +263,7 @@ class _Planner:
                 context, key, "the value written in the source is not the value the gate read"
             )
             return
-        old = source_text[written.value.start : written.value.end]
+        old = self.files[written.value.path].text[written.value.start : written.value.end]
         spelled = written.syntax.value(target_value, old)
         if spelled is None:
             self.refuse(context, key, "the value cannot be rewritten in place (a block scalar?)")
@@ -417,10 +416,6 @@ class _Planner:
 
 def _crlf(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\n", "\r\n")
-
-
-def _path(*spans: Span | None) -> Path:
-    return next(s.path for s in spans if s is not None)
 
 
 def _unfixable(finding: Finding) -> str:

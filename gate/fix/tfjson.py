@@ -10,6 +10,7 @@ value is unknown before plan.
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 from gate.errors import SourceError
@@ -98,6 +99,7 @@ def load(path: Path) -> tuple[SourceDocument, Traced]:
                 partial = True
                 target = "the tags are an expression, not a map"
             for layer in layers:
+                counts = Counter(k.text for k, _ in layer.pairs if isinstance(k, Scalar))
                 for tag_key, tag_value in layer.pairs:
                     if not isinstance(tag_key, Scalar):
                         continue
@@ -107,6 +109,10 @@ def load(path: Path) -> tuple[SourceDocument, Traced]:
                         continue
                     value, why = _value(tag_value)
                     values[tag_key.text] = value
+                    if counts[tag_key.text] > 1:
+                        twice = "the key is written twice here; keep one"
+                        written[tag_key.text] = Written(JSON, None, None, value, twice, twice)
+                        continue
                     written[tag_key.text] = Written(
                         JSON,
                         Span(key, tag_key.start, tag_key.end),

@@ -325,3 +325,46 @@ def test_hook_mode_fixes_a_module_through_its_staged_caller(tmp_path: Path) -> N
     fix("--write", "--hook", "main.tf", "m/main.tf", cwd=root)
     assert 'tags   = { environment = "production"' in (root / "main.tf").read_text(encoding="utf-8")
     assert (root / "m" / "main.tf").read_text(encoding="utf-8") == module  # fixed in the caller
+
+
+def test_a_stack_level_tag_is_never_edited(tmp_path: Path) -> None:
+    template = (
+        "AWSTemplateFormatVersion: '2010-09-09'\n"
+        "Resources:\n"
+        "  Queue:\n"
+        "    Type: AWS::SQS::Queue\n"
+        "    Properties:\n"
+        "      Tags:\n"
+        "        - {Key: environment, Value: production}\n"
+        "        - {Key: cost-center, Value: CC-1000}\n"
+        "        - {Key: business-unit, Value: infrastructure}\n"
+    )
+    (tmp_path / "t.yaml").write_text(template, encoding="utf-8")
+    code, out, err = fix("t.yaml", "--stack-tag", "Team=ops", cwd=tmp_path)
+    assert code == 1
+    assert out == ""
+    assert "Queue: FG-TAG-003 team: not fixed: set as a stack-level tag (--stack-tag)" in err
+    assert "Queue: FG-TAG-004 team: not fixed: set as a stack-level tag (--stack-tag)" in err
+
+
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [
+        ("<<EOT\nprod\nEOT\n", "the value is written as a heredoc"),
+        ('"${var.env}-x"', "the value is built by string interpolation"),
+        ('lower("PROD")', "built by lower()"),
+        ("each.value", "set per instance by for_each (each.key / each.value)"),
+    ],
+)
+def test_a_value_fix_cannot_trace_to_one_literal_says_why(
+    tmp_path: Path, value: str, why: str
+) -> None:
+    from gate.fix import hcl
+
+    text = f'resource "aws_s3_bucket" "b" {{\n  tags = {{\n    env = {value}\n  }}\n}}\n'
+    (tmp_path / "main.tf").write_text(text, encoding="utf-8")
+    traced = hcl.locate([tmp_path], hcl.HclInputs())
+    written = traced.resources["aws_s3_bucket.b"].tags["env"]
+    assert written.value is None
+    assert written.why_value == why
+    assert written.key is not None  # the key itself can still be renamed
