@@ -26,14 +26,18 @@ from gate.errors import SourceError
 from gate.fix import _text
 from gate.fix._model import Located, SourceText, Span, Splice, Target, Traced, Written
 
-MAX_MODULE_DEPTH = 10  # as the reader
+# The reader's own readings of a label and of an escaped string, so that addresses
+# and values here are exactly the ones the findings name.
+from gate.sources._hcl_eval import _unescape
+from gate.sources.hcl import MAX_MODULE_DEPTH
+from gate.sources.hcl import _text_of as _name
+
 _MAX_DEPTH = 60
 
 _BARE_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
 _KEYWORDS = frozenset(
     {"null", "true", "false", "for", "in", "if", "else", "endif", "endfor", "for_each"}
 )
-_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
 
 
 # --------------------------------------------------------------------------- syntax
@@ -176,36 +180,6 @@ def _span(path: Path, node: Tree[Any] | Token) -> Span:
     if isinstance(node, Token):
         return Span(path, node.start_pos or 0, node.end_pos or 0)
     return Span(path, node.meta.start_pos, node.meta.end_pos)
-
-
-def _name(node: Any) -> str:
-    """The text of an identifier, keyword or (uninterpolated) string label."""
-    if isinstance(node, Token):
-        return str(node)
-    if node.data in ("identifier", "keyword"):
-        return str(node.children[0])
-    if node.data == "string":
-        return "".join(
-            str(piece)
-            for part in node.children
-            if isinstance(part, Tree)
-            for piece in part.children
-            if isinstance(piece, Token)
-        )
-    return ""
-
-
-def _unescape(text: str) -> str:
-    out, i = [], 0
-    while i < len(text):
-        char = text[i]
-        if char == "\\" and i + 1 < len(text) and text[i + 1] in _SIMPLE_ESCAPES:
-            out.append(_SIMPLE_ESCAPES[text[i + 1]])
-            i += 2
-            continue
-        out.append(char)
-        i += 1
-    return "".join(out)
 
 
 def _string_text(node: Tree[Any]) -> str | None:
