@@ -171,6 +171,15 @@ def _yaml_item(item: dict[str, str], dash: str, key_indent: str | None = None) -
     return lines
 
 
+_INDENTED = re.compile(r"^( +)[^ \r\n#]", re.MULTILINE)
+
+
+def _yaml_unit(text: str) -> str:
+    """The file's indentation step: its smallest indentation (two spaces when none)."""
+    widths = {len(m.group(1)) for m in _INDENTED.finditer(text)}
+    return " " * min(widths, default=2)
+
+
 def _yaml_entries(
     source: SourceText, path: Path, node: Node, entries: list[tuple[str, Any]]
 ) -> Sequence[Splice] | str:
@@ -185,7 +194,7 @@ def _yaml_entries(
         return [Splice(Span(path, close, close), (", " if node.pairs else "") + body)]
     first_key = node.pairs[0][0]
     indent = " " * _column(text, first_key.start)
-    unit = "  "
+    unit = _yaml_unit(text)
     at, prefix = _after_line(text, _tree.last_leaf_end(node))
     lines = [line for k, v in entries for line in _yaml_block(k, v, indent, unit)]
     return [Splice(Span(path, at, at), prefix + "".join(f"{line}\n" for line in lines))]

@@ -131,9 +131,10 @@ def write(plan: Plan) -> list[Path]:
     texts = edited(plan)
     for path in texts:
         source = plan.files[path]
-        if path.is_symlink():
+        if Path(os.path.realpath(path)) != path:  # read as a real path: no link on the way
             raise GateError(
-                "became a symlink while fix was running; nothing written", path=str(source.path)
+                "a symlink appeared on its path while fix was running; nothing written",
+                path=str(source.path),
             )
         if read_bytes(path) != source.raw:
             raise GateError("changed while fix was running; nothing written", path=str(source.path))

@@ -153,14 +153,17 @@ def test_write_keeps_the_files_mode(tmp_path: Path) -> None:
     assert (root / "main.tf").read_text(encoding="utf-8") == CLEAN
 
 
-def test_a_symlink_that_leads_out_of_the_given_path_is_never_written(tmp_path: Path) -> None:
+@pytest.mark.parametrize("given", [".", "link.tf"])
+def test_a_symlink_that_leads_out_of_the_given_path_is_never_written(
+    tmp_path: Path, given: str
+) -> None:
     outside = tmp_path / "outside"
     outside.mkdir()
     (outside / "real.tf").write_text(MESSY, encoding="utf-8")
     root = tmp_path / "project"
     root.mkdir()
     (root / "link.tf").symlink_to(outside / "real.tf")
-    code, out, err = fix(".", "--write", cwd=root)
+    code, out, err = fix(given, "--write", cwd=root)
     assert code == 1
     assert out == ""
     assert (outside / "real.tf").read_text(encoding="utf-8") == MESSY

@@ -95,3 +95,39 @@ def test_tags_shared_through_a_yaml_anchor_are_edited_once_where_written(tmp_pat
         "        - Key: cost-center\n          Value: CC-0000\n"
         "  R:\n    Type: AWS::SQS::Queue\n    Properties:\n      Tags: *shared\n"
     )
+
+
+def test_new_yaml_blocks_follow_the_files_indentation(tmp_path: Path) -> None:
+    template = (
+        "AWSTemplateFormatVersion: '2010-09-09'\n"
+        "Resources:\n"
+        "    Topic:\n"
+        "        Type: AWS::SNS::Topic\n"
+    )
+    (tmp_path / "t.yaml").write_text(template, encoding="utf-8")
+    run_cli("fix", "t.yaml", "--write", "--rules", RULES, cwd=tmp_path)
+    assert (tmp_path / "t.yaml").read_text(encoding="utf-8") == template + (
+        "        Properties:\n"
+        "            Tags:\n"
+        "                - Key: cost-center\n"
+        "                  Value: CC-0000\n"
+    )
+
+
+def test_a_symlink_appearing_on_the_way_stops_the_write(tmp_path: Path) -> None:
+    from gate.errors import GateError
+    from gate.fix import FixOptions, apply, run
+
+    root = tmp_path / "project"
+    (root / "mod").mkdir(parents=True)
+    (root / "mod" / "main.tf").write_text(
+        'resource "aws_s3_bucket" "b" {\n  tags = { Env = "prod" }\n}\n', encoding="utf-8"
+    )
+    plan = run(FixOptions(paths=[root / "mod"], rules_dir=RULES, cwd=root))
+    assert plan.edits
+    elsewhere = tmp_path / "elsewhere"
+    (root / "mod").rename(elsewhere)
+    (root / "mod").symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(GateError, match="a symlink appeared on its path"):
+        apply.write(plan)
+    assert "Env" in (elsewhere / "main.tf").read_text(encoding="utf-8")
