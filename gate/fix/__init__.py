@@ -7,9 +7,10 @@ them; the planner turns findings into edits (or refusals with a reason); the edi
 are confined to the given paths and proven to parse before anything is shown or
 written.
 
-Modules: ``hcl`` (Terraform source), ``tfjson`` (``.tf.json``), ``cfn``
-(CloudFormation/SAM, YAML or JSON) locate; ``plan`` decides; ``apply`` splices and
-writes; ``render`` shows.
+Modules: ``hcl`` (Terraform source), ``tfjson`` (``.tf.json``) and ``cfn``
+(CloudFormation/SAM, YAML or JSON) locate, over ``_tree`` (YAML and JSON with
+positions); ``_hcl_layout`` and ``_yaml_json_layout`` spell and lay out new text;
+``plan`` decides; ``apply`` splices, checks and writes; ``render`` shows.
 """
 
 from __future__ import annotations

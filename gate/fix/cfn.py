@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from gate.fix import _text, _tree
-from gate.fix._layout import JSON, YAML, Insert
 from gate.fix._model import Located, SourceText, Span, Target, Traced, Written
 from gate.fix._tree import Node, Scalar
+from gate.fix._yaml_json_layout import JSON, YAML, Insert
 from gate.sources.cfn import _SAM_TAGGED, Resolver, tagging
 
 _STACK_TAG = "set as a stack-level tag (--stack-tag), outside the template"

@@ -15,7 +15,7 @@ what the reader read before it edits anything.
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,18 @@ from lark import Token, Tree
 
 from gate.errors import SourceError
 from gate.fix import _text
-from gate.fix._model import Located, SourceText, Span, Splice, Target, Traced, Written
+from gate.fix._hcl_layout import (
+    SYNTAX,
+    BlockTarget,
+    ObjectTarget,
+    lines_up,
+    separator_token,
+    span,
+    subtrees,
+    target_for,
+    unwrap,
+)
+from gate.fix._model import Located, SourceText, Span, Target, Traced, Written
 
 # The reader's own readings of a label and of an escaped string, so that addresses
 # and values here are exactly the ones the findings name.
@@ -33,56 +44,6 @@ from gate.sources.hcl import MAX_MODULE_DEPTH
 from gate.sources.hcl import _text_of as _name
 
 _MAX_DEPTH = 60
-
-_BARE_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
-_KEYWORDS = frozenset(
-    {"null", "true", "false", "for", "in", "if", "else", "endif", "endfor", "for_each"}
-)
-
-
-# --------------------------------------------------------------------------- syntax
-
-
-def quote(text: str) -> str:
-    """``text`` as an HCL quoted string that evaluates to exactly ``text``."""
-    escaped = (
-        text.replace("\\", "\\\\")
-        .replace('"', '\\"')
-        .replace("\n", "\\n")
-        .replace("\r", "\\r")
-        .replace("\t", "\\t")
-        .replace("${", "$${")
-        .replace("%{", "%%{")
-    )
-    return f'"{escaped}"'
-
-
-def bare_key_ok(text: str) -> bool:
-    """Whether an object key can be written without quotes (an HCL identifier)."""
-    return bool(_BARE_KEY.match(text)) and text not in _KEYWORDS
-
-
-class HclSyntax:
-    """Keys stay bare where they were bare and can be; values are quoted strings."""
-
-    def key(self, text: str, written: str) -> str | None:
-        """``written`` may end with the spaces that align ``=`` down a map; the new
-        key keeps the ``=`` where it was when it fits."""
-        core = written.rstrip(" \t")
-        pad = written[len(core) :]
-        spelled = quote(text) if core.startswith('"') or not bare_key_ok(text) else text
-        if not pad or "\t" in pad:
-            return spelled + pad
-        return spelled + " " * max(1, len(written) - len(spelled))
-
-    def value(self, text: str, written: str) -> str | None:
-        if written.startswith("<<"):
-            return None  # a heredoc: rewriting it would change its shape
-        return quote(text)
-
-
-SYNTAX = HclSyntax()
-
 
 # --------------------------------------------------------------------------- traced values
 
@@ -172,16 +133,6 @@ class _Provider:
     default_tags: _Value | None
 
 
-def _trees(node: Tree[Any]) -> list[Any]:
-    return [c for c in node.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
-
-
-def _span(path: Path, node: Tree[Any] | Token) -> Span:
-    if isinstance(node, Token):
-        return Span(path, node.start_pos or 0, node.end_pos or 0)
-    return Span(path, node.meta.start_pos, node.meta.end_pos)
-
-
 def _string_text(node: Tree[Any]) -> str | None:
     """The value of a quoted string without interpolations or directives, else None."""
     parts: list[str] = []
@@ -207,8 +158,8 @@ def _only_interpolation(node: Tree[Any]) -> Any | None:
         return None
     inner = parts[0].children[0]
     if isinstance(inner, Tree) and inner.data == "interpolation":
-        trees = _trees(inner)
-        return trees[0] if trees else None
+        inside = subtrees(inner)
+        return inside[0] if inside else None
     return None
 
 
@@ -217,29 +168,19 @@ def _attributes(body: Tree[Any]) -> dict[str, Tree[Any]]:
     found = {}
     for child in body.children:
         if isinstance(child, Tree) and child.data == "attribute":
-            found[_name(_trees(child)[0])] = child
+            found[_name(subtrees(child)[0])] = child
     return found
 
 
 def _expression(attribute: Tree[Any]) -> Any:
-    return _trees(attribute)[-1]
-
-
-def _unwrap(node: Any) -> Any:
-    """The term inside ``expr_term`` wrappers (parentheses included)."""
-    while isinstance(node, Tree) and node.data == "expr_term":
-        inner = _trees(node)
-        if len(inner) != 1:
-            break
-        node = inner[0]
-    return node
+    return subtrees(attribute)[-1]
 
 
 def _sub_bodies(body: Tree[Any], name: str) -> list[Tree[Any]]:
     found = []
     for child in body.children:
         if isinstance(child, Tree) and child.data == "block":
-            parts = _trees(child)
+            parts = subtrees(child)
             if _name(parts[0]) == name:
                 found.append(next(p for p in parts if p.data == "body"))
     return found
@@ -287,7 +228,7 @@ class _Walker:
             for child in body.children:
                 if not isinstance(child, Tree) or child.data != "block":
                     continue
-                parts = _trees(child)
+                parts = subtrees(child)
                 names = [_name(p) for p in parts if p.data in ("identifier", "string", "keyword")]
                 inner = next(p for p in parts if p.data == "body")
                 blocks.append(_Block(names[0], names[1:], child, inner, key))
@@ -404,7 +345,7 @@ class _Walker:
         depth: int,
     ) -> None:
         arguments = _attributes(block.body)
-        source_node = _unwrap(_expression(arguments["source"])) if "source" in arguments else None
+        source_node = unwrap(_expression(arguments["source"])) if "source" in arguments else None
         source = (
             _string_text(source_node)
             if isinstance(source_node, Tree) and source_node.data == "string"
@@ -438,11 +379,11 @@ class _Walker:
         own: _Value = _Map({})
         target: Target | str
         if attribute is None:
-            target = _BlockTarget(source, block.path, block.node, attribute_name)
+            target = BlockTarget(source, block.path, block.node, attribute_name)
         else:
             expression = _expression(attribute)
             own = self.trace(expression, block.path, env)
-            target = self._caller_literal(expression, env) or _target_for(
+            target = self._caller_literal(expression, env) or target_for(
                 source, block.path, expression
             )
         defaults = provider.default_tags if provider_name == "aws" else None
@@ -453,7 +394,7 @@ class _Walker:
         """A map literal one module instance passes in (``tags = { … }`` in the module
         call) that the tags read through ``var.NAME``: the place for tags that differ
         per instance, rather than the module's own text, which every instance shares."""
-        term = _unwrap(expression)
+        term = unwrap(expression)
         candidates = [term]
         if isinstance(term, Tree) and term.data == "function_call":
             names = [c for c in term.children if isinstance(c, Tree) and c.data == "identifier"]
@@ -461,15 +402,15 @@ class _Walker:
                 (c for c in term.children if isinstance(c, Tree) and c.data == "arguments"), None
             )
             if names and str(names[-1].children[0]) == "merge" and arguments is not None:
-                candidates = [_unwrap(a) for a in reversed(_trees(arguments))]
+                candidates = [unwrap(a) for a in reversed(subtrees(arguments))]
         for candidate in candidates:
             name = _variable_name(candidate)
             binding = env.variables.get(name) if name else None
             if not isinstance(binding, _Binding) or binding.env is None or depth > _MAX_DEPTH:
                 continue  # a tfvars value or a default is shared, not per instance
-            bound = _unwrap(binding.node)
+            bound = unwrap(binding.node)
             if isinstance(bound, Tree) and bound.data == "object":
-                return _ObjectTarget(self.files[binding.path], binding.path, bound)
+                return ObjectTarget(self.files[binding.path], binding.path, bound)
             found = self._caller_literal(binding.node, binding.env, depth + 1)
             if found is not None:
                 return found
@@ -530,27 +471,27 @@ class _Walker:
     def trace(self, node: Any, path: Path, env: _Env | None, depth: int = 0) -> _Value:
         if depth > _MAX_DEPTH:
             return _Opaque("the expression is nested too deeply to follow")
-        node = _unwrap(node)
+        node = unwrap(node)
         if not isinstance(node, Tree):
             return _Opaque("not a literal value")
         kind = node.data
         if kind == "string":
             text = _string_text(node)
             if text is not None:
-                return _Lit(_span(path, node), text)
+                return _Lit(span(path, node), text)
             inner = _only_interpolation(node)
             if inner is not None:
                 return self.trace(inner, path, env, depth + 1)
-            return _Lit(_span(path, node), None, "the value is built by string interpolation")
+            return _Lit(span(path, node), None, "the value is built by string interpolation")
         if kind in ("heredoc_template", "heredoc_template_trim"):
-            return _Lit(_span(path, node), None, "the value is written as a heredoc")
+            return _Lit(span(path, node), None, "the value is written as a heredoc")
         if kind in ("int_lit", "float_lit"):
-            return _Lit(_span(path, node), _number(str(node.children[0])))
+            return _Lit(span(path, node), _number(str(node.children[0])))
         if kind == "literal_value":
             word = str(node.children[0])
             if word == "null":
                 return _NULL
-            return _Lit(_span(path, node), word)
+            return _Lit(span(path, node), word)
         if kind == "object":
             return self._object(node, path, env, depth)
         if kind in ("get_attr_expr_term", "index_expr_term"):
@@ -565,12 +506,12 @@ class _Walker:
 
     def _object(self, node: Tree[Any], path: Path, env: _Env | None, depth: int) -> _Value:
         entries: dict[str, _Entry] = {}
-        aligned = _aligned(self.files[path].text, node)
-        for element in _trees(node):
+        aligned = lines_up(self.files[path].text, node)
+        for element in subtrees(node):
             if element.data != "object_elem":
                 continue
-            parts = _trees(element)
-            key_term = _unwrap(_trees(parts[0])[0]) if _trees(parts[0]) else None
+            parts = subtrees(element)
+            key_term = unwrap(subtrees(parts[0])[0]) if subtrees(parts[0]) else None
             if isinstance(key_term, Tree) and key_term.data == "identifier":
                 key = str(key_term.children[0])
             elif isinstance(key_term, Tree) and key_term.data == "string":
@@ -595,12 +536,12 @@ class _Walker:
             "get_attr_expr_term",
             "index_expr_term",
         ):
-            parts = _trees(current)
+            parts = subtrees(current)
             steps.append(parts[-1])
             current = parts[0]
         steps.reverse()
         self._visited.add((path, node.meta.start_pos))
-        root = _unwrap(current)
+        root = unwrap(current)
         if not (isinstance(root, Tree) and root.data == "identifier"):
             return _Opaque("computed by an expression")
         word = str(root.children[0])
@@ -610,7 +551,7 @@ class _Walker:
             return _Opaque("set per instance by count")
         if word not in ("var", "local") or not steps or steps[0].data != "get_attr":
             return _Opaque(f"known only when Terraform plans ({word}.…)")
-        name = _name(_trees(steps[0])[0]) if _trees(steps[0]) else ""
+        name = _name(subtrees(steps[0])[0]) if subtrees(steps[0]) else ""
         if env is None:
             return _Opaque(f"{word}.{name} cannot be read here")
         value = self._named(word, name, env, depth)
@@ -625,10 +566,10 @@ class _Walker:
 
     def _step_key(self, step: Tree[Any], path: Path, env: _Env | None, depth: int) -> str | None:
         if step.data == "get_attr":
-            inner = _trees(step)
+            inner = subtrees(step)
             return _name(inner[0]) if inner else None
         if step.data == "braces_index":
-            value = self.trace(_trees(step)[0], path, env, depth + 1)
+            value = self.trace(subtrees(step)[0], path, env, depth + 1)
             return value.text if isinstance(value, _Lit) else None
         return None
 
@@ -663,7 +604,7 @@ class _Walker:
         arguments = next(
             (c for c in node.children if isinstance(c, Tree) and c.data == "arguments"), None
         )
-        values = _trees(arguments) if arguments is not None else []
+        values = subtrees(arguments) if arguments is not None else []
         if arguments is not None and any(
             isinstance(t, Token) and t.type == "ELLIPSIS" for t in arguments.children
         ):
@@ -688,46 +629,21 @@ def _variable_name(node: Any) -> str | None:
     """NAME when ``node`` is exactly ``var.NAME``."""
     if not (isinstance(node, Tree) and node.data == "get_attr_expr_term"):
         return None
-    base, step = _trees(node)[0], _trees(node)[-1]
-    root = _unwrap(base)
+    base, step = subtrees(node)[0], subtrees(node)[-1]
+    root = unwrap(base)
     if isinstance(root, Tree) and root.data == "identifier" and str(root.children[0]) == "var":
-        inner = _trees(step)
+        inner = subtrees(step)
         return _name(inner[0]) if inner else None
     return None
-
-
-def _separator(element: Tree[Any]) -> Token | None:
-    """The ``=`` (or ``:``) token of an object element; it holds the spaces before it."""
-    return next(
-        (t for t in element.children if isinstance(t, Token) and t.type in ("EQ", "COLON")), None
-    )
-
-
-def _aligned(text: str, node: Tree[Any]) -> bool:
-    """Whether a map lines up its ``=`` signs (as ``terraform fmt`` writes it): two or
-    more elements, each on its own line, with the separator in one column."""
-    columns = set()
-    elements = [c for c in node.children if isinstance(c, Tree) and c.data == "object_elem"]
-    for element in elements:
-        token = _separator(element)
-        if (
-            token is None
-            or not token.end_pos
-            or not _text.first_on_line(text, element.meta.start_pos)
-        ):
-            return False
-        equals = token.end_pos - 1
-        columns.add(equals - _text.line_start(text, equals))
-    return len(elements) > 1 and len(columns) == 1
 
 
 def _key_span(path: Path, key: Tree[Any], element: Tree[Any] | None) -> Span:
     """The key; in an aligned map, with the spaces after it up to the ``=``, so that a
     renamed key keeps the column."""
-    separator = _separator(element) if element is not None else None
+    token = separator_token(element) if element is not None else None
     end = key.meta.end_pos
-    if separator is not None and separator.end_pos is not None:
-        end = max(end, separator.end_pos - 1)
+    if token is not None and token.end_pos is not None:
+        end = max(end, token.end_pos - 1)
     return Span(path, key.meta.start_pos, end)
 
 
@@ -793,192 +709,3 @@ def locate(paths: Sequence[Path], inputs: HclInputs) -> Traced:
             raise SourceError("file or directory not found", path=str(path))
         walker.root(path)
     return Traced(walker.files, walker.finish())
-
-
-# --------------------------------------------------------------------------- targets
-
-
-def _target_for(source: SourceText, path: Path, expression: Any) -> Target:
-    term = _unwrap(expression)
-    if isinstance(term, Tree) and term.data == "object":
-        return _ObjectTarget(source, path, term)
-    if isinstance(term, Tree) and term.data == "function_call":
-        names = [c for c in term.children if isinstance(c, Tree) and c.data == "identifier"]
-        arguments = next(
-            (c for c in term.children if isinstance(c, Tree) and c.data == "arguments"), None
-        )
-        if names and str(names[-1].children[0]) == "merge" and arguments is not None:
-            last = _unwrap(_trees(arguments)[-1])
-            if isinstance(last, Tree) and last.data == "object":
-                return _ObjectTarget(source, path, last)
-            return _AppendTarget(source, path, _trees(arguments)[-1])
-    return _WrapTarget(source, path, expression)
-
-
-def _unit(indent: str) -> str:
-    return "\t" if indent.startswith("\t") else "  "
-
-
-def _pair(key: str, value: str, written_key: str, separator: str, width: int = 0) -> str:
-    """``key = "value"``; with ``width``, the separator sits ``width`` characters in."""
-    spelled = SYNTAX.key(key, written_key) or quote(key)
-    if width:
-        return f"{spelled}{' ' * max(1, width - len(spelled))}{separator.strip()} {quote(value)}"
-    return f"{spelled}{separator}{quote(value)}"
-
-
-@dataclass(frozen=True)
-class _ObjectTarget:
-    """Add elements to a map literal, one per line when the map has one per line."""
-
-    source: SourceText
-    path: Path
-    node: Tree[Any]
-
-    @property
-    def ident(self) -> Hashable:
-        return ("hcl-object", self.path, self.node.meta.start_pos)
-
-    def render(self, pairs: Sequence[tuple[str, str]]) -> Sequence[Splice] | str:
-        text = self.source.text
-        lbrace, rbrace = self.node.meta.start_pos, self.node.meta.end_pos - 1
-        elements = [
-            c for c in self.node.children if isinstance(c, Tree) and c.data == "object_elem"
-        ]
-        written_key, separator = "", " = "
-        if elements:
-            written_key = text[_span(self.path, _trees(elements[0])[0]).start :][:1]
-            if any(isinstance(t, Token) and t.type == "COLON" for t in elements[-1].children):
-                separator = ": "
-        lines = [_pair(k, v, written_key, separator) for k, v in pairs]
-        if not elements:
-            inner = text[lbrace + 1 : rbrace]
-            if "\n" not in inner:
-                return [Splice(Span(self.path, lbrace + 1, rbrace), " " + ", ".join(lines) + " ")]
-            closing = _text.indentation(text, rbrace)
-            if not _text.first_on_line(text, rbrace):
-                return "the map's closing brace shares a line with other text"
-            at = _text.line_start(text, rbrace)
-            indent = closing + _unit(closing)
-            return [Splice(Span(self.path, at, at), "".join(f"{indent}{s}\n" for s in lines))]
-        last = elements[-1]
-        end = last.meta.end_pos
-        comma = ""
-        at_found: int | None = end if text[end - 1 : end] == "\n" else None  # a heredoc
-        position = self.node.children.index(last)
-        for item in self.node.children[position + 1 :]:
-            if at_found is not None:
-                break
-            if isinstance(item, Token) and item.type == "COMMA":
-                comma = ","
-                continue
-            if isinstance(item, Tree) and item.data == "new_line_or_comment":
-                at_found = _line_break(item)
-                if at_found is not None:
-                    break
-        if at_found is None or at_found > rbrace:
-            return [Splice(Span(self.path, end, end), "".join(f", {s}" for s in lines))]
-        indent = _text.indentation(text, last.meta.start_pos)
-        token = _separator(last)
-        width = 0
-        if token is not None and token.end_pos and _aligned(text, self.node):
-            equals = token.end_pos - 1
-            width = equals - _text.line_start(text, equals) - len(indent)
-        aligned = [_pair(k, v, written_key, separator, width) for k, v in pairs]
-        splice = Span(self.path, at_found, at_found)
-        return [Splice(splice, "".join(f"{indent}{s}{comma}\n" for s in aligned))]
-
-
-def _line_break(node: Tree[Any]) -> int | None:
-    """Offset just after the first line break in a run of newlines and comments."""
-    for token in node.children:
-        if not isinstance(token, Token):
-            continue
-        value = str(token)
-        if value.startswith("\n"):
-            return (token.start_pos or 0) + 1
-        if value.startswith(("#", "//")):
-            return token.end_pos
-    return None
-
-
-@dataclass(frozen=True)
-class _AppendTarget:
-    """``merge(a, b)`` whose last argument is not a literal: append one."""
-
-    source: SourceText
-    path: Path
-    last: Any
-
-    @property
-    def ident(self) -> Hashable:
-        return ("hcl-append", self.path, self.last.meta.start_pos)
-
-    def render(self, pairs: Sequence[tuple[str, str]]) -> Sequence[Splice] | str:
-        end = self.last.meta.end_pos
-        body = ", ".join(_pair(k, v, "", " = ") for k, v in pairs)
-        return [Splice(Span(self.path, end, end), f", {{ {body} }}")]
-
-
-@dataclass(frozen=True)
-class _WrapTarget:
-    """Tags written as a reference (``local.tags``): ``merge(local.tags, { … })``."""
-
-    source: SourceText
-    path: Path
-    expression: Any
-
-    @property
-    def ident(self) -> Hashable:
-        return ("hcl-wrap", self.path, self.expression.meta.start_pos)
-
-    def render(self, pairs: Sequence[tuple[str, str]]) -> Sequence[Splice] | str:
-        start, end = self.expression.meta.start_pos, self.expression.meta.end_pos
-        body = ", ".join(_pair(k, v, "", " = ") for k, v in pairs)
-        return [
-            Splice(Span(self.path, start, start), "merge("),
-            Splice(Span(self.path, end, end), f", {{ {body} }})"),
-        ]
-
-
-@dataclass(frozen=True)
-class _BlockTarget:
-    """A resource without a tags argument: add one at the end of its block."""
-
-    source: SourceText
-    path: Path
-    block: Tree[Any]
-    attribute: str
-
-    @property
-    def ident(self) -> Hashable:
-        return ("hcl-block", self.path, self.block.meta.start_pos)
-
-    def render(self, pairs: Sequence[tuple[str, str]]) -> Sequence[Splice] | str:
-        text = self.source.text
-        closing = next(
-            t for t in reversed(self.block.children) if isinstance(t, Token) and t.type == "RBRACE"
-        )
-        rbrace = closing.start_pos or 0
-        block_indent = _text.indentation(text, self.block.meta.start_pos)
-        body = next(c for c in self.block.children if isinstance(c, Tree) and c.data == "body")
-        first = next(
-            (c for c in body.children if isinstance(c, Tree) and c.data in ("attribute", "block")),
-            None,
-        )
-        if first is not None and _text.first_on_line(text, first.meta.start_pos):
-            indent = _text.indentation(text, first.meta.start_pos)
-        else:
-            indent = block_indent + _unit(block_indent)
-        inner = indent[len(block_indent) :] if indent.startswith(block_indent) else ""
-        unit = inner or _unit(indent)
-        lines = [
-            f"{indent}{self.attribute} = {{",
-            *(f"{indent}{unit}{_pair(k, v, '', ' = ')}" for k, v in pairs),
-            f"{indent}}}",
-        ]
-        if _text.first_on_line(text, rbrace):
-            at = _text.line_start(text, rbrace)
-            return [Splice(Span(self.path, at, at), "".join(f"{line}\n" for line in lines))]
-        added = "\n" + "\n".join(lines) + "\n" + _text.indentation(text, rbrace)
-        return [Splice(Span(self.path, rbrace, rbrace), added)]

@@ -125,9 +125,10 @@ class _Planner:
         self.normaliser = Normaliser(rules)
         self.by_key: dict[str, TagRule] = {rule.key: rule for rule in rules.tags}
         self.order = {rule.key: position for position, rule in enumerate(rules.tags)}
-        self.duplicated: dict[str, set[str]] = defaultdict(set)  # address -> keys spelled twice
-        self.readers: dict[Span, set[str]] = defaultdict(set)  # key span -> addresses reading it
-        self.users: dict[Hashable, set[tuple[int, str]]] = defaultdict(set)  # target -> resources
+        # A resource is (batch, address): two inputs may hold the same address.
+        self.duplicated: dict[tuple[int, str], set[str]] = defaultdict(set)  # keys spelled twice
+        self.readers: dict[Span, set[tuple[int, str]]] = defaultdict(set)  # who reads a key
+        self.users: dict[Hashable, set[tuple[int, str]]] = defaultdict(set)  # who adds there
         self.normalised: dict[tuple[int, str], Mapping[str, str | None]] = {}
         self.replaces: list[_Replace] = []
         self.adds: list[_Add] = []
@@ -154,11 +155,11 @@ class _Planner:
             self.normalised[(batch, item.resource.address)] = item.normalised
             for finding in item.findings:
                 if finding.kind == "duplicate_key":
-                    self.duplicated[item.resource.address].add(finding.key)
+                    self.duplicated[(batch, item.resource.address)].add(finding.key)
         for address, located in traced.resources.items():
             for written in located.tags.values():
                 if written.key is not None:
-                    self.readers[written.key].add(address)
+                    self.readers[written.key].add((batch, address))
             if not isinstance(located.target, str):
                 self.users[located.target.ident].add((batch, address))
 
@@ -223,12 +224,12 @@ class _Planner:
             if written.key is None:
                 self.refuse(context, key, written.why_key or "the key is not a literal")
                 return
-            doubled = sorted(a for a in self.readers[written.key] if key in self.duplicated[a])
+            doubled = sorted(r for r in self.readers[written.key] if key in self.duplicated[r])
             if doubled:
                 self.refuse(
                     context,
                     key,
-                    f"{doubled[0]} spells {key!r} more than once; keep one spelling there first",
+                    f"{doubled[0][1]} spells {key!r} more than once; keep one spelling there first",
                 )
                 return
             old = self.files[written.key.path].text[written.key.start : written.key.end]

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from gate.errors import SourceError
 from gate.fix import _text, _tree
-from gate.fix._layout import JSON, Insert
 from gate.fix._model import Located, Span, Target, Traced, Written
 from gate.fix._tree import Mapping, Node, Scalar, Sequence
+from gate.fix._yaml_json_layout import JSON, Insert
 from gate.model import (
     Action,
     InputKind,

@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 
 from gate.errors import SourceError
 from gate.fix import FixOptions, _tree, apply, run
-from gate.fix._layout import yaml_scalar
-from gate.fix.hcl import parse_text, quote
+from gate.fix._hcl_layout import quote
+from gate.fix._yaml_json_layout import yaml_scalar
+from gate.fix.hcl import parse_text
 from gate.fix.render import document
 from gate.sources._hcl_eval import Scope, evaluate
 
