@@ -73,7 +73,9 @@ def _why_intrinsic(node: Node, name: str) -> str:
             argument = inner.text if isinstance(inner, Scalar) else None
         if argument and not argument.startswith("AWS::"):
             return f"the value comes from parameter {argument}, passed in at deploy time"
-    return f"the value is computed by {name if name.startswith('Fn::') else 'Fn::' + name}"
+    if name in Resolver.FUNCTIONS or f"Fn::{name}" in Resolver.FUNCTIONS:
+        return f"the value is computed by {name if name.startswith('Fn::') else 'Fn::' + name}"
+    return f"the value is written with the YAML tag !{name}, which another tool expands"
 
 
 class _Reader:
@@ -97,7 +99,8 @@ class _Reader:
             return Written(self.syntax, key_span, None, None, why_key, "the value is not a string")
         text = _scalar_text(value)
         if text is None:
-            return Written(self.syntax, key_span, None, None, why_key, "the value is null")
+            why = "the value is null" if value.kind == "null" else "the value is not a string"
+            return Written(self.syntax, key_span, None, None, why_key, why)
         return Written(self.syntax, key_span, self.span(value), text, why_key)
 
     def twice(self) -> Written:
