@@ -111,8 +111,12 @@ def _too_large(what: str, limit: int) -> str:
     return f"{what} is larger than {limit:,} bytes; refusing to read it (raise the limit with {variable})"
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write a whole file or nothing: a failed run never leaves a truncated output."""
+def write_atomic(path: Path, data: bytes, *, mode: int | None = None) -> None:
+    """Write a whole file or nothing: a failed run never leaves a truncated output.
+
+    ``mode`` is the new file's permission bits (default: an ordinary file's, as the
+    umask allows); ``fix`` passes the mode of the file it rewrites.
+    """
     import tempfile
 
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -120,9 +124,11 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        Path(temporary).chmod(0o666 & ~umask)  # mkstemp makes 0600; a report is an ordinary file
+        if mode is None:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask  # mkstemp makes 0600; a report is an ordinary file
+        Path(temporary).chmod(mode)
         Path(temporary).replace(path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -156,6 +157,7 @@ def run(env: Mapping[str, str]) -> int:
             f"## finops-gate: ⚠️ could not decide\n\n```\n{message}\n```\n",
         )
         print(f"::error title=finops-gate could not decide::{message}", flush=True)
+    _append(env.get("GITHUB_STEP_SUMMARY"), fix_suggestion(env))
     outputs = _outputs(report, files, code)
     _append(env.get("GITHUB_OUTPUT"), "".join(f"{k}={v}\n" for k, v in outputs.items()))
     fail_on = env.get("FG_FAIL_ON") or "error"
@@ -166,6 +168,46 @@ def run(env: Mapping[str, str]) -> int:
     if fail_on == "warning" and report is not None and report["warnings"]:
         return 1
     return code
+
+
+FIX_DIFF_LIMIT = 60_000
+"""Characters of the fix diff shown in the job summary (GitHub caps a summary at 1 MiB)."""
+
+
+def fix_suggestion(env: Mapping[str, str]) -> str:
+    """The `fix-paths` input: run ``finops-gate fix`` (a dry run) over the source and
+    post its diff in the job summary as a suggestion. It never changes the step's
+    result: the check decides; this only shows how to make the tags right."""
+    paths = _words(env.get("FG_FIX_PATHS", ""))
+    if not paths:
+        return ""
+    argv = [sys.executable, "-m", "gate", "fix", *paths]
+    rules = env.get("FG_RULES", "")
+    if rules and (Path(rules).is_dir() or rules != "rules"):
+        argv += ["--rules", rules]
+    done = subprocess.run(argv, check=False, capture_output=True, text=True)
+    last = (
+        done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit {done.returncode}"
+    )
+    if done.returncode not in (0, 1):
+        print(f"::warning title=finops-gate fix could not run::{last}", flush=True)
+        return f"## finops-gate fix: could not run\n\n```\n{last}\n```\n"
+    command = shlex.join(["finops-gate", "fix", "--write", *paths])
+    if not done.stdout:
+        return f"## finops-gate fix\n\nNo tag to rewrite. {last}\n"
+    diff = done.stdout
+    cut = len(diff) > FIX_DIFF_LIMIT
+    if cut:
+        diff = diff[:FIX_DIFF_LIMIT].rsplit("\n", 1)[0] + "\n"
+    # A line of backticks in the diff (up to three spaces in) would close a shorter fence.
+    longest = max((len(run) for run in re.findall(r"^ {0,3}(`{3,})", diff, re.M)), default=0)
+    fence = "`" * max(3, longest + 1)
+    note = "\n(The diff is cut short here; run the command for all of it.)\n" if cut else ""
+    return (
+        "## finops-gate fix: suggested changes\n\n"
+        f"`{command}` rewrites the tags the gate flags where the source writes them. {last}\n\n"
+        f"<details><summary>The diff</summary>\n\n{fence}diff\n{diff}{fence}\n{note}</details>\n"
+    )
 
 
 def main() -> None:

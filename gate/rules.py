@@ -90,6 +90,7 @@ class TagRule:
     scope: Scope
     values: ValueRule
     description: str = ""
+    default: str | None = None  # what `fix` writes when the tag is missing
 
     @property
     def folded_names(self) -> frozenset[str]:
@@ -401,6 +402,7 @@ def _tags(
             scope=scope,
             values=_value_rule(item.get("values", {}), hierarchy, services, origin, key),
             description=item.get("description", ""),
+            default=item.get("default"),
         )
         for name in rule.folded_names:
             if name in claimed and claimed[name] != key:

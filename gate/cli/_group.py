@@ -26,6 +26,7 @@ DEBUG = "finops_gate.debug"
 
 COMMANDS: Mapping[str, str] = {
     "check": "gate.cli.check",
+    "fix": "gate.cli.fix",
     "audit": "gate.cli.audit",
     "policy": "gate.cli.policy",
     "rules": "gate.cli.rules",

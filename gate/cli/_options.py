@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from gate.cli._group import DEBUG
+from gate.errors import GateError
 
 RulesOption = Annotated[
     Path | None,
@@ -155,3 +156,14 @@ def remote_options(
         ca_bundle=str(ca) if ca else None,
         push_rules=push_rules,
     )
+
+
+def key_values(items: list[str] | None, option: str) -> dict[str, str]:
+    """``KEY=VALUE`` items of a repeatable option (``--var``, ``--parameter`` …)."""
+    pairs = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise GateError(f"{option} takes KEY=VALUE, not {item!r}")
+        pairs[key.strip()] = value
+    return pairs

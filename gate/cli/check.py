@@ -27,6 +27,7 @@ from gate.cli._options import (
     RegionOption,
     RulesOption,
     UsageFileOption,
+    key_values,
     remote_options,
 )
 from gate.cli._output import emit, is_terminal, pair_outputs
@@ -242,21 +243,11 @@ def check(
     raise typer.Exit(report.exit_code)
 
 
-def _pairs(items: list[str] | None, option: str) -> dict[str, str]:
-    pairs = {}
-    for item in items or []:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise GateError(f"{option} takes KEY=VALUE, not {item!r}")
-        pairs[key.strip()] = value
-    return pairs
-
-
 def _hcl_options(
     var: list[str] | None, var_files: list[Path] | None, region: str | None
 ) -> HclOptions:
     return HclOptions(
-        var_files=tuple(var_files or ()), variables=_pairs(var, "--var"), region=region
+        var_files=tuple(var_files or ()), variables=key_values(var, "--var"), region=region
     )
 
 
@@ -277,8 +268,8 @@ def _template_options(
             parameters.update(cfn.read_key_values(parameters_file, "parameters"))
         if stack_tags_file is not None:
             stack_tags.update(cfn.read_key_values(stack_tags_file, "stack tags"))
-    parameters.update(_pairs(parameter, "--parameter"))
-    stack_tags.update(_pairs(stack_tag, "--stack-tag"))
+    parameters.update(key_values(parameter, "--parameter"))
+    stack_tags.update(key_values(stack_tag, "--stack-tag"))
     return TemplateOptions(
         parameters=parameters, stack_tags=stack_tags, region=region, stack_name=stack_name
     )

@@ -1,0 +1,133 @@
+"""Odd but legal (or plainly broken) input written by the change under review: fix
+never crashes, never writes what it cannot read back, and settles in one run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli
+
+RULES = Path(__file__).resolve().parent / "fixtures" / "rules"
+TEMPLATE = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n"
+
+EDGES = {
+    "computed-key.tf": 'resource "aws_s3_bucket" "b" {\n  tags = { (var.x) = "y", Env = "prod" }\n}\n',
+    "number-key.tf": 'resource "aws_s3_bucket" "b" {\n  tags = { 1 = "x", "Env" = 2 }\n}\n',
+    "null-tags.tf": 'resource "aws_s3_bucket" "b" {\n  tags = null\n}\n',
+    "string-tags.tf": 'resource "aws_s3_bucket" "c" {\n  tags = "x"\n}\n',
+    "one-label.tf": 'resource "aws_s3_bucket" {\n}\nprovider "aws" {\n  default_tags {\n  }\n}\n',
+    "cycle.tf": (
+        "locals {\n  a = local.b\n  b = local.a\n}\n"
+        'resource "aws_s3_bucket" "b" {\n  tags = merge(local.a, { Env = local.a })\n}\n'
+    ),
+    "nested.tf": (
+        'module "m" {\n  source = "./${var.x}"\n}\n'
+        'resource "aws_s3_bucket" "b" {\n'
+        '  tags = merge(merge(merge({Env="prod"}, {}), {}), { for k in ["a"] : k => "v" })\n}\n'
+    ),
+    "brace-on-last-line.tf": 'resource "aws_s3_bucket" "b" {\n  tags = {\n    Env = "prod" }\n}\n',
+    "one-line-block.tf": 'resource "aws_s3_bucket" "b" { bucket = "x" }\n',
+    "block-comment.tf": 'resource "aws_s3_bucket" "b" {\n  tags = {\n    Env = "prod" /* x */ }\n}\n',
+    "twice.tf": 'resource "aws_s3_bucket" "b" {\n  tags = {\n    Env = "prod"\n    Env = "dev"\n  }\n}\n',
+    "bad-shapes.yaml": TEMPLATE
+    + "  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      Tags: nope\n"
+    + "  R:\n    Type: AWS::SQS::Queue\n    Properties:\n      Tags:\n"
+    + "        - Key: Env\n        - Value: x\n        - 5\n"
+    + "  S:\n    Type: AWS::SQS::Queue\n    Properties: null\n"
+    + "  T:\n    Type: AWS::SQS::Queue\n    Properties: [1]\n",
+    "block-scalar.yaml": TEMPLATE
+    + "  R:\n    Type: AWS::SQS::Queue\n    Properties:\n      Tags:\n"
+    + "        - Key: Env\n          Value: |\n            prod\n",
+    "flow.yaml": TEMPLATE
+    + "  Q:\n    Type: AWS::SQS::Queue\n    Properties: {Tags: [{Key: Env, Value: prod}]}\n"
+    + "  R: {Type: 'AWS::SQS::Queue'}\n",
+    "shapes.json": (
+        '{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {'
+        '"Q": {"Type": "AWS::SQS::Queue", "Properties": {"Tags": 5}}, '
+        '"R": {"Type": "AWS::SQS::Queue", "Properties": {"Tags": [{"Key": "Env", "Value": 1}]}}, '
+        '"S": {"Type": "AWS::SQS::Queue", "Properties": {}}}}'
+    ),
+    "odd.tf.json": (
+        '{"resource": {"aws_s3_bucket": {"b": [{"tags": {"Env": "prod"}}], '
+        '"c": {"tags": "${var.x}"}}, "aws_x": 5}, '
+        '"provider": [{"aws": [{"alias": "x"}, {"default_tags": [{"tags": {"Env": 1}}]}]}]}'
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EDGES))
+def test_odd_input_is_fixed_or_left_never_crashes(name: str, tmp_path: Path) -> None:
+    path = tmp_path / name
+    path.write_text(EDGES[name], encoding="utf-8")
+    first = run_cli("fix", name, "--write", "--rules", RULES, cwd=tmp_path)
+    assert first.exit_code in (0, 1), first.stderr
+    assert "internal error" not in first.stderr
+    written = path.read_text(encoding="utf-8")
+    second = run_cli("fix", name, "--rules", RULES, cwd=tmp_path)
+    assert second.stdout == "", "a second run still finds something to change"
+    assert path.read_text(encoding="utf-8") == written
+
+
+def test_a_key_written_twice_is_left_with_the_reason(tmp_path: Path) -> None:
+    template = TEMPLATE + (
+        "  Q:\n    Type: AWS::SSM::Parameter\n    Properties:\n      Tags:\n"
+        "        Env: prod\n        Env: dev\n"
+    )
+    (tmp_path / "t.yaml").write_text(template, encoding="utf-8")
+    result = run_cli("fix", "t.yaml", "--rules", RULES, cwd=tmp_path)
+    assert "Q: FG-TAG-003 environment: not fixed: the key is written twice here" in result.stderr
+    assert "-        Env" not in result.stdout
+
+
+def test_tags_shared_through_a_yaml_anchor_are_edited_once_where_written(tmp_path: Path) -> None:
+    template = TEMPLATE + (
+        "  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      Tags: &shared\n"
+        "        - Key: Env\n          Value: prod\n"
+        "  R:\n    Type: AWS::SQS::Queue\n    Properties:\n      Tags: *shared\n"
+    )
+    (tmp_path / "t.yaml").write_text(template, encoding="utf-8")
+    run_cli("fix", "t.yaml", "--write", "--rules", RULES, cwd=tmp_path)
+    assert (tmp_path / "t.yaml").read_text(encoding="utf-8") == TEMPLATE + (
+        "  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      Tags: &shared\n"
+        "        - Key: environment\n          Value: production\n"
+        "        - Key: cost-center\n          Value: CC-0000\n"
+        "  R:\n    Type: AWS::SQS::Queue\n    Properties:\n      Tags: *shared\n"
+    )
+
+
+def test_new_yaml_blocks_follow_the_files_indentation(tmp_path: Path) -> None:
+    template = (
+        "AWSTemplateFormatVersion: '2010-09-09'\n"
+        "Resources:\n"
+        "    Topic:\n"
+        "        Type: AWS::SNS::Topic\n"
+    )
+    (tmp_path / "t.yaml").write_text(template, encoding="utf-8")
+    run_cli("fix", "t.yaml", "--write", "--rules", RULES, cwd=tmp_path)
+    assert (tmp_path / "t.yaml").read_text(encoding="utf-8") == template + (
+        "        Properties:\n"
+        "            Tags:\n"
+        "                - Key: cost-center\n"
+        "                  Value: CC-0000\n"
+    )
+
+
+def test_a_symlink_appearing_on_the_way_stops_the_write(tmp_path: Path) -> None:
+    from gate.errors import GateError
+    from gate.fix import FixOptions, apply, run
+
+    root = tmp_path / "project"
+    (root / "mod").mkdir(parents=True)
+    (root / "mod" / "main.tf").write_text(
+        'resource "aws_s3_bucket" "b" {\n  tags = { Env = "prod" }\n}\n', encoding="utf-8"
+    )
+    plan = run(FixOptions(paths=[root / "mod"], rules_dir=RULES, cwd=root))
+    assert plan.edits
+    elsewhere = tmp_path / "elsewhere"
+    (root / "mod").rename(elsewhere)
+    (root / "mod").symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(GateError, match="a symlink appeared on its path"):
+        apply.write(plan)
+    assert "Env" in (elsewhere / "main.tf").read_text(encoding="utf-8")
