@@ -144,10 +144,14 @@ def test_fold_and_glob_helpers() -> None:
     assert rules.glob_regex("a.*[0]") == r"^a\..*\[0\]$"
 
 
-def test_a_deeply_nested_rules_file_is_refused_with_its_name(tmp_path: Path) -> None:
+@pytest.mark.parametrize("depth", [150, 20_000])
+def test_a_deeply_nested_rules_file_is_refused_with_its_name(tmp_path: Path, depth: int) -> None:
+    # Which reader refuses it (ours past 100 levels, libyaml past its own limit, or the
+    # recursion limit of an older PyYAML) and in what words is not the point: that it is
+    # a rules error naming the file is.
     folder = tmp_path / "rules"
     folder.mkdir()
-    (folder / "tags.yaml").write_text("tags: " + "[" * 20000 + "]" * 20000 + "\n", encoding="utf-8")
-    with pytest.raises(RulesError, match="nested too deeply") as caught:
+    (folder / "tags.yaml").write_text("tags: " + "[" * depth + "]" * depth + "\n", encoding="utf-8")
+    with pytest.raises(RulesError) as caught:
         rules.load(folder)
     assert caught.value.path == str(folder / "tags.yaml")

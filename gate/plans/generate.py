@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from gate import governance
+from gate import _io, governance
 from gate.cost import UNATTRIBUTED, CostEstimate, cents, money
 from gate.cost.catalog import Catalog
 from gate.errors import PlanError
@@ -225,6 +225,6 @@ def template_text(source: Path | None, plans_dir: Path) -> str:
     from gate._resources import bundled
 
     for candidate in (source, plans_dir / TEMPLATE_NAME):
-        if candidate is not None and candidate.is_file():
-            return candidate.read_text(encoding="utf-8")
+        if candidate is not None and (candidate.exists() or candidate.is_symlink()):
+            return _io.read_text(candidate, error=PlanError, what="capacity plan template")
     return bundled("plan-template.md").read_text(encoding="utf-8")

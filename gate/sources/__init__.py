@@ -125,11 +125,9 @@ def looks_like_template(path: Path) -> bool:
 
 
 def _head(path: Path, size: int = 4096) -> bytes:
-    try:
-        with path.open("rb") as handle:
-            return handle.read(size)
-    except OSError as exc:
-        raise SourceError(f"cannot read: {exc.strerror}", path=str(path)) from exc
+    from gate import _io
+
+    return _io.read_head(path, size, error=SourceError)
 
 
 def load(path: Path, options: SourceOptions) -> SourceDocument:

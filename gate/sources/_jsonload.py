@@ -16,6 +16,7 @@ from typing import Any
 import msgspec
 import orjson
 
+from gate import _io
 from gate.errors import SourceError
 
 _BOMS = (
@@ -25,15 +26,9 @@ _BOMS = (
 )
 
 
-def read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise SourceError("file not found", path=str(path)) from None
-    except IsADirectoryError:
-        raise SourceError("is a directory, expected a file", path=str(path)) from None
-    except OSError as exc:
-        raise SourceError(f"cannot read: {exc.strerror}", path=str(path)) from exc
+def read_bytes(path: Path, *, limit: int | None = None, what: str = "file") -> bytes:
+    """A regular file of at most ``limit`` bytes (default: the source-file limit)."""
+    return _io.read_bytes(path, limit=limit, error=SourceError, what=what)
 
 
 def decode_text(raw: bytes, path: str) -> tuple[bytes, str | None]:
@@ -74,11 +69,13 @@ def _strip_leading_text(data: bytes) -> tuple[bytes, int]:
     return data, 0
 
 
-def _json_bytes(path: Path, raw: bytes | None) -> tuple[bytes, int, list[str]]:
+def _json_bytes(
+    path: Path, raw: bytes | None, limit: int | None = None, what: str = "file"
+) -> tuple[bytes, int, list[str]]:
     """The bytes of the JSON document itself: decoded to UTF-8, leading text dropped."""
     shown = str(path)
     notes: list[str] = []
-    data = read_bytes(path) if raw is None else raw
+    data = read_bytes(path, limit=limit, what=what) if raw is None else raw
     data, note = decode_text(data, shown)
     if note:
         notes.append(note)
@@ -135,7 +132,7 @@ def load_plan_json(path: Path) -> tuple[Any, list[str]]:
     an integer beyond 64 bits) is parsed in full instead, so that the error names
     line and column and the refusal says what the document is.
     """
-    data, skipped, notes = _json_bytes(path, None)
+    data, skipped, notes = _json_bytes(path, None, _io.plan_limit(), "plan")
     enabled = gc.isenabled()
     gc.disable()
     try:
