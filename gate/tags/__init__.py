@@ -300,7 +300,7 @@ def _resolve(rule: ValueRule, raw: str) -> _Resolution:
     if found is not None:
         return _checked(rule, found, "alias")
     for pattern in rule.patterns:
-        match = pattern.regex.search(raw)
+        match = pattern.search(raw)
         if match is None:
             continue
         if pattern.replace is None:
@@ -318,7 +318,7 @@ def _resolve(rule: ValueRule, raw: str) -> _Resolution:
 
 
 def _checked(rule: ValueRule, value: str, how: str) -> _Resolution:
-    if rule.allowed_pattern is not None and not rule.allowed_pattern.fullmatch(value):
+    if not rule.allows(value):
         return _Resolution(None, "unresolved")
     return _Resolution(value, how)
 
