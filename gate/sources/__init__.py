@@ -36,10 +36,9 @@ _YAML_SUFFIXES = {".yaml", ".yml"}
 
 
 def _load_tfplan(path: Path, options: SourceOptions) -> SourceDocument:
-    from gate.sources import _jsonload, tfplan
+    from gate.sources import tfplan
 
-    document, notes = _jsonload.load_plan_json(path)
-    return tfplan.load(path, document, notes)
+    return tfplan.read(path)
 
 
 def _load_cfn(path: Path, options: SourceOptions) -> SourceDocument:
