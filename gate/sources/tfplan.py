@@ -19,15 +19,15 @@ from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
 import msgspec
 
 from gate.errors import SourceError
-from gate.model import SENSITIVE, Action, InputKind, Resource, ResourceAddress, SourceDocument, Tags
+from gate.model import Action, InputKind, Resource, ResourceAddress, SourceDocument, Tags
 from gate.sources import _jsonload
+from gate.sources._tfplan_marks import Marks, any_marked, masked, with_tag_families
 
 _ACTIONS: dict[tuple[str, ...], Action] = {
     ("create",): Action.CREATE,
@@ -46,9 +46,6 @@ _HOW_TO_PLAN = (
 _INDEX = re.compile(r"\[[^\]]*\]")
 
 # --------------------------------------------------------------------------- the plan's shape
-
-Marker = dict[str, Any] | list[Any] | bool | None
-"""An ``after_unknown`` / ``*_sensitive`` value: true, or the same shape as the value."""
 
 
 class _Body(msgspec.Struct):
@@ -146,9 +143,11 @@ _EXPECTED = re.compile(r"Expected `(?P<want>[^`]+)`, got `(?P<got>[^`]+)`")
 def _invalid(exc: msgspec.ValidationError, data: bytes, shown: str) -> SourceError:
     """A type error in the plan as an error naming the file and the JSON pointer."""
     message = str(exc)
-    found = _AT.search(message)
-    if found is None:
+    if data.lstrip()[:1] != b"{":
         return _not_an_object(data, shown)
+    found = _AT.search(message)
+    if found is None:  # an error without a place (not expected from msgspec)
+        return SourceError(f"not a valid Terraform plan: {message}", path=shown)
     pointer = "".join(f"/{name or index}" for name, index in _STEP.findall(found["path"]))
     detail = message[: found.start()]
     if missing := _MISSING.search(detail):
@@ -277,7 +276,7 @@ def _resource(change: _Change, pointer: str, shown: str, defaults: _DefaultTags)
     if values_raw is None and action in (Action.CREATE, Action.UPDATE, Action.REPLACE):
         raise where.error(f"change.{side} is null, but a {action.value} must say what it plans")
     values = values_raw or {}
-    marks = _Marks(values, unknown, sensitive)
+    marks = Marks(values, unknown, sensitive)
     provider = change.type.split("_", 1)[0]
     module = change.module_address
     taggable, tags = _effective_tags(change, provider, values, marks, defaults, where)
@@ -291,129 +290,11 @@ def _resource(change: _Change, pointer: str, shown: str, defaults: _DefaultTags)
         taggable=taggable,
         tags=tags,
         module=module,
-        after=_masked(body.after, _with_tag_families(body.after_sensitive)),
-        before=_masked(body.before, _with_tag_families(body.before_sensitive)),
+        after=masked(body.after, with_tag_families(body.after_sensitive)),
+        before=masked(body.before, with_tag_families(body.before_sensitive)),
         unknown=marks.unknown_attributes(),
         region=_region(values, marks.secrets) or defaults.region_for(change),
     )
-
-
-# --------------------------------------------------------------------------- unknown and sensitive
-
-
-class _Marks:
-    """The unknown and sensitive markers of one side of a change, and the text of every
-    value marked sensitive (to mask copies the provider left unmarked)."""
-
-    __slots__ = ("secrets", "sensitive", "unknown", "wholly_unknown")
-
-    def __init__(self, values: dict[str, Any], unknown: Marker, sensitive: Marker) -> None:
-        self.wholly_unknown = unknown is True
-        self.unknown: dict[str, Any] = unknown if isinstance(unknown, dict) else {}
-        self.sensitive = _with_tag_families(sensitive)
-        self.secrets: frozenset[str] = (
-            frozenset(_marked_text(values, self.sensitive))
-            if _any_marked(self.sensitive)
-            else frozenset()
-        )
-
-    def unknown_of(self, attribute: str) -> Any:
-        return True if self.wholly_unknown else self.unknown.get(attribute)
-
-    def sensitive_of(self, attribute: str) -> Any:
-        marker = self.sensitive
-        return marker.get(attribute) if isinstance(marker, dict) else marker
-
-    def unknown_attributes(self) -> frozenset[str]:
-        return frozenset(k for k, flag in self.unknown.items() if flag is True)
-
-
-_TAG_FAMILIES = (("tags", "tags_all"), ("labels", "terraform_labels", "effective_labels"))
-"""Attributes the provider derives from one another: a value sensitive in one is
-sensitive in all (the AWS provider copies a sensitive ``tags`` value into ``tags_all``
-without the mark)."""
-
-
-def _with_tag_families(marker: Any) -> Any:
-    if not isinstance(marker, dict):
-        return marker
-    for family in _TAG_FAMILIES:
-        parts = [marker[name] for name in family if name in marker]
-        if not any(_any_marked(part) for part in parts):
-            continue
-        merged = _merge_markers(parts)
-        marker = {**marker, **dict.fromkeys(family, merged)}
-    return marker
-
-
-def _merge_markers(parts: list[Any]) -> Any:
-    if any(part is True for part in parts):
-        return True
-    merged: dict[str, Any] = {}
-    for part in parts:
-        if isinstance(part, dict):
-            for key, flag in part.items():
-                if _any_marked(flag):
-                    merged[key] = True
-        elif isinstance(part, list) and any(_any_marked(flag) for flag in part):
-            return True  # list-shaped tags: positions differ between the two lists
-    return merged
-
-
-def _any_marked(marker: Any) -> bool:
-    if marker is True:
-        return True
-    if isinstance(marker, dict):
-        return any(_any_marked(v) for v in marker.values())
-    if isinstance(marker, list):
-        return any(_any_marked(v) for v in marker)
-    return False
-
-
-def _marked_text(value: Any, marker: Any) -> Iterator[str]:
-    """The text of every scalar at or under a position marked sensitive."""
-    if marker is True:
-        yield from _leaves(value)
-    elif isinstance(marker, dict) and isinstance(value, dict):
-        for key, flag in marker.items():
-            if key in value:
-                yield from _marked_text(value[key], flag)
-    elif isinstance(marker, list) and isinstance(value, list):
-        for item, flag in zip(value, marker, strict=False):
-            yield from _marked_text(item, flag)
-
-
-def _leaves(value: Any) -> Iterator[str]:
-    if isinstance(value, dict):
-        for item in value.values():
-            yield from _leaves(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _leaves(item)
-    elif value is not None:
-        yield _as_text(value) or ""
-
-
-def _masked(values: Any, sensitive: Any) -> Mapping[str, Any] | None:
-    """Attributes with every value Terraform marks sensitive replaced by the mask."""
-    if not isinstance(values, dict):
-        return None
-    if sensitive is True:
-        return dict.fromkeys(values, SENSITIVE)
-    if not isinstance(sensitive, dict) or not _any_marked(sensitive):
-        return values
-    masked = _mask(values, sensitive)
-    return masked if isinstance(masked, dict) else None
-
-
-def _mask(value: Any, marker: Any) -> Any:
-    if marker is True:
-        return SENSITIVE
-    if isinstance(marker, dict) and isinstance(value, dict):
-        return {k: _mask(v, marker.get(k)) for k, v in value.items()}
-    if isinstance(marker, list) and isinstance(value, list):
-        return [_mask(v, marker[i] if i < len(marker) else None) for i, v in enumerate(value)]
-    return value
 
 
 def _region(values: dict[str, Any], secrets: frozenset[str]) -> str | None:
@@ -444,7 +325,7 @@ def _effective_tags(
     change: _Change,
     provider: str,
     values: dict[str, Any],
-    marks: _Marks,
+    marks: Marks,
     defaults: _DefaultTags,
     where: _Where,
 ) -> tuple[bool, Tags]:
@@ -481,7 +362,7 @@ def _effective_tags(
     return True, tags
 
 
-def _tag_map(values: dict[str, Any], marks: _Marks, attribute: str, where: _Where) -> Tags:
+def _tag_map(values: dict[str, Any], marks: Marks, attribute: str, where: _Where) -> Tags:
     raw = values.get(attribute)
     unknown_part = marks.unknown_of(attribute)
     sensitive_part = marks.sensitive_of(attribute)
@@ -520,7 +401,7 @@ def _tag_map(values: dict[str, Any], marks: _Marks, attribute: str, where: _Wher
             result[key] = value
             if (
                 sensitive_part is True
-                or (position < len(sensitive_items) and _any_marked(sensitive_items[position]))
+                or (position < len(sensitive_items) and any_marked(sensitive_items[position]))
                 or item in marks.secrets
             ):
                 hidden.add(key)
@@ -535,7 +416,7 @@ def _tag_map(values: dict[str, Any], marks: _Marks, attribute: str, where: _Wher
     if sensitive_part is True:
         hidden.update(result)
     elif isinstance(sensitive_part, dict):
-        hidden.update(k for k, flag in sensitive_part.items() if _any_marked(flag))
+        hidden.update(k for k, flag in sensitive_part.items() if any_marked(flag))
     if marks.secrets:
         hidden.update(k for k, v in result.items() if v is not None and v in marks.secrets)
     return Tags(result, frozenset(hidden), partially_unknown)
@@ -563,7 +444,7 @@ def _as_text(value: Any) -> str | None:
     return str(value)
 
 
-def _asg_tags(values: dict[str, Any], marks: _Marks, where: _Where) -> Tags:
+def _asg_tags(values: dict[str, Any], marks: Marks, where: _Where) -> Tags:
     """Auto scaling group tag blocks (``tag``, and ``tags`` as a list of blocks in AWS
     provider 3): only those that propagate reach the instances."""
     result: dict[str, str | None] = {}
@@ -614,7 +495,7 @@ def _asg_tags(values: dict[str, Any], marks: _Marks, where: _Where) -> Tags:
             if (
                 sensitive is True
                 or marker is True
-                or (isinstance(marker, dict) and _any_marked(marker.get("value")))
+                or (isinstance(marker, dict) and any_marked(marker.get("value")))
                 or (text is not None and text in marks.secrets)
             ):
                 hidden.add(key)
@@ -622,7 +503,7 @@ def _asg_tags(values: dict[str, Any], marks: _Marks, where: _Where) -> Tags:
 
 
 def _with_launch_template_tags(
-    tags: Tags, values: dict[str, Any], marks: _Marks, where: _Where
+    tags: Tags, values: dict[str, Any], marks: Marks, where: _Where
 ) -> Tags:
     """Instances launched from a template carry its instance ``tag_specifications``."""
     specs = values.get("tag_specifications")
@@ -675,7 +556,7 @@ def _with_launch_template_tags(
             flag = (
                 marker if marker is True else marker.get(key) if isinstance(marker, dict) else None
             )
-            if _any_marked(flag) or text in marks.secrets:
+            if any_marked(flag) or text in marks.secrets:
                 hidden.add(key)
     return Tags(merged, frozenset(hidden), tags.partially_unknown, tags.not_propagated)
 
