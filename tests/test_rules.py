@@ -77,7 +77,6 @@ def test_schema_error_names_file_line_and_path(tmp_path: Path) -> None:
     assert error.path == str(path)
     assert error.line == 4
     assert error.pointer == "/tags/1/required"
-    assert "is not of type 'boolean'" in str(error)
 
 
 def test_yaml_syntax_error_names_the_line(tmp_path: Path) -> None:
@@ -90,14 +89,16 @@ def test_yaml_syntax_error_names_the_line(tmp_path: Path) -> None:
 
 def test_unknown_severity_is_refused(tmp_path: Path) -> None:
     write(tmp_path, "settings.yaml", "severities:\n  FG-TAG-001: block\n")
-    with pytest.raises(RulesError, match="'block' is not one of"):
+    with pytest.raises(RulesError) as caught:
         rules.load(tmp_path)
+    assert (caught.value.line, caught.value.pointer) == (2, "/severities/FG-TAG-001")
 
 
 def test_exception_needs_reason_approver_and_expiry(tmp_path: Path) -> None:
     write(tmp_path, "exceptions.yaml", "exceptions:\n  - address: a.b\n    rules: [FG-TAG-001]\n")
-    with pytest.raises(RulesError, match="is a required property"):
+    with pytest.raises(RulesError) as caught:
         rules.load(tmp_path)
+    assert (caught.value.line, caught.value.pointer) == (2, "/exceptions/0")
 
 
 def test_invalid_regular_expression_is_refused(tmp_path: Path) -> None:
