@@ -17,6 +17,8 @@ from gate.model import SENSITIVE
 Marker = dict[str, Any] | list[Any] | bool | None
 """An ``after_unknown`` / ``*_sensitive`` value: true, or the same shape as the value."""
 
+_NONE: frozenset[str] = frozenset()
+
 
 class Marks:
     """The unknown and sensitive markers of one side of a change, and the text of every
@@ -25,13 +27,12 @@ class Marks:
     __slots__ = ("secrets", "sensitive", "unknown", "wholly_unknown")
 
     def __init__(self, values: dict[str, Any], unknown: Marker, sensitive: Marker) -> None:
+        """``sensitive`` as :func:`with_tag_families` returns it."""
         self.wholly_unknown = unknown is True
         self.unknown: dict[str, Any] = unknown if isinstance(unknown, dict) else {}
-        self.sensitive = with_tag_families(sensitive)
+        self.sensitive = sensitive
         self.secrets: frozenset[str] = (
-            frozenset(_marked_text(values, self.sensitive))
-            if any_marked(self.sensitive)
-            else frozenset()
+            frozenset(_marked_text(values, sensitive)) if any_marked(sensitive) else _NONE
         )
 
     def unknown_of(self, attribute: str) -> Any:
@@ -42,6 +43,8 @@ class Marks:
         return marker.get(attribute) if isinstance(marker, dict) else marker
 
     def unknown_attributes(self) -> frozenset[str]:
+        if not self.unknown:
+            return _NONE
         return frozenset(k for k, flag in self.unknown.items() if flag is True)
 
 
@@ -53,7 +56,7 @@ without the mark)."""
 
 def with_tag_families(marker: Any) -> Any:
     """The marker with the marks of each tag family merged across its attributes."""
-    if not isinstance(marker, dict):
+    if not marker or not isinstance(marker, dict):
         return marker
     for family in _TAG_FAMILIES:
         parts = [marker[name] for name in family if name in marker]
@@ -117,6 +120,8 @@ def masked(values: Any, sensitive: Any) -> Mapping[str, Any] | None:
     """Attributes with every value Terraform marks sensitive replaced by the mask."""
     if not isinstance(values, dict):
         return None
+    if not sensitive:
+        return values
     if sensitive is True:
         return dict.fromkeys(values, SENSITIVE)
     if not isinstance(sensitive, dict) or not any_marked(sensitive):

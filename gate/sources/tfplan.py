@@ -70,6 +70,13 @@ class _Change(msgspec.Struct):
     module_address: str | None = None
     deposed: str | None = None
 
+    def __post_init__(self) -> None:
+        _DECODED[0] += 1  # also the entries of a resource_changes a later one replaced
+
+
+_DECODED = [0]
+"""Resource changes decoded so far in this read (see _decode)."""
+
 
 class _Plan(msgspec.Struct):
     """The members of a plan the gate reads; msgspec skips every other one (``prior_state``,
@@ -88,9 +95,6 @@ class _Plan(msgspec.Struct):
 
 _DECODER = msgspec.json.Decoder(_Plan)
 
-_REPEATABLE_KEY = b'"resource_changes"'
-"""A crafted plan may give ``resource_changes`` twice (readers differ on which counts)."""
-
 # --------------------------------------------------------------------------- reading
 
 
@@ -106,6 +110,7 @@ def _decode(data: bytes, shown: str, skipped: int) -> _Plan:
     # The garbage collector would scan the millions of objects being built, for nothing.
     enabled = gc.isenabled()
     gc.disable()
+    _DECODED[0] = 0
     try:
         try:
             plan = _DECODER.decode(data)
@@ -120,7 +125,10 @@ def _decode(data: bytes, shown: str, skipped: int) -> _Plan:
     finally:
         if enabled:
             gc.enable()
-    if data.count(_REPEATABLE_KEY) > 1:  # rare: only then the exact (slower) check
+    # More entries decoded than kept: a later resource_changes replaced an earlier one (a
+    # crafted plan; JSON readers differ on which counts). Only then the exact, slower check.
+    kept = len(plan.resource_changes) if isinstance(plan.resource_changes, list) else 0
+    if _DECODED[0] > kept:
         _jsonload.refuse_duplicate_keys(data, shown)
     return plan
 
@@ -186,7 +194,7 @@ def load(path: Path, plan: _Plan, notes: list[str]) -> SourceDocument:
         if change.mode != "managed":
             continue
         try:
-            resources.append(_resource(change, f"/resource_changes/{position}", shown, defaults))
+            resources.append(_resource(change, position, shown, defaults))
         except RecursionError:
             raise SourceError(
                 "the resource change is nested too deeply to read",
@@ -234,51 +242,58 @@ def _refuse_non_plans(plan: _Plan, shown: str) -> None:
 
 
 class _Where:
-    """Where one resource change sits, for errors: the file and a JSON pointer."""
+    """Where one side of a resource change sits, for errors: the file and a JSON pointer
+    (built only when an error needs it)."""
 
-    __slots__ = ("pointer", "shown")
+    __slots__ = ("position", "shown", "side")
 
-    def __init__(self, shown: str, pointer: str) -> None:
+    def __init__(self, shown: str, position: int, side: str) -> None:
         self.shown = shown
-        self.pointer = pointer
+        self.position = position
+        self.side = side
 
     def error(self, message: str, *steps: str | int) -> SourceError:
         tail = "".join(f"/{_escape(step)}" for step in steps)
-        return SourceError(message, path=self.shown, pointer=self.pointer + tail)
+        pointer = f"/resource_changes/{self.position}/change/{self.side}{tail}"
+        return SourceError(message, path=self.shown, pointer=pointer)
 
 
 def _escape(step: str | int) -> str:
     return str(step).replace("~", "~0").replace("/", "~1")
 
 
-def _resource(change: _Change, pointer: str, shown: str, defaults: _DefaultTags) -> Resource:
+_NEEDS_VALUES = frozenset({Action.CREATE, Action.UPDATE, Action.REPLACE})
+
+
+def _resource(change: _Change, position: int, shown: str, defaults: _DefaultTags) -> Resource:
     body = change.change
     action = _ACTIONS.get(tuple(body.actions))
     if action is None:
         raise SourceError(
             f"unknown actions {body.actions!r} for {change.address}",
             path=shown,
-            pointer=pointer + "/change/actions",
+            pointer=f"/resource_changes/{position}/change/actions",
         )
     address = change.address
     if change.deposed:
         address = f"{address} (deposed {change.deposed})"
+    after_sensitive = with_tag_families(body.after_sensitive)
+    before_sensitive = with_tag_families(body.before_sensitive)
     if action is Action.DELETE:
-        side, values_raw, unknown, sensitive = "before", body.before, None, body.before_sensitive
+        side, values_raw, unknown, sensitive = "before", body.before, None, before_sensitive
     else:
         side, values_raw, unknown, sensitive = (
             "after",
             body.after,
             body.after_unknown,
-            body.after_sensitive,
+            after_sensitive,
         )
-    where = _Where(shown, f"{pointer}/change/{side}")
-    if values_raw is None and action in (Action.CREATE, Action.UPDATE, Action.REPLACE):
+    where = _Where(shown, position, side)
+    if values_raw is None and action in _NEEDS_VALUES:
         raise where.error(f"change.{side} is null, but a {action.value} must say what it plans")
     values = values_raw or {}
     marks = Marks(values, unknown, sensitive)
     provider = change.type.split("_", 1)[0]
-    module = change.module_address
     taggable, tags = _effective_tags(change, provider, values, marks, defaults, where)
     return Resource(
         address=ResourceAddress(address),
@@ -289,9 +304,9 @@ def _resource(change: _Change, pointer: str, shown: str, defaults: _DefaultTags)
         location=None,
         taggable=taggable,
         tags=tags,
-        module=module,
-        after=masked(body.after, with_tag_families(body.after_sensitive)),
-        before=masked(body.before, with_tag_families(body.before_sensitive)),
+        module=change.module_address,
+        after=masked(body.after, after_sensitive),
+        before=masked(body.before, before_sensitive),
         unknown=marks.unknown_attributes(),
         region=_region(values, marks.secrets) or defaults.region_for(change),
     )
