@@ -147,3 +147,22 @@ def test_a_plan_over_the_plan_limit_is_refused(
     assert "plan.json" in result.stderr and _io.PLAN_LIMIT_ENV in result.stderr
     monkeypatch.setenv(_io.PLAN_LIMIT_ENV, str(10 * _io.MiB))
     assert run_cli("check", "plan.json", cwd=project).exit_code in (0, 1)
+
+
+@needs_fifo
+def test_a_capacity_plan_template_that_is_a_fifo_is_refused(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    fifo(project / "plans" / "TEMPLATE.md")
+    result = run_cli(
+        "plan",
+        "new",
+        "--from",
+        "plan.json",
+        "--team",
+        "checkout",
+        "--today",
+        "2026-11-23",
+        cwd=project,
+    )
+    assert result.exit_code == 2
+    assert "TEMPLATE.md" in result.stderr and "not a regular file" in result.stderr

@@ -119,9 +119,7 @@ def _decode(data: bytes, shown: str, skipped: int) -> _Plan:
         except (msgspec.DecodeError, ValueError):  # malformed (line and column from orjson)
             plan = _convert(_jsonload.parse(data, shown, skipped), data, shown)
     except RecursionError:
-        raise SourceError(
-            "the JSON document is nested too deeply to be a plan; refusing it", path=shown
-        ) from None
+        raise _too_deep(data, shown, skipped) from None
     finally:
         if enabled:
             gc.enable()
@@ -131,6 +129,22 @@ def _decode(data: bytes, shown: str, skipped: int) -> _Plan:
     if _DECODED[0] > kept:
         _jsonload.refuse_duplicate_keys(data, shown)
     return plan
+
+
+def _too_deep(data: bytes, shown: str, skipped: int) -> SourceError:
+    """The refusal of a document nested deeper than the decoder goes, with the line and
+    column where the full parser (whose depth limit is a little higher) gives up."""
+    line = column = None
+    try:
+        _jsonload.parse(data, shown, skipped)
+    except SourceError as exc:
+        line, column = exc.line, exc.column
+    return SourceError(
+        "the JSON document is nested too deeply to be a plan; refusing it",
+        path=shown,
+        line=line,
+        column=column,
+    )
 
 
 def _convert(document: Any, data: bytes, shown: str) -> _Plan:

@@ -239,3 +239,12 @@ def test_deep_nesting_is_an_error_naming_the_file(tmp_path: Path, depth: int, wh
     assert result.exit_code in (0, 1, 2)
     if result.exit_code == 2:
         assert str(path) in result.stderr or "plan.json" in result.stderr
+
+
+def test_deep_nesting_names_the_line_and_column_where_reading_gave_up(tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    path.write_text('{"format_version": "1.2",\n "prior_state": ' + "[" * 5_000 + "]" * 5_000 + "}")
+    with pytest.raises(SourceError, match="nested too deeply") as caught:
+        load(path, SourceOptions())
+    assert caught.value.line == 2
+    assert caught.value.column is not None
