@@ -148,6 +148,7 @@ def _too_deep(data: bytes, shown: str, skipped: int) -> SourceError:
 
 
 def _convert(document: Any, data: bytes, shown: str) -> _Plan:
+    _DECODED[0] = 0  # entries built before the fast decoder gave up do not count
     try:
         return msgspec.convert(document, _Plan)
     except msgspec.ValidationError as exc:
@@ -156,8 +157,6 @@ def _convert(document: Any, data: bytes, shown: str) -> _Plan:
 
 _AT = re.compile(r" - at `\$(?P<path>[^`]*)`$")
 _STEP = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
-
-
 _MISSING = re.compile(r"missing required field `(?P<name>[^`]+)`")
 _EXPECTED = re.compile(r"Expected `(?P<want>[^`]+)`, got `(?P<got>[^`]+)`")
 
@@ -238,10 +237,14 @@ def _refuse_non_plans(plan: _Plan, shown: str) -> None:
             "written by Terraform 0.12 to 1.x and OpenTofu)",
             path=shown,
         )
-    planned = (plan.planned_values, plan.resource_changes, plan.configuration)
-    if all(member is msgspec.UNSET for member in planned):
-        # `terraform show -json` of a state (an empty one is just {"format_version": …}):
-        # a plan always has planned_values and configuration, even when it changes nothing.
+    changes = (plan.planned_values, plan.resource_changes)
+    unset = msgspec.UNSET
+    if all(member is unset for member in changes) and (
+        plan.values is not unset or plan.configuration is unset
+    ):
+        # `terraform show -json` of a state: it has `values` (an empty state has nothing
+        # but format_version); a plan always has planned_values and configuration, even
+        # when it changes nothing.
         raise SourceError(
             "this is a Terraform state, not a plan (it has no planned changes); the gate "
             f"checks what a deploy will change: {_HOW_TO_PLAN}",
@@ -358,9 +361,9 @@ def _effective_tags(
     defaults: _DefaultTags,
     where: _Where,
 ) -> tuple[bool, Tags]:
-    present = {a for a in _TAG_ATTRIBUTES if a in values or a in marks.unknown}
     if marks.wholly_unknown:
         return True, Tags({}, frozenset(), partially_unknown=True)
+    present = {a for a in _TAG_ATTRIBUTES if a in values or a in marks.unknown}
     if not present:
         return False, Tags()
     if provider == "google":
