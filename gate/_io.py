@@ -8,9 +8,12 @@ Limits are generous defaults that an environment variable can raise.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from gate.errors import GateError, SourceError
 
@@ -57,8 +60,34 @@ def read_bytes(
     Anything else (missing, a directory, a FIFO, a device, too large, unreadable) raises
     ``error`` naming the file and the reason.
     """
-    shown = str(path)
     limit = file_limit() if limit is None else limit
+    with _open_regular(path, error, what) as (stream, size):
+        if size > limit:
+            raise error(_too_large(what, limit), path=str(path))
+        try:
+            data = stream.read(limit + 1)
+        except OSError as exc:
+            raise error(f"cannot read {what}: {exc.strerror}", path=str(path)) from exc
+    if len(data) > limit:  # grew while being read
+        raise error(_too_large(what, limit), path=str(path))
+    return data
+
+
+def read_head(
+    path: Path, size: int, *, error: type[GateError] = SourceError, what: str = "file"
+) -> bytes:
+    """The first ``size`` bytes of a regular file (to tell what kind of file it is)."""
+    with _open_regular(path, error, what) as (stream, _):
+        try:
+            return stream.read(size)
+        except OSError as exc:
+            raise error(f"cannot read {what}: {exc.strerror}", path=str(path)) from exc
+
+
+@contextlib.contextmanager
+def _open_regular(path: Path, error: type[GateError], what: str) -> Iterator[tuple[BinaryIO, int]]:
+    """An open regular file and its size; anything else raises ``error``."""
+    shown = str(path)
     try:
         # O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below.
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
@@ -68,24 +97,20 @@ def read_bytes(
         raise error(f"{what} is a directory, expected a file", path=shown) from None
     except OSError as exc:
         raise error(f"cannot read {what}: {exc.strerror}", path=shown) from exc
-    with os.fdopen(descriptor, "rb") as stream:
+    try:
         info = os.fstat(descriptor)
-        if stat.S_ISDIR(info.st_mode):
+        if stat.S_ISDIR(info.st_mode):  # opening a directory read-only succeeds on POSIX
             raise error(f"{what} is a directory, expected a file", path=shown)
         if not stat.S_ISREG(info.st_mode):
             raise error(
                 f"{what} is not a regular file (a FIFO, device or socket); refusing to read it",
                 path=shown,
             )
-        if info.st_size > limit:
-            raise error(_too_large(what, limit), path=shown)
-        try:
-            data = stream.read(limit + 1)
-        except OSError as exc:
-            raise error(f"cannot read {what}: {exc.strerror}", path=shown) from exc
-    if len(data) > limit:  # grew while being read
-        raise error(_too_large(what, limit), path=shown)
-    return data
+    except BaseException:
+        os.close(descriptor)
+        raise
+    with os.fdopen(descriptor, "rb") as stream:
+        yield stream, info.st_size
 
 
 def read_text(

@@ -1,20 +1,38 @@
-"""YAML reading for rules and plans: safe loading, and line numbers for errors.
+"""YAML reading for rules, capacity plans, usage and parameter files: safe, bounded, strict.
 
-Loading uses PyYAML's safe loader (the C one when available). Line numbers are only
-needed when something is wrong, so the node tree is composed again on the error path
-alone, to find the line of the offending path.
+Loading uses PyYAML's safe loader (the C one when available), in two steps: the node
+tree is composed, checked, and only then constructed. The check refuses what YAML
+allows but a configuration file must not have: a key given twice (YAML keeps the last
+silently, so ``status: draft`` then ``status: approved`` would read as approved),
+aliases that would expand into a huge document (a "billion laughs"), and nesting
+deeper than any real file. Construction refuses dates that do not exist
+(``2026-02-30``) and numbers that are not finite (``.nan``, ``.inf``). Every refusal
+carries the line, so the error names the file and the place.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+import math
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when libyaml is there
+from gate.errors import GateError
+
+_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when libyaml is there
+
+MAX_DEPTH = 100
+"""Nesting levels; real rules files and front matter use fewer than ten."""
+
+MAX_ALIAS_NODES = 100_000
+"""Nodes that aliases may add when the document is expanded; a bomb adds billions."""
+
+_RECURSIVE = "a YAML alias refers to a node that contains it (a recursive document)"
+_STR_TAG = "tag:yaml.org,2002:str"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
 class YamlProblem(Exception):
@@ -23,6 +41,16 @@ class YamlProblem(Exception):
         self.message = message
         self.line = line
         self.column = column
+
+
+def _at(node: yaml.Node, message: str, loader: Any) -> YamlProblem:
+    mark = node.start_mark
+    return YamlProblem(message, _line(mark, loader), mark.column + 1)
+
+
+def _line(mark: Any, loader: Any) -> int:
+    """The file line of a mark: the text may start further down the file."""
+    return int(mark.line) + int(getattr(loader, "first_line", 1))
 
 
 def problem(exc: yaml.YAMLError | RecursionError) -> YamlProblem:
@@ -39,20 +67,125 @@ def problem(exc: yaml.YAMLError | RecursionError) -> YamlProblem:
     return YamlProblem(f"not valid YAML: {str(exc).splitlines()[0] if str(exc) else exc!r}", None)
 
 
-def parse(text: str) -> Any:
-    """Parse one YAML document safely, dates and timestamps as ISO strings (schemas and
-    Rego see text); raise YamlProblem with the position on failure."""
+class _Loader(_Base):  # type: ignore[misc]
+    """The safe loader, refusing impossible dates and non-finite numbers."""
+
+    first_line = 1
+
+
+def _finite_float(loader: Any, node: yaml.ScalarNode) -> float:
+    value: float = yaml.SafeLoader.construct_yaml_float(loader, node)
+    if math.isnan(value) or math.isinf(value):
+        raise _at(node, f"{node.value!r} is not a finite number", loader)
+    return value
+
+
+def _real_date(loader: Any, node: yaml.ScalarNode) -> Any:
     try:
-        return plain(yaml.load(text, Loader=_Loader))
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError as exc:
+        raise _at(node, f"{node.value!r} is not a valid date or time ({exc})", loader) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:float", _finite_float)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _real_date)
+
+
+def parse(text: str, *, first_line: int = 1) -> Any:
+    """Parse one YAML document safely, dates and timestamps as ISO strings (schemas and
+    Rego see text); raise YamlProblem with the position on failure. ``first_line`` is
+    the file line the text starts on (a capacity plan's front matter starts on line 2)."""
+    loader = _Loader(text)
+    loader.first_line = first_line
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check(node, loader)
+        return plain(loader.construct_document(node))
     except (yaml.YAMLError, RecursionError) as exc:
-        raise problem(exc) from None
+        found = problem(exc)
+        if found.line is not None:
+            found.line += first_line - 1
+        raise found from None
+    finally:
+        loader.dispose()
+
+
+def _check(root: yaml.Node, loader: Any) -> None:
+    """Refuse duplicate keys, deep nesting, recursive aliases and alias bombs, in one
+    walk of the node tree (iterative, and linear in the document: an alias is the same
+    node object as its anchor, so each node is visited once)."""
+    expanded: dict[int, int] = {}  # node id -> size with every alias expanded
+    distinct = 0
+    on_path: set[int] = set()
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
+    while stack:
+        node, depth, children_done = stack.pop()
+        ident = id(node)
+        if children_done:
+            on_path.discard(ident)
+            children = _children(node)
+            expanded[ident] = min(1 + sum(expanded[id(c)] for c in children), 1 << 62)
+            continue
+        if ident in expanded:
+            continue
+        if ident in on_path:
+            raise _at(node, _RECURSIVE, loader)
+        if depth > MAX_DEPTH:
+            raise _at(node, f"nested more than {MAX_DEPTH} levels deep", loader)
+        distinct += 1
+        if isinstance(node, yaml.MappingNode):
+            _refuse_duplicate_keys(node, loader)
+        on_path.add(ident)
+        stack.append((node, depth, True))
+        for child in reversed(_children(node)):
+            if id(child) in on_path:
+                raise _at(child, _RECURSIVE, loader)
+            if id(child) not in expanded:
+                stack.append((child, depth + 1, False))
+    added = expanded[id(root)] - distinct
+    if added > MAX_ALIAS_NODES:
+        raise YamlProblem(
+            f"the YAML aliases would expand the document by {added:,} nodes (at most "
+            f"{MAX_ALIAS_NODES:,} are allowed): refused as a possible alias bomb",
+            _line(root.start_mark, loader),
+        )
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
+def _refuse_duplicate_keys(node: yaml.MappingNode, loader: Any) -> None:
+    seen: dict[str, yaml.Node] = {}
+    for key_node, _ in node.value:
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _MERGE_TAG:
+            continue
+        if key_node.tag == _STR_TAG:
+            key = key_node.value
+        else:  # 1 and 0x1, or a date and its text, are one key once read
+            key = str(plain(loader.construct_object(key_node)))
+        first = seen.get(key)
+        if first is not None:
+            raise _at(
+                key_node,
+                f"duplicate key {key!r} (lines {_line(first.start_mark, loader)} and "
+                f"{_line(key_node.start_mark, loader)}): YAML would keep only the last; remove one",
+                loader,
+            )
+        seen[key] = key_node
 
 
 def line_of(text: str, path: Sequence[str | int]) -> int | None:
     """The 1-based line of the node at ``path`` (mapping keys and list indexes)."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
+        node = yaml.compose(text, Loader=_Base)
+    except (yaml.YAMLError, RecursionError):
         return None
     best = node.start_mark.line + 1 if node is not None else None
     for step in path:
@@ -74,10 +207,6 @@ def line_of(text: str, path: Sequence[str | int]) -> int | None:
     return best
 
 
-def read_text(path: Path) -> str:
-    return path.read_text(encoding="utf-8")
-
-
 def plain(value: Any) -> Any:
     """YAML dates and timestamps as ISO strings, so schemas and Rego see text."""
     if isinstance(value, dict):
@@ -89,13 +218,14 @@ def plain(value: Any) -> Any:
     return value
 
 
-def load_document(path: Path, error: Callable[..., Exception], what: str) -> tuple[str, Any]:
-    """(text, plain document) of a YAML file; problems raise ``error`` with file and line."""
+def load_document(path: Path, error: type[GateError], what: str) -> tuple[str, Any]:
+    """(text, plain document) of a YAML file; problems raise ``error`` with file and line.
+
+    The file is read through :mod:`gate._io`: a regular file within the size limit."""
+    from gate import _io
+
     shown = str(path)
-    try:
-        text = read_text(path)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise error(f"cannot read {what}: {exc}", path=shown) from None
+    text = _io.read_text(path, error=error, what=what)
     try:
         return text, parse(text)
     except YamlProblem as exc:

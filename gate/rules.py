@@ -48,6 +48,33 @@ def glob_regex(pattern: str) -> str:
     return "".join(out)
 
 
+def glob_pattern(pattern: str) -> re.Pattern[str]:
+    """The same glob as :func:`glob_regex`, compiled for Python's backtracking engine in
+    a form that cannot backtrack: each literal between two ``*`` is taken at its first
+    occurrence inside an atomic lookahead (``(?=(?P<s>.*?lit))(?P=s)``), which is always
+    right for a glob, so matching stays linear in the address, however many ``*`` the
+    glob has (``.*a.*a.*b`` would take minutes on a long address the change chose)."""
+    segments = [
+        "".join("." if char == "?" else re.escape(char) for char in part)
+        for part in pattern.split("*")
+    ]
+    if len(segments) == 1:
+        return re.compile(f"^{segments[0]}$")
+    out = ["^", segments[0]]
+    for position, middle in enumerate(segments[1:-1]):
+        if middle:
+            out.append(f"(?=(?P<s{position}>.*?{middle}))(?P=s{position})")
+    out.append(f".*{segments[-1]}$")
+    return re.compile("".join(out))
+
+
+MAX_MATCHED_LENGTH = 256
+"""Longest tag value handed to a rule's regular expression. AWS and Azure accept at most
+256 characters in a tag value (Google 63 in a label), so a longer value cannot be a real
+tag; it is never matched (and so never allowed by a pattern), which bounds the work any
+pattern can do on a value the change under review chose."""
+
+
 @dataclass(frozen=True, slots=True)
 class Scope:
     providers: tuple[str, ...] = DEFAULT_PROVIDERS
@@ -69,6 +96,10 @@ class ValuePattern:
     regex: re.Pattern[str]
     replace: str | None
 
+    def search(self, value: str) -> re.Match[str] | None:
+        """The pattern's match in a tag value; a value too long to be a tag never matches."""
+        return self.regex.search(value) if len(value) <= MAX_MATCHED_LENGTH else None
+
 
 @dataclass(frozen=True, slots=True)
 class ValueRule:
@@ -80,6 +111,15 @@ class ValueRule:
     allowed_pattern: re.Pattern[str] | None = None
     closed: bool = False  # only canonical values are allowed
     source: str | None = None  # "hierarchy:team", "services", "allowed" ...
+
+    def allows(self, value: str) -> bool:
+        """Whether ``allowed_pattern`` (if any) matches the whole value; a value too long
+        to be a tag is not allowed."""
+        if self.allowed_pattern is None:
+            return True
+        return (
+            len(value) <= MAX_MATCHED_LENGTH and self.allowed_pattern.fullmatch(value) is not None
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,21 +269,49 @@ _EMPTY: dict[str, Any] = {
 
 
 def _pick(kind: str, rules_dir: Path | None) -> Path | None:
-    for folder in (rules_dir, defaults_dir()):
-        if folder is None:
-            continue
-        for suffix in (".yaml", ".yml"):
-            path = folder / f"{kind}{suffix}"
-            if path.is_file():
-                return path
-    return None
+    """The file of one kind: the rules directory's, else the built-in default.
+
+    Whatever sits at ``<kind>.yaml`` (or ``.yml``) in the rules directory is chosen, a
+    directory, FIFO or broken link included, so that reading it fails with the reason
+    instead of the default silently taking its place; both spellings at once are refused.
+    """
+    if rules_dir is not None:
+        found = [
+            path
+            for path in (rules_dir / f"{kind}.yaml", rules_dir / f"{kind}.yml")
+            if path.exists() or path.is_symlink()
+        ]
+        if len(found) > 1:
+            raise RulesError(
+                f"both {kind}.yaml and {kind}.yml are present; the gate reads one file per "
+                "kind, so merge them into one",
+                path=str(found[1]),
+            )
+        if found:
+            return found[0]
+    default = defaults_dir() / f"{kind}.yaml"
+    return default if default.is_file() else None
+
+
+_EXPLICITLY_EMPTY = {
+    "tags": "tags: []",
+    "hierarchy": "business_groups: []",
+    "services": "services: []",
+    "settings": "{}",
+    "exceptions": "exceptions: []",
+    "budgets": "teams: {}",
+}
 
 
 def _load_file(path: Path, kind: str) -> Any:
     shown = str(path)
     text, document = _yaml.load_document(path, RulesError, "rules file")
     if document is None:
-        document = _EMPTY[kind]
+        raise RulesError(
+            f"the {kind} rules file is empty (or holds only comments), which would turn its "
+            f"checks off; to mean that, say so: {_EXPLICITLY_EMPTY[kind]}",
+            path=shown,
+        )
     if kind == "settings" and isinstance(document, dict):
         document = _yaml_off(document)
     if path.parent != defaults_dir():  # the shipped defaults are validated by the test suite
@@ -262,8 +330,8 @@ def _yaml_off(settings: dict[str, Any]) -> dict[str, Any]:
 
 def validate_once(document: Any, *, schema_name: str, shown: str, text: str) -> None:
     """Validate, remembering success by content hash: a rules file that passed with
-    this version's schema passes again, without importing jsonschema (a pre-commit
-    hook runs many times on the same rules)."""
+    this schema passes again, without importing jsonschema (a pre-commit hook runs
+    many times on the same rules)."""
     import hashlib
     import os
 
@@ -274,7 +342,10 @@ def validate_once(document: Any, *, schema_name: str, shown: str, text: str) -> 
         / "finops-gate"
         / "validated"
     )
-    key = hashlib.sha256(f"{__version__}\0{schema_name}\0{text}".encode()).hexdigest()
+    # The schema's own bytes are part of the key: a file that passed an older schema of
+    # the same version (a development install) is checked again.
+    schema = package_file("schemas", f"{schema_name}.json").read_bytes()
+    key = hashlib.sha256(b"\0".join((__version__.encode(), schema, text.encode()))).hexdigest()
     marker = cache / key
     if marker.exists():
         return
@@ -363,9 +434,7 @@ def _services(
                 name=item["name"],
                 team=item["team"],
                 aliases=tuple(item.get("aliases", ())),
-                address_regexes=tuple(
-                    re.compile(glob_regex(p)) for p in match.get("addresses", ())
-                ),
+                address_regexes=tuple(glob_pattern(p) for p in match.get("addresses", ())),
                 tag_match=dict(match.get("tags", {})),
             )
         )

@@ -330,7 +330,7 @@ def _resolve(rule: ValueRule, raw: str) -> _Resolution:
     if found is not None:
         return _checked(rule, found, Resolved.ALIAS)
     for pattern in rule.patterns:
-        match = pattern.regex.search(raw)
+        match = pattern.search(raw)
         if match is None:
             continue
         if pattern.replace is None:
@@ -348,7 +348,7 @@ def _resolve(rule: ValueRule, raw: str) -> _Resolution:
 
 
 def _checked(rule: ValueRule, value: str, how: Resolved) -> _Resolution:
-    if rule.allowed_pattern is not None and not rule.allowed_pattern.fullmatch(value):
+    if not rule.allows(value):
         return _Resolution(None, Resolved.UNRESOLVED)
     return _Resolution(value, how)
 

@@ -76,11 +76,9 @@ def parse(text: str, path: str) -> CapacityPlan:
         ) from None
     front = "".join(lines[1:end])
     try:
-        fields = _yaml.parse(front)
+        fields = _yaml.parse(front, first_line=2)  # the front matter starts on line 2
     except _yaml.YamlProblem as exc:
-        raise CapacityPlanError(
-            exc.message, path=path, line=(exc.line or 0) + 1, column=exc.column
-        ) from None
+        raise CapacityPlanError(exc.message, path=path, line=exc.line, column=exc.column) from None
     if not isinstance(fields, dict):
         raise CapacityPlanError("the front matter must be a mapping", path=path, line=2)
     _validate(fields, front, path)

@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from gate import _io
 from gate.budget import Budgets, Level
 from gate.capacity import CapacityPlan, parse, render
 from gate.capacity.store import TEMPLATE_NAME, CapacityPlanStore
@@ -229,6 +230,6 @@ def template_text(source: Path | None, plans_dir: Path) -> str:
     from gate._resources import bundled
 
     for candidate in (source, plans_dir / TEMPLATE_NAME):
-        if candidate is not None and candidate.is_file():
-            return candidate.read_text(encoding="utf-8")
+        if candidate is not None and (candidate.exists() or candidate.is_symlink()):
+            return _io.read_text(candidate, error=CapacityPlanError, what="capacity plan template")
     return bundled("plan-template.md").read_text(encoding="utf-8")

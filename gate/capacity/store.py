@@ -10,6 +10,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from gate import _io
 from gate.capacity import CapacityPlan, parse
 from gate.errors import CapacityPlanError
 
@@ -32,7 +33,7 @@ class CapacityPlanStore:
             if not self.directory.is_dir():
                 return []
             return [
-                (str(path), path.read_text(encoding="utf-8"))
+                (str(path), _io.read_text(path, error=CapacityPlanError, what="capacity plan"))
                 for path in sorted(self.directory.glob("*.md"))
                 if path.name != TEMPLATE_NAME
             ]

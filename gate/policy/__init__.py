@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from gate import _io
 from gate._resources import bundled
 from gate.errors import PolicyError
 from gate.model import JsonValue
@@ -93,10 +94,9 @@ def policy_files(extra_dirs: Sequence[Path], *, include_tests: bool = False) -> 
             chosen[str(path.relative_to(folder))] = path
     files = []
     for path in chosen.values():
-        try:
-            files.append(PolicyFile(_shown(path), path.read_text(encoding="utf-8")))
-        except (OSError, UnicodeDecodeError) as exc:
-            raise PolicyError(f"cannot read policy: {exc}", path=str(path)) from exc
+        files.append(
+            PolicyFile(_shown(path), _io.read_text(path, error=PolicyError, what="policy"))
+        )
     return files
 
 

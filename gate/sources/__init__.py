@@ -37,10 +37,9 @@ _YAML_SUFFIXES = {".yaml", ".yml"}
 
 
 def _tfplan(path: Path, options: SourceOptions) -> SourceDocument:
-    from gate.sources import _jsonload, tfplan
+    from gate.sources import tfplan
 
-    document, notes = _jsonload.load_plan_json(path)
-    return tfplan.load(path, document, notes)
+    return tfplan.read(path)
 
 
 def _hcl(path: Path, options: SourceOptions) -> SourceDocument:
@@ -103,11 +102,9 @@ def looks_like_template(path: Path) -> bool:
 
 
 def _head(path: Path, size: int = 4096) -> bytes:
-    try:
-        with path.open("rb") as handle:
-            return handle.read(size)
-    except OSError as exc:
-        raise SourceError(f"cannot read: {exc.strerror}", path=str(path)) from exc
+    from gate import _io
+
+    return _io.read_head(path, size, error=SourceError)
 
 
 def load(path: Path, options: SourceOptions) -> SourceDocument:

@@ -9,13 +9,14 @@ parse time of a large plan.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 from pathlib import Path
 from typing import Any
 
-import msgspec
 import orjson
 
+from gate import _io
 from gate.errors import SourceError
 
 _BOMS = (
@@ -25,15 +26,9 @@ _BOMS = (
 )
 
 
-def read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise SourceError("file not found", path=str(path)) from None
-    except IsADirectoryError:
-        raise SourceError("is a directory, expected a file", path=str(path)) from None
-    except OSError as exc:
-        raise SourceError(f"cannot read: {exc.strerror}", path=str(path)) from exc
+def read_bytes(path: Path, *, limit: int | None = None, what: str = "file") -> bytes:
+    """A regular file of at most ``limit`` bytes (default: the source-file limit)."""
+    return _io.read_bytes(path, limit=limit, error=SourceError, what=what)
 
 
 def decode_text(raw: bytes, path: str) -> tuple[bytes, str | None]:
@@ -74,11 +69,13 @@ def _strip_leading_text(data: bytes) -> tuple[bytes, int]:
     return data, 0
 
 
-def _json_bytes(path: Path, raw: bytes | None) -> tuple[bytes, int, list[str]]:
+def _json_bytes(
+    path: Path, raw: bytes | None, limit: int | None = None, what: str = "file"
+) -> tuple[bytes, int, list[str]]:
     """The bytes of the JSON document itself: decoded to UTF-8, leading text dropped."""
     shown = str(path)
     notes: list[str] = []
-    data = read_bytes(path) if raw is None else raw
+    data = read_bytes(path, limit=limit, what=what) if raw is None else raw
     data, note = decode_text(data, shown)
     if note:
         notes.append(note)
@@ -110,44 +107,34 @@ def load_json(path: Path, raw: bytes | None = None) -> tuple[Any, list[str]]:
     return _parse(data, str(path), skipped), notes
 
 
-class _PlanEnvelope(msgspec.Struct):
-    """The members of a plan the gate reads. msgspec skips every other member without
-    building it (``prior_state``, ``resource_drift``, ``relevant_attributes`` …, most of
-    a large plan) and keeps ``values``/``planned_values`` as unparsed bytes, whose
-    presence is all the refusals need."""
-
-    format_version: Any = msgspec.UNSET
-    terraform_version: Any = msgspec.UNSET
-    resource_changes: Any = msgspec.UNSET
-    configuration: Any = msgspec.UNSET
-    errored: Any = msgspec.UNSET
-    values: msgspec.Raw | msgspec.UnsetType = msgspec.UNSET
-    planned_values: msgspec.Raw | msgspec.UnsetType = msgspec.UNSET
+def plan_bytes(path: Path) -> tuple[bytes, int, list[str]]:
+    """A plan file's JSON bytes (within ``FINOPS_GATE_MAX_PLAN_BYTES``), the number of
+    lines printed before the document that were dropped, and notes on how it was read."""
+    return _json_bytes(path, None, _io.plan_limit(), "plan")
 
 
-_PLAN_DECODER = msgspec.json.Decoder(_PlanEnvelope)
+def parse(data: bytes, shown: str, skipped: int) -> Any:
+    """Parse JSON bytes in full; a syntax error names the line and column."""
+    return _parse(data, shown, skipped)
 
 
-def load_plan_json(path: Path) -> tuple[Any, list[str]]:
-    """A Terraform plan as a dict of the members the gate reads.
+def refuse_duplicate_keys(data: bytes, shown: str) -> None:
+    """Refuse a document in which one object gives a member twice (readers disagree on
+    which one counts). The exact check parses again, so callers run it only when a
+    cheap test says a duplicate is possible."""
+    import json
 
-    A document msgspec cannot take as a plan object (malformed JSON, not an object,
-    an integer beyond 64 bits) is parsed in full instead, so that the error names
-    line and column and the refusal says what the document is.
-    """
-    data, skipped, notes = _json_bytes(path, None)
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        envelope = _PLAN_DECODER.decode(data)
-    except (msgspec.MsgspecError, ValueError):  # invalid UTF-8 arrives as a ValueError
-        return _parse(data, str(path), skipped), notes
-    finally:
-        if enabled:
-            gc.enable()
-    document: dict[str, Any] = {}
-    for name in _PlanEnvelope.__struct_fields__:
-        value = getattr(envelope, name)
-        if value is not msgspec.UNSET:
-            document[name] = True if isinstance(value, msgspec.Raw) else value
-    return document, notes
+    def pairs(items: list[tuple[str, Any]]) -> None:
+        seen: set[str] = set()
+        for key, _ in items:
+            if key in seen:
+                raise SourceError(
+                    f"the member {key!r} appears twice in one JSON object; a plan written by "
+                    "Terraform never repeats a member, and readers differ on which one counts",
+                    path=shown,
+                )
+            seen.add(key)
+
+    # A syntax error is not for this check to judge: the reader has accepted the document.
+    with contextlib.suppress(ValueError, RecursionError):
+        json.loads(data, object_pairs_hook=pairs)

@@ -4,21 +4,20 @@ traceback or a hang (hypothesis)."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gate import pipeline, sources
+from gate import pipeline, rules, sources
 from gate.errors import GateError
 from gate.model import InputKind
 from tests.conftest import change, plan
 
 FUZZ = settings(
     max_examples=120,
-    deadline=timedelta(seconds=10),
+    deadline=None,  # never a time limit: a loaded machine is slow, not wrong
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 
@@ -174,3 +173,101 @@ def test_deep_nesting_and_huge_strings(tmp_path: Path) -> None:
         path = tmp_path / name
         path.write_bytes(data)
         decide_or_refuse(path, kind)
+
+
+# --------------------------------------------------------------------------- plans: marks and tag shapes
+
+marker_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=6), children, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@FUZZ
+@given(
+    member=st.sampled_from(
+        [
+            "mode",
+            "after_unknown",
+            "after_sensitive",
+            "before_sensitive",
+            "tags_all",
+            "tag",
+            "labels",
+        ]
+    ),
+    value=marker_values,
+)
+def test_plans_with_wrong_marks_and_tag_shapes(
+    tmp_path_factory: Any, member: str, value: Any
+) -> None:
+    document = json.loads(PLAN_SEED)
+    entry = document["resource_changes"][0]
+    if member == "mode":
+        entry["mode"] = value
+    elif member in ("after_unknown", "after_sensitive", "before_sensitive"):
+        entry["change"][member] = value
+    else:
+        entry["change"]["after"][member] = value
+    path = tmp_path_factory.mktemp("fuzz") / "plan.json"
+    path.write_text(json.dumps(document))
+    decide_or_refuse(path, InputKind.TFPLAN)
+
+
+# --------------------------------------------------------------------------- rules files
+
+RULES_SEED = (Path(__file__).resolve().parents[2] / "rules" / "tags.yaml").read_bytes()
+
+
+@FUZZ
+@given(cut=st.integers(0, 10_000), insert=st.binary(max_size=12), position=st.integers(0, 10_000))
+def test_truncated_and_spliced_rules(
+    tmp_path_factory: Any, cut: int, insert: bytes, position: int
+) -> None:
+    folder = tmp_path_factory.mktemp("rules")
+    (folder / "tags.yaml").write_bytes(mutate(RULES_SEED, cut, insert, position))
+    try:
+        rules.load(folder)
+    except GateError as error:
+        assert error.path == str(folder / "tags.yaml")
+
+
+@FUZZ
+@given(text=st.text(alphabet="tags:-[]{}&*!|>'\"#\n ?,0123456789.e", max_size=120))
+def test_arbitrary_yaml_as_rules(tmp_path_factory: Any, text: str) -> None:
+    folder = tmp_path_factory.mktemp("rules")
+    (folder / "tags.yaml").write_text(text)
+    try:
+        rules.load(folder)
+    except GateError as error:
+        assert error.path == str(folder / "tags.yaml")
+
+
+def test_a_plan_of_hostile_tag_values_is_decided_with_the_example_rules(tmp_path: Path) -> None:
+    # 200 KB of values shaped against the example patterns (runs of separators before
+    # 'team' and 'squad', '@'-free text for the e-mail pattern) must be decided, not hang.
+    hostile = [
+        "x" + "-" * 40_000 + "tea",
+        "a" + " " * 40_000 + "squa",
+        "a" * 40_000,
+        "team" + "_" * 40_000,
+        "cc" + "-" * 40_000,
+    ]
+    entries = [
+        change(
+            f"aws_s3_bucket.b{index}",
+            after={"tags": {"team": value, "owner": value, "cost-center": value}},
+        )
+        for index, value in enumerate(hostile)
+    ]
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan(*entries)))
+    options = pipeline.Options(
+        paths=[path], rules_dir=Path(__file__).resolve().parents[2] / "rules", today="2026-11-23"
+    )
+    report = pipeline.run(options)
+    assert report.exit_code == 1
+    assert report.summary.failed == len(hostile)

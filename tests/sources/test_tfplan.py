@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -224,25 +223,32 @@ def test_list_tags_of_key_value_strings_are_read(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("fixture", "expected"),
+    ("fixture", "expected", "pointer"),
     [
-        ("truncated.json", "not valid JSON"),
-        ("state-not-plan.json", "this is a Terraform state, not a plan"),
-        ("fragment-no-format-version.json", "there is no format_version"),
-        ("errored-plan.json", "Terraform reported errors while planning"),
-        ("top-level-list.json", "the JSON document is a list"),
-        ("future-format-version.json", "unsupported plan format_version '9.0'"),
-        ("unknown-action.json", "unknown actions ['explode']"),
-        ("resource-changes-not-list.json", "resource_changes must be a list"),
-        ("change-missing.json", "an object 'change'"),
-        ("empty.json", "file is empty"),
+        ("truncated.json", "not valid JSON", None),
+        ("state-not-plan.json", "this is a Terraform state, not a plan", None),
+        ("fragment-no-format-version.json", "there is no format_version", None),
+        ("errored-plan.json", "Terraform reported errors while planning", None),
+        ("top-level-list.json", "the JSON document is a list", None),
+        ("future-format-version.json", "unsupported plan format_version '9.0'", None),
+        (
+            "unknown-action.json",
+            "unknown actions ['explode']",
+            "/resource_changes/0/change/actions",
+        ),
+        ("resource-changes-not-list.json", "not a valid Terraform plan", "/resource_changes"),
+        ("change-missing.json", "not a valid Terraform plan", "/resource_changes/0/change"),
+        ("empty.json", "file is empty", None),
     ],
 )
-def test_bad_inputs_are_refused_with_the_cause(fixture: str, expected: str) -> None:
+def test_bad_inputs_are_refused_with_the_cause(
+    fixture: str, expected: str, pointer: str | None
+) -> None:
     with pytest.raises(SourceError) as caught:
         load(FIXTURES / fixture, SourceOptions())
     assert expected in str(caught.value)
     assert str(caught.value).startswith(str(FIXTURES / fixture))
+    assert caught.value.pointer == pointer
 
 
 def test_invalid_json_names_the_line() -> None:
@@ -286,22 +292,17 @@ def test_detection_by_content(tmp_path: Path) -> None:
         detect(tmp_path / "missing.json")
 
 
-def test_plan_reader_keeps_what_the_gate_reads_and_skips_the_rest(tmp_path: Path) -> None:
-    from gate.sources import _jsonload
-
+def test_plan_reader_skips_members_the_gate_does_not_read(tmp_path: Path) -> None:
+    # Unread members are neither built nor checked: shapes the gate would refuse in
+    # resource_changes pass unnoticed in prior_state and resource_drift.
     document = plan(
         change("aws_instance.a", after={"tags": {"team": "x"}, "instance_type": "m5.large"})
     )
-    document["prior_state"] = {"values": {"root_module": {"resources": [{"address": "x"}] * 50}}}
-    document["resource_drift"] = [{"address": "y"}]
-    path = tmp_path / "plan.json"
-    path.write_text(json.dumps(document), encoding="utf-8")
-    fast, _ = _jsonload.load_plan_json(path)
-    full, _ = _jsonload.load_json(path)
-    assert "prior_state" not in fast and "resource_drift" not in fast
-    assert fast["planned_values"] is True  # present; its content is not needed
-    for key in ("format_version", "terraform_version", "resource_changes", "configuration"):
-        assert fast[key] == full[key]
+    document["prior_state"] = {"values": {"root_module": {"resources": [{"mode": None}] * 50}}}
+    document["resource_drift"] = [{"address": None, "change": "oops"}]
+    resources = load_plan(tmp_path, document)
+    assert [r.address for r in resources] == ["aws_instance.a"]
+    assert dict(resources[0].tags.values) == {"team": "x"}
 
 
 @pytest.mark.parametrize(
