@@ -103,11 +103,12 @@ def _tagged_claim(tagged: Iterable[TaggedResource], key: str) -> tuple[str | Non
     for item in tagged:
         if not item.resource.checked:
             continue
-        for raw_key, value in item.resource.tags.values.items():
+        tags = item.resource.tags
+        for raw_key, value in tags.values.items():
             hit = matches.get(raw_key)
             if hit is None:
                 hit = matches[raw_key] = fold(raw_key) == wanted
-            if hit and value:
+            if hit and value and raw_key not in tags.sensitive:  # a claim is printed
                 seen[value.strip()] += 1
     if not seen:
         return None, ()
