@@ -15,7 +15,7 @@ hostile template cannot make it exponential.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 MAX_DEPTH = 50
@@ -124,6 +124,11 @@ class Resolver:
     def value(self, node: Any, *, keep_structure: bool = False) -> Any:
         if isinstance(node, str):  # the common case, without the bookkeeping
             return node
+        return self._bounded(self._value, node, keep_structure)
+
+    def _bounded(self, evaluate: Callable[..., Any], *arguments: Any) -> Any:
+        """``evaluate(*arguments)`` one level deeper: None past ``MAX_DEPTH`` (unknown),
+        refused past ``MAX_STEPS`` in all."""
         self._steps += 1
         if self._steps > MAX_STEPS:
             raise TooComplex
@@ -131,7 +136,7 @@ class Resolver:
             return None
         self._depth += 1
         try:
-            return self._value(node, keep_structure)
+            return evaluate(*arguments)
         finally:
             self._depth -= 1
 
@@ -249,16 +254,8 @@ class Resolver:
         """True, False, or None when the condition depends on deploy-time values."""
         if isinstance(node, str):
             return self._named(node)
-        self._steps += 1
-        if self._steps > MAX_STEPS:
-            raise TooComplex
-        if self._depth >= MAX_DEPTH:
-            return None
-        self._depth += 1
-        try:
-            return self._condition(node)
-        finally:
-            self._depth -= 1
+        decided: bool | None = self._bounded(self._condition, node)
+        return decided
 
     def _named(self, name: str) -> bool | None:
         """A condition of the template, evaluated once (and a cycle is unknown)."""

@@ -5,18 +5,15 @@ from __future__ import annotations
 import re
 from typing import TypeAlias
 
+from gate._yaml import YamlProblem
+
 Path: TypeAlias = tuple[str | int, ...]
 """Mapping keys and list indexes from the document's root."""
 
 
-class Problem(Exception):
-    """A document that cannot be read exactly; the caller adds the file name."""
-
-    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.line = line
-        self.column = column
+Problem = YamlProblem
+"""A document that cannot be read exactly (message, line, column); the caller adds the
+file name. The shared YAML reader's type, used for CloudFormation JSON too."""
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")

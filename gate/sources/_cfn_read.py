@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gate import _io
+from gate import _io, _yaml
 from gate.errors import SourceError
 from gate.sources import _cfn_json, _cfn_yaml
 from gate.sources._cfn_problem import Path as Where
@@ -34,7 +34,7 @@ class Document:
 
     def line(self, where: Where) -> int | None:
         """The line of the node at ``where`` (or its nearest ancestor); for errors."""
-        return (_cfn_json.line_of if self.is_json else _cfn_yaml.line_of)(self.text, where)
+        return (_cfn_json.line_of if self.is_json else _yaml.line_of)(self.text, where)
 
     def error(self, message: str, where: Where) -> SourceError:
         """An error naming this file, the line and the path of ``where``."""

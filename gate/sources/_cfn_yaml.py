@@ -19,7 +19,7 @@ the position of every node, then constructed in Python:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -189,8 +189,7 @@ def load(text: str) -> tuple[Any, dict[str, int], list[tuple[str, int]]]:
         lines = _resource_lines(node)
         return loader.construct_document(node), lines, loader.foreign
     except (yaml.YAMLError, RecursionError) as exc:
-        shaped = problem(exc)
-        raise Problem(shaped.message, shaped.line, shaped.column) from None
+        raise problem(exc) from None
     finally:
         loader.dispose()
 
@@ -242,34 +241,3 @@ def _resource_lines(root: yaml.Node) -> dict[str, int]:
                 if isinstance(k, yaml.ScalarNode)
             }
     return lines
-
-
-def line_of(text: str, where: Sequence[str | int]) -> int | None:
-    """The line of the node at ``where`` (or of its nearest ancestor); for errors only,
-    so the tree is composed again rather than kept."""
-    loader = _Loader(text)
-    try:
-        node = loader.get_single_node()
-    except (yaml.YAMLError, RecursionError):
-        return None
-    finally:
-        loader.dispose()
-    if node is None:
-        return None
-    best = int(node.start_mark.line) + 1
-    for step in where:
-        if isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
-                if isinstance(key_node, yaml.ScalarNode) and key_node.value == str(step):
-                    best, node = int(key_node.start_mark.line) + 1, value_node
-                    break
-            else:
-                return best
-        elif (
-            isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value)
-        ):
-            node = node.value[step]
-            best = int(node.start_mark.line) + 1
-        else:
-            return best
-    return best

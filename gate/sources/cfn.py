@@ -544,17 +544,27 @@ def _decided(raw: Any, resolver: Resolver) -> tuple[Any, bool]:
     return raw, True
 
 
-def _map_tags(raw: Any, resolver: Resolver, where: Where) -> _Read:
-    found = _Read()
+def _opened(
+    raw: Any, resolver: Resolver, shape: type, where: Where, refusal: str
+) -> tuple[Any, bool, bool]:
+    """A tag property as the container to read: (it, or None when there is nothing to
+    read; whether it is as written; whether its keys are known only at deploy)."""
     raw, as_written = _decided(raw, resolver)
     if raw is NO_VALUE or (raw is None and as_written):
-        return found
-    if not isinstance(raw, dict):
-        if not as_written:
-            found.partial = True  # keys known only at deploy
-            return found
-        raise _Invalid("Tags must be a map of tag keys to values", where)
-    for key, value in raw.items():
+        return None, as_written, False
+    if isinstance(raw, shape):
+        return raw, as_written, False
+    if not as_written:
+        return None, False, True
+    raise _Invalid(refusal, where)
+
+
+def _map_tags(raw: Any, resolver: Resolver, where: Where) -> _Read:
+    raw, as_written, partial = _opened(
+        raw, resolver, dict, where, "Tags must be a map of tag keys to values"
+    )
+    found = _Read(partial=partial)
+    for key, value in (raw or {}).items():
         key_text = as_text(key)
         if key_text is None:
             raise _Invalid("a tag key must be a string", where)
@@ -567,16 +577,11 @@ def _map_tags(raw: Any, resolver: Resolver, where: Where) -> _Read:
 
 
 def _list_tags(raw: Any, resolver: Resolver, where: Where, propagation: bool) -> _Read:
-    found = _Read()
-    raw, as_written = _decided(raw, resolver)
-    if raw is NO_VALUE or (raw is None and as_written):
-        return found
-    if not isinstance(raw, list):
-        if not as_written:
-            found.partial = True  # a list built at deploy time
-            return found
-        raise _Invalid("Tags must be a list of {Key, Value} maps", where)
-    for index, written in enumerate(raw):
+    raw, as_written, partial = _opened(
+        raw, resolver, list, where, "Tags must be a list of {Key, Value} maps"
+    )
+    found = _Read(partial=partial)
+    for index, written in enumerate(raw or ()):
         if (
             isinstance(written, dict)
             and len(written) == 2

@@ -12,7 +12,7 @@ import pytest
 from gate import sources
 from gate.model import SENSITIVE
 from gate.sources import cfn
-from tests.conftest import EXAMPLE_RULES, run_cli
+from tests.conftest import EXAMPLE_RULES, Run, run_cli
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cfn"
 TEMPLATE = FIXTURES / "noecho-parameters.yaml"
@@ -98,10 +98,8 @@ def test_a_tag_key_or_loop_from_a_noecho_parameter_is_never_shown(tmp_path: Path
 FORMATS = ["text", "json", "sarif", "junit", "github", "markdown"]
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
-def test_no_output_format_shows_a_noecho_value(tmp_path: Path, parameters: Path, fmt: str) -> None:
-    dumped = tmp_path / "input.json"
-    result = run_cli(
+def check(parameters: Path, *options: str | Path) -> Run:
+    return run_cli(
         "check",
         TEMPLATE,
         "--rules",
@@ -110,11 +108,14 @@ def test_no_output_format_shows_a_noecho_value(tmp_path: Path, parameters: Path,
         "us-east-1",
         "--parameters-file",
         parameters,
-        "-f",
-        fmt,
-        "--dump-input",
-        dumped,
+        *options,
     )
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_no_output_format_shows_a_noecho_value(tmp_path: Path, parameters: Path, fmt: str) -> None:
+    dumped = tmp_path / "input.json"
+    result = check(parameters, "-f", fmt, "--dump-input", dumped)
     assert result.exit_code == 1
     everything = result.stdout + result.stderr + dumped.read_text()
     assert SECRET not in everything and "Zq7x" not in everything
@@ -123,20 +124,7 @@ def test_no_output_format_shows_a_noecho_value(tmp_path: Path, parameters: Path,
 
 def test_sensitive_tags_still_decide(tmp_path: Path, parameters: Path) -> None:
     report_path = tmp_path / "report.json"
-    run_cli(
-        "check",
-        TEMPLATE,
-        "--rules",
-        EXAMPLE_RULES,
-        "--region",
-        "us-east-1",
-        "--parameters-file",
-        parameters,
-        "-f",
-        "json",
-        "-o",
-        report_path,
-    )
+    check(parameters, "-f", "json", "-o", report_path)
     report = json.loads(report_path.read_text())
     on_web = {(v["rule_id"], v.get("key")) for v in report["violations"] if v["address"] == "Web"}
     # cost-center "CC-<secret>" does not match CC-[0-9]{4}: refused, shown masked
