@@ -344,6 +344,7 @@ def _expanded(
     """(logical id, body, its path in the template, its line) of every resource, with
     ``Fn::ForEach::Name`` loops (AWS::LanguageExtensions) unrolled where the
     collection resolves; otherwise the loop is noted and left out."""
+    declared = {key for key in resources if isinstance(key, str)}
     generated = 0
     for key, body in resources.items():
         where: Where = ("Resources", str(key))
@@ -357,6 +358,9 @@ def _expanded(
                 raise _Invalid(
                     f"Fn::ForEach loops generate more than {MAX_LOOP_RESOURCES:,} resources", where
                 )
+            if logical_id in declared:
+                raise _Invalid(f"{key} makes resource {logical_id}, which already exists", where)
+            declared.add(logical_id)
             yield logical_id, item, item_where, line
 
 

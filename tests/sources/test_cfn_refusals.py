@@ -62,6 +62,20 @@ def test_an_invalid_template_is_exit_2_naming_file_line_and_path(
     assert len(result.stderr.strip().splitlines()) == 1  # nothing a template wrote starts a line
 
 
+@pytest.mark.parametrize("collection", ["[Logs, Logs]", "[Data]"])
+def test_a_loop_that_makes_a_resource_twice_is_refused(tmp_path: Path, collection: str) -> None:
+    path = tmp_path / "loop.yaml"
+    path.write_text(
+        "Transform: AWS::LanguageExtensions\nResources:\n"
+        "  DataBucket:\n    Type: AWS::S3::Bucket\n"
+        f"  Fn::ForEach::Buckets:\n    - Name\n    - {collection}\n"
+        "    - ${Name}Bucket:\n        Type: AWS::S3::Bucket\n"
+    )
+    with pytest.raises(SourceError) as caught:
+        sources.load(path, sources.SourceOptions())
+    assert (caught.value.line, caught.value.pointer) == (5, "/Resources/Fn::ForEach::Buckets")
+
+
 def test_a_duplicate_key_names_both_lines(tmp_path: Path) -> None:
     with pytest.raises(SourceError) as caught:
         cfn.load(FIXTURES / "duplicate-resources-section.yaml", cfn.TemplateOptions())
