@@ -126,12 +126,15 @@ class Resolver:
             return node
         return self._bounded(self._value, node, keep_structure)
 
+    def _count(self, steps: int) -> None:
+        self._steps += steps
+        if self._steps > MAX_STEPS:
+            raise TooComplex
+
     def _bounded(self, evaluate: Callable[..., Any], *arguments: Any) -> Any:
         """``evaluate(*arguments)`` one level deeper: None past ``MAX_DEPTH`` (unknown),
         refused past ``MAX_STEPS`` in all."""
-        self._steps += 1
-        if self._steps > MAX_STEPS:
-            raise TooComplex
+        self._count(1)
         if self._depth >= MAX_DEPTH:
             return None
         self._depth += 1
@@ -148,6 +151,7 @@ class Resolver:
         if isinstance(node, list):
             if not keep_structure:
                 return None
+            self._count(len(node))  # text items take no step of their own
             items = [self.value(item, keep_structure=True) for item in node]
             return [item for item in items if item is not NO_VALUE]
         if not isinstance(node, dict):
@@ -157,6 +161,7 @@ class Resolver:
             return self._function(name, argument, keep_structure)
         if not keep_structure:
             return None
+        self._count(len(node))
         result = {}
         for key, item in node.items():
             value = self.value(item, keep_structure=True)

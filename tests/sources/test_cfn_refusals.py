@@ -194,6 +194,25 @@ def test_huge_nesting_is_refused_naming_the_file(tmp_path: Path, name: str, data
     assert "internal error" not in result.stderr
 
 
+def test_evaluation_a_template_multiplies_is_refused_not_run(tmp_path: Path) -> None:
+    # one parameter of 100,000 items, read whole by each of 200 resources
+    resources = "".join(
+        f"  Q{i}:\n    Type: AWS::SQS::Queue\n    Properties:\n"
+        "      Tags: [{Key: all, Value: !Join [',', !Ref Items]}]\n"
+        for i in range(200)
+    )
+    path = tmp_path / "stack.yaml"
+    path.write_text(
+        "Parameters:\n  Items: {Type: CommaDelimitedList, Default: '"
+        + ",".join(["x"] * 100_000)
+        + "'}\nResources:\n"
+        + resources
+    )
+    with pytest.raises(SourceError, match="evaluation") as caught:
+        sources.load(path, sources.SourceOptions())
+    assert caught.value.path == str(path)
+
+
 def test_a_macro_rewrites_what_it_is_given_so_its_resources_are_unknown_not_refused(
     tmp_path: Path,
 ) -> None:
