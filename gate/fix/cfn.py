@@ -19,7 +19,8 @@ from gate.fix import _text, _tree
 from gate.fix._model import Located, SourceText, Span, Target, Traced, Written
 from gate.fix._tree import Node, Scalar
 from gate.fix._yaml_json_layout import JSON, YAML, Insert
-from gate.sources.cfn import _SAM_TAGGED, Resolver, tagging
+from gate.sources._cfn_intrinsics import FUNCTIONS
+from gate.sources.cfn import _SAM_TAGGED, tagging
 
 _STACK_TAG = "set as a stack-level tag (--stack-tag), outside the template"
 
@@ -33,7 +34,7 @@ def _intrinsic(node: Node) -> str | None:
         return node.tag[1:]
     if isinstance(node, _tree.Mapping) and len(node.pairs) == 1:
         key = node.pairs[0][0]
-        if isinstance(key, Scalar) and key.text in Resolver.FUNCTIONS:
+        if isinstance(key, Scalar) and key.text in FUNCTIONS:
             return key.text
     return None
 
@@ -73,7 +74,7 @@ def _why_intrinsic(node: Node, name: str) -> str:
             argument = inner.text if isinstance(inner, Scalar) else None
         if argument and not argument.startswith("AWS::"):
             return f"the value comes from parameter {argument}, passed in at deploy time"
-    if name in Resolver.FUNCTIONS or f"Fn::{name}" in Resolver.FUNCTIONS:
+    if name in FUNCTIONS or f"Fn::{name}" in FUNCTIONS:
         return f"the value is computed by {name if name.startswith('Fn::') else 'Fn::' + name}"
     return f"the value is written with the YAML tag !{name}, which another tool expands"
 

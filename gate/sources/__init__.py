@@ -64,6 +64,8 @@ SOURCES: Mapping[InputKind, Source] = {
 
 def detect(path: Path) -> InputKind:
     """Decide the input kind from the path and, for JSON/YAML, from the content."""
+    from gate.sources import _cfn_detect
+
     shown = str(path)
     if path.is_dir():
         return InputKind.HCL
@@ -72,12 +74,9 @@ def detect(path: Path) -> InputKind:
     suffix = path.suffix.lower()
     if suffix in (".tf", ".hcl") or path.name.endswith(".tf.json"):
         return InputKind.HCL
-    if suffix in _YAML_SUFFIXES:
-        return InputKind.CFN
-    head = _head(path)
-    template_markers = (b'"AWSTemplateFormatVersion"', b'"Resources"')
-    plan_markers = (b'"resource_changes"', b'"format_version"')
-    if any(m in head for m in template_markers) and not any(m in head for m in plan_markers):
+    head = _cfn_detect.head(path)
+    # A template is told by its content, JSON or YAML, whatever it is called.
+    if suffix in (*_YAML_SUFFIXES, ".template", ".cfn") or _cfn_detect.is_template(head):
         return InputKind.CFN
     if (
         suffix in _JSON_SUFFIXES
@@ -95,10 +94,9 @@ def detect(path: Path) -> InputKind:
 def looks_like_template(path: Path) -> bool:
     """Whether a YAML/JSON file is a CloudFormation template (for the pre-commit hook,
     which is handed every staged YAML and JSON file)."""
-    head = _head(path, 65536)
-    return b"AWSTemplateFormatVersion" in head or (
-        b"Resources" in head and (b"AWS::" in head or b"Type: Custom::" in head)
-    )
+    from gate.sources import _cfn_detect
+
+    return _cfn_detect.is_template(_cfn_detect.head(path))
 
 
 def _head(path: Path, size: int = 4096) -> bytes:

@@ -1,18 +1,32 @@
-"""Safe reading of CloudFormation YAML: short-form intrinsics, no objects, no bombs.
+"""CloudFormation YAML: libyaml's parser, CloudFormation's tags, nothing else.
 
-Each short-form tag (``!Ref x``, ``!Sub …``, ``!GetAtt a.b`` …) becomes the long
-form CloudFormation defines (``{"Ref": "x"}``, ``{"Fn::Sub": …}``, ``{"Fn::GetAtt":
-["a", "b"]}``); any other tag is refused. Aliases are counted while the node tree is
-composed, so a "billion laughs" document is refused before it can expand.
+The node tree is composed by libyaml (PyYAML's C parser, when it is installed) with
+the position of every node, then constructed in Python:
+
+- each short-form tag (``!Ref x``, ``!Sub …``, ``!GetAtt a.b`` …) becomes the long
+  form CloudFormation defines (``{"Ref": "x"}``, ``{"Fn::Sub": …}``, ``{"Fn::GetAtt":
+  ["a", "b"]}``); a tag of another tool becomes a value nobody here knows; Python
+  object tags are refused;
+- a key written twice in one mapping is refused (a parser keeps the last silently:
+  a second, empty ``Resources:`` would hide every resource);
+- a core tag whose text is not what it claims (``!!int notanint``, ``!!bool maybe``)
+  is refused with its line, and YAML types that JSON has no form for (``!!set``,
+  ``!!binary`` …) too; dates stay the text they were written as, as CloudFormation
+  reads them;
+- aliases are counted and their expansion measured before anything walks the
+  document, so a "billion laughs" document is refused before it can expand.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import yaml
 
-from gate._yaml import YamlProblem, problem
+from gate._yaml import problem
+from gate.sources._cfn_intrinsics import FOREIGN
+from gate.sources._cfn_problem import Problem
 
 MAX_ALIASES = 200
 """Real templates use few or no aliases."""
@@ -50,32 +64,48 @@ _FUNCTIONS = {
     "ValueOfAll": "Fn::ValueOfAll",
 }
 
-FOREIGN = "Fn::NotCloudFormation"
-"""What another tool's tag (``!Rain::Module`` …) becomes: a value known to nobody here."""
+
+_CORE = "tag:yaml.org,2002:"
+_MERGE = _CORE + "merge"
+
+_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it
 
 
-class _Loader(yaml.SafeLoader):
-    """PyYAML's safe loader plus CloudFormation's tags and an alias budget."""
+def _at(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+class _Loader(_Base):  # type: ignore[misc]
+    """PyYAML's safe loader plus CloudFormation's tags and the refusals above."""
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
-        self.aliases = 0
         self.foreign: list[tuple[str, int]] = []
 
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            self.aliases += 1
-            if self.aliases > MAX_ALIASES:
-                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
-                raise YamlProblem(
-                    f"more than {MAX_ALIASES} YAML aliases: refused as a possible alias bomb",
-                    mark.line + 1,
-                    mark.column + 1,
-                )
-        return super().compose_node(parent, index)
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[Any, yaml.Node] = {}
+            for key_node, _ in node.value:
+                if key_node.tag == _MERGE or not isinstance(key_node, yaml.ScalarNode):
+                    continue  # merges are not duplicates; a collection key is refused below
+                key = self.construct_object(key_node)
+                try:
+                    first = seen.setdefault(key, key_node)
+                except TypeError:  # a tag that builds a map or a list, used as a key
+                    raise Problem("a mapping key must be a plain value", *_at(key_node)) from None
+                if first is not key_node:
+                    line, column = _at(key_node)
+                    raise Problem(
+                        f"duplicate key {key!r} (lines {_at(first)[0]} and {line}): "
+                        "a reader would keep one and silently drop the other",
+                        line,
+                        column,
+                    )
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+        return mapping
 
 
-def _intrinsic(name: str) -> Any:
+def _intrinsic(name: str) -> Callable[[_Loader, yaml.Node], Any]:
     def construct(loader: _Loader, node: yaml.Node) -> Any:
         if isinstance(node, yaml.ScalarNode):
             value: Any = loader.construct_scalar(node)
@@ -100,66 +130,114 @@ def _foreign_tag(loader: _Loader, suffix: str, node: yaml.Node) -> Any:
     return {FOREIGN: node.tag}
 
 
-def _refused_tag(loader: _Loader, suffix: str, node: yaml.Node) -> Any:
-    mark = node.start_mark
-    raise YamlProblem(
-        f"YAML tag {node.tag!r} is refused: templates may not construct objects",
-        mark.line + 1,
-        mark.column + 1,
+def _refused_object(loader: _Loader, suffix: str, node: yaml.Node) -> Any:
+    raise Problem(
+        f"YAML tag {node.tag!r} is refused: templates may not construct objects", *_at(node)
     )
 
 
+def _refused_type(loader: _Loader, node: yaml.Node) -> Any:
+    raise Problem(
+        f"YAML tag {node.tag.replace(_CORE, '!!')} has no JSON form: CloudFormation cannot read it",
+        *_at(node),
+    )
+
+
+def _checked(
+    construct: Callable[[Any, yaml.Node], Any], kind: str
+) -> Callable[[_Loader, yaml.Node], Any]:
+    """A core scalar constructor whose failure on bad text is a Problem with the line.
+    The message names the tag, never the text (a parameters file holds secrets)."""
+
+    def checked(loader: _Loader, node: yaml.Node) -> Any:
+        try:
+            return construct(loader, node)
+        except (ValueError, KeyError, TypeError, AttributeError, OverflowError, IndexError):
+            raise Problem(f"a value tagged !!{kind} is not a valid {kind}", *_at(node)) from None
+
+    return checked
+
+
+def _timestamp_as_text(loader: _Loader, node: yaml.Node) -> Any:
+    """A date stays the text it was written as (CloudFormation reads it as a string)."""
+    text = loader.construct_scalar(node)
+    if not yaml.constructor.SafeConstructor.timestamp_regexp.match(text):
+        raise Problem("a value tagged !!timestamp is not a valid timestamp", *_at(node))
+    return text
+
+
+_Loader.add_constructor(_CORE + "int", _checked(_Base.construct_yaml_int, "int"))
+_Loader.add_constructor(_CORE + "float", _checked(_Base.construct_yaml_float, "float"))
+_Loader.add_constructor(_CORE + "bool", _checked(_Base.construct_yaml_bool, "bool"))
+_Loader.add_constructor(_CORE + "timestamp", _timestamp_as_text)
+for _kind in ("binary", "set", "omap", "pairs"):
+    _Loader.add_constructor(_CORE + _kind, _refused_type)
 _Loader.add_multi_constructor("!", _foreign_tag)
-_Loader.add_multi_constructor("tag:yaml.org,2002:python/", _refused_tag)
+_Loader.add_multi_constructor(_CORE + "python/", _refused_object)
 
 
 def load(text: str) -> tuple[Any, dict[str, int], list[tuple[str, int]]]:
-    """The template, the 1-based line of each key under ``Resources``, and the
+    """The document, the 1-based line of each key under ``Resources``, and the
     (tag, line) of each tag of another tool."""
-    loader: _Loader | None = None
+    loader = _Loader(text)
     try:
-        loader = _Loader(text)
         node = loader.get_single_node()
         if node is None:
             return None, {}, []
-        size = _expanded_size(node, {})
-        if size > MAX_EXPANDED_NODES:
-            raise YamlProblem(
-                f"the YAML aliases would expand to more than {MAX_EXPANDED_NODES:,} nodes: "
-                "refused as an alias bomb"
-            )
+        if "&" in text:  # no anchor, no alias: nothing to expand
+            _check_aliases(node)
         lines = _resource_lines(node)
         return loader.construct_document(node), lines, loader.foreign
     except (yaml.YAMLError, RecursionError) as exc:
         raise problem(exc) from None
     finally:
-        if loader is not None:
-            loader.dispose()
+        loader.dispose()
 
 
-def _expanded_size(node: yaml.Node, seen: dict[int, int]) -> int:
-    """Size of the tree with aliases expanded; an alias is the same node object, so
-    memoising by identity keeps this linear in the document, not in the expansion."""
-    known = seen.get(id(node))
-    if known is not None:
-        return known
-    seen[id(node)] = 1  # a (rejected anyway) recursive alias counts once
-    if isinstance(node, yaml.SequenceNode):
-        size = 1 + sum(_expanded_size(child, seen) for child in node.value)
-    elif isinstance(node, yaml.MappingNode):
-        size = 1 + sum(_expanded_size(k, seen) + _expanded_size(v, seen) for k, v in node.value)
-    else:
-        size = 1
-    seen[id(node)] = min(size, MAX_EXPANDED_NODES + 1)
-    return seen[id(node)]
+def _check_aliases(root: yaml.Node) -> None:
+    """Refuse many aliases, or aliases that would expand to a huge document.
+
+    An alias is the same node object as its anchor, so sizes are memoised by
+    identity: the walk is linear in the document, not in its expansion."""
+    sizes: dict[int, int] = {}
+    aliases = 0
+
+    def size(node: yaml.Node) -> int:
+        nonlocal aliases
+        known = sizes.get(id(node))
+        if known is not None:
+            aliases += 1
+            if aliases > MAX_ALIASES:
+                raise Problem(
+                    f"more than {MAX_ALIASES} YAML aliases: refused as a possible alias bomb",
+                    *_at(node),
+                )
+            return known
+        sizes[id(node)] = 1  # a recursive alias counts once
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            total += sum(size(child) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total += sum(size(key) + size(value) for key, value in node.value)
+        sizes[id(node)] = min(total, MAX_EXPANDED_NODES + 1)
+        return sizes[id(node)]
+
+    if size(root) > MAX_EXPANDED_NODES:
+        raise Problem(
+            f"the YAML aliases would expand to more than {MAX_EXPANDED_NODES:,} nodes: "
+            "refused as an alias bomb"
+        )
 
 
 def _resource_lines(root: yaml.Node) -> dict[str, int]:
     if not isinstance(root, yaml.MappingNode):
         return {}
+    lines: dict[str, int] = {}
     for key, value in root.value:
         if key.value == "Resources" and isinstance(value, yaml.MappingNode):
-            return {
-                k.value: k.start_mark.line + 1 for k, _ in value.value if isinstance(k.value, str)
+            lines = {
+                k.value: k.start_mark.line + 1
+                for k, _ in value.value
+                if isinstance(k, yaml.ScalarNode)
             }
-    return {}
+    return lines

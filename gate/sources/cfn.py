@@ -5,21 +5,29 @@ will set: the type's tag property (list of ``{Key, Value}`` or a map, as the
 resource schema says), SAM ``Globals`` tags, stack-level tags, and auto scaling
 group tags that propagate at launch. Intrinsics resolve where the template and the
 given parameters allow; what stays open is *unknown*, never *missing*.
+
+A template CloudFormation would refuse is refused here too, naming the file, the
+line and the path inside it: the gate never decides on a document it cannot read
+exactly. A tag whose value derives from a ``NoEcho`` parameter still decides, but
+its key is in ``Tags.sensitive`` so that no output prints it; such a property
+reaches the cost stage as ``(sensitive)``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from gate._resources import package_file
-from gate._yaml import YamlProblem
 from gate.errors import SourceError
 from gate.model import (
+    SENSITIVE,
     Action,
     InlineException,
     InputKind,
@@ -29,15 +37,11 @@ from gate.model import (
     SourceDocument,
     Tags,
 )
-from gate.sources import _cfn_yaml
+from gate.sources import _cfn_read
+from gate.sources._cfn_intrinsics import FOREIGN, NO_VALUE, Resolver, TooComplex, is_intrinsic
+from gate.sources._cfn_problem import Path as Where
+from gate.sources._cfn_read import Document, as_text
 from gate.sources.options import TemplateOptions
-
-
-class _NoValue:
-    """``AWS::NoValue``: the property (or tag) is dropped."""
-
-
-NO_VALUE = _NoValue()
 
 _SAM_TAGGED = {
     "AWS::Serverless::Function": "Function",
@@ -51,7 +55,23 @@ _SAM_TAGGED = {
 """SAM resource types that take a ``Tags`` map, and their section in ``Globals``."""
 
 _PSEUDO = {"AWS::Partition": "aws", "AWS::URLSuffix": "amazonaws.com"}
-_SUB = re.compile(r"\$\{([^}]*)\}")
+_LOGICAL_ID = re.compile(r"[A-Za-z0-9]{1,255}")
+_LOOP = re.compile(r"Fn::ForEach::[A-Za-z0-9]{1,255}")
+_TYPE = re.compile(
+    r"[A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+(?:::MODULE)?|Custom::[A-Za-z0-9_@-]{1,60}"
+)
+_SSM_VALUE = "AWS::SSM::Parameter::Value<"
+MAX_LOOP_RESOURCES = 10_000
+"""Resources ``Fn::ForEach`` loops may generate (CloudFormation allows 500 in all)."""
+
+
+class _Invalid(Exception):
+    """Something CloudFormation would refuse, at a path of the template."""
+
+    def __init__(self, message: str, where: Where) -> None:
+        super().__init__(message)
+        self.message = message
+        self.where = where
 
 
 @functools.cache
@@ -63,144 +83,326 @@ def tagging() -> dict[str, Any]:
     return document
 
 
-def read(path: Path) -> tuple[Any, dict[str, int], list[str]]:
-    """Parse a template file; the document, the line of each resource, and notes."""
-    from gate.sources import _jsonload
-
-    shown = str(path)
-    data, _ = _jsonload.decode_text(_jsonload.read_bytes(path), shown)
-    if not data.strip():
-        raise SourceError("file is empty", path=shown)
-    if data.lstrip()[:1] == b"{":
-        document, notes = _jsonload.load_json(path, data)
-        return document, _json_lines(data.decode("utf-8", "replace"), document), notes
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise SourceError(f"not UTF-8 text: {exc.reason} at byte {exc.start}", path=shown) from None
-    try:
-        document, lines, foreign = _cfn_yaml.load(text)
-    except YamlProblem as exc:
-        raise SourceError(exc.message, path=shown, line=exc.line, column=exc.column) from None
-    notes = [
-        f"{shown}:{line}: YAML tag {tag} is not CloudFormation (a pre-processor's?); its value is unknown"
-        for tag, line in foreign
-    ]
-    return document, lines, notes
-
-
-def _json_lines(text: str, document: Any) -> dict[str, int]:
-    resources = document.get("Resources") if isinstance(document, dict) else None
-    start = text.find('"Resources"')
-    if not isinstance(resources, dict) or start < 0:
-        return {}
-    lines: dict[str, int] = {}
-    for logical_id in resources:
-        found = re.compile(r'"' + re.escape(logical_id) + r'"\s*:').search(text, start)
-        if found:
-            lines[logical_id] = text.count("\n", 0, found.start()) + 1
-    return lines
+def read(path: Path) -> Document:
+    """Parse a template file: the document, the line of each resource, notes."""
+    return _cfn_read.read(path, "template")
 
 
 def load(path: Path, options: TemplateOptions) -> SourceDocument:
-    shown = str(path)
-    document, lines, notes = read(path)
-    if not isinstance(document, dict) or not isinstance(document.get("Resources"), dict):
+    document = read(path)
+    template = document.value
+    if not isinstance(template, dict) or "Resources" not in template:
         raise SourceError(
             "not a CloudFormation template: there is no Resources map "
             "(expected AWSTemplateFormatVersion and Resources with Type: AWS::… entries)",
-            path=shown,
+            path=document.path,
         )
-    resolver = Resolver(document, options)
-    raw_globals = document.get("Globals")
-    globals_: Mapping[str, Any] = raw_globals if isinstance(raw_globals, dict) else {}
+    try:
+        return _load(document, template, options)
+    except _Invalid as invalid:
+        raise document.error(invalid.message, invalid.where) from None
+    except TooComplex:
+        raise SourceError(
+            "the template's intrinsic functions need more evaluation than any real template; refused",
+            path=document.path,
+        ) from None
+
+
+def _load(document: Document, template: dict[str, Any], options: TemplateOptions) -> SourceDocument:
+    _check_sections(template)
+    notes = list(document.notes)
+    values, secrets = _parameters(template, options, notes)
+    reading = _Reading(
+        document,
+        options,
+        Resolver(values, secrets, _section(template, "Mappings"), _section(template, "Conditions")),
+        _section(template, "Globals"),
+        _macro(template.get("Transform")),
+        notes,
+    )
     resources: list[Resource] = []
     exceptions: list[InlineException] = []
-    for logical_id, body in _expanded(document["Resources"], resolver, notes, lines):
-        line = lines.get(logical_id)
-        where = Location(shown, line)
-        foreign = body.get("Type") if isinstance(body, dict) else None
-        if isinstance(foreign, dict) and _cfn_yaml.FOREIGN in foreign:
-            notes.append(
-                f"resource {logical_id} ({shown}:{line}) is a {foreign[_cfn_yaml.FOREIGN]} "
-                "to be expanded by another tool: not checked; check the expanded template"
-            )
-            continue
-        if not isinstance(body, dict) or not isinstance(body.get("Type"), str):
-            raise SourceError(
-                f"resource {logical_id} needs a Type",
-                path=shown,
-                line=line,
-                pointer=f"/Resources/{logical_id}",
-            )
-        rtype = body["Type"]
-        properties = body.get("Properties")
-        properties = properties if isinstance(properties, dict) else {}
-        if rtype == "AWS::CloudFormation::Stack":
-            notes.append(
-                f"nested stack {logical_id} ({shown}:{line}) is not followed: check its template on its own"
-            )
-        taggable, tags = _tags(rtype, properties, globals_, resolver, options.stack_tags)
-        after, unknown = resolver.properties(properties)
-        resources.append(
-            Resource(
-                address=ResourceAddress(str(logical_id)),
-                type=rtype,
-                provider="aws",
-                action=Action.CREATE,
-                source=shown,
-                location=where,
-                taggable=taggable,
-                tags=tags,
-                after=after,
-                unknown=unknown,
-                region=options.region,
-            )
-        )
-        exceptions.extend(_metadata_exceptions(str(logical_id), body.get("Metadata"), where))
+    for logical_id, body, where, line in _expanded(
+        document, template["Resources"], reading.resolver, notes
+    ):
+        location = Location(document.path, line)
+        try:
+            resource = reading.resource(logical_id, body, where, location)
+        except _Invalid as invalid:
+            if reading.macro is None:
+                raise
+            resource = reading.left_to_macro(logical_id, body, location, invalid)
+        if resource is not None:
+            resources.append(resource)
+            exceptions.extend(_metadata_exceptions(logical_id, body.get("Metadata"), location))
     meta = {
-        "format_version": str(document.get("AWSTemplateFormatVersion", "")),
-        "transform": str(document.get("Transform", "")),
+        "format_version": str(template.get("AWSTemplateFormatVersion", "")),
+        "transform": str(template.get("Transform", "")),
     }
     return SourceDocument(
-        shown, InputKind.CFN, tuple(resources), tuple(notes), meta, tuple(exceptions)
+        document.path, InputKind.CFN, tuple(resources), tuple(notes), meta, tuple(exceptions)
     )
+
+
+def _macro(transform: Any) -> str | None:
+    """The first transform that is a macro (not one of AWS's own, ``AWS::…``): it
+    rewrites the template at deploy time in ways nobody here can know."""
+    names = transform if isinstance(transform, list) else [transform]
+    for name in names:
+        if isinstance(name, dict):
+            name = name.get("Name")
+        if isinstance(name, str) and not name.startswith("AWS::"):
+            return name
+    return None
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """What reading each resource of one template needs."""
+
+    document: Document
+    options: TemplateOptions
+    resolver: Resolver
+    globals_: Mapping[str, Any]
+    macro: str | None
+    notes: list[str]
+
+    def resource(
+        self, logical_id: str, body: Any, where: Where, location: Location
+    ) -> Resource | None:
+        if not isinstance(body, dict):
+            raise _Invalid(f"resource {logical_id} must be a map with a Type", where)
+        rtype = body.get("Type")
+        shown = f"{location.file}:{location.line}"
+        if isinstance(rtype, dict) and FOREIGN in rtype:
+            self.notes.append(
+                f"resource {logical_id} ({shown}) is a {rtype[FOREIGN]} "
+                "to be expanded by another tool: not checked; check the expanded template"
+            )
+            return None
+        rtype = _resource_type(logical_id, rtype, where)
+        properties, secret = self.resolver.branch(body.get("Properties"))
+        built_at_deploy = secret or (properties is None and body.get("Properties") is not None)
+        if properties is NO_VALUE or properties is None or secret:
+            properties = {}
+        elif is_intrinsic(properties):
+            properties, built_at_deploy = {}, True
+        elif not isinstance(properties, dict):
+            raise _Invalid(
+                f"resource {logical_id}: Properties must be a map", (*where, "Properties")
+            )
+        if rtype == "AWS::CloudFormation::Stack":
+            self.notes.append(
+                f"nested stack {logical_id} ({shown}) is not followed: check its template on its own"
+            )
+        taggable, tags = _tags(
+            rtype, properties, self.globals_, self.resolver, self.options.stack_tags, where
+        )
+        if built_at_deploy:
+            tags = dataclasses.replace(tags, partially_unknown=True)
+        after, unknown = _properties(properties, self.resolver, _tag_property(rtype))
+        return Resource(
+            address=ResourceAddress(logical_id),
+            type=rtype,
+            provider="aws",
+            action=Action.CREATE,
+            source=self.document.path,
+            location=location,
+            taggable=taggable,
+            tags=tags,
+            after=after,
+            unknown=unknown,
+            region=self.options.region,
+        )
+
+    def left_to_macro(
+        self, logical_id: str, body: Any, location: Location, invalid: _Invalid
+    ) -> Resource | None:
+        """A resource CloudFormation would refuse as written, in a template a macro
+        rewrites first: its tags are unknown (or, without a type, it is not checked)."""
+        rtype = body.get("Type") if isinstance(body, dict) else None
+        known = isinstance(rtype, str) and _TYPE.fullmatch(rtype)
+        self.notes.append(
+            f"resource {logical_id} ({location.file}:{location.line}): {invalid.message}; "
+            f"the {self.macro} transform rewrites the template at deploy, so "
+            + ("its tags are unknown" if known else "it is not checked")
+        )
+        if not known:
+            return None
+        return Resource(
+            address=ResourceAddress(logical_id),
+            type=str(rtype),
+            provider="aws",
+            action=Action.CREATE,
+            source=self.document.path,
+            location=location,
+            taggable=True,
+            tags=Tags(dict(self.options.stack_tags), partially_unknown=True),
+            after={},
+            region=self.options.region,
+        )
+
+
+# --------------------------------------------------------------------------- template shape
+
+
+def _check_sections(template: Mapping[str, Any]) -> None:
+    version = template.get("AWSTemplateFormatVersion")
+    if version is not None and version != "2010-09-09":
+        raise _Invalid(
+            'AWSTemplateFormatVersion must be "2010-09-09" (the only version)',
+            ("AWSTemplateFormatVersion",),
+        )
+    resources = template["Resources"]
+    if not isinstance(resources, dict):
+        raise _Invalid("Resources must be a map of logical ids to resources", ("Resources",))
+    if not resources:
+        raise _Invalid(
+            "Resources is empty: a template declares at least one resource", ("Resources",)
+        )
+    for name in ("Parameters", "Mappings", "Conditions", "Globals"):
+        if template.get(name) is not None and not isinstance(template[name], dict):
+            raise _Invalid(f"{name} must be a map", (name,))
+
+
+def _section(template: Mapping[str, Any], name: str) -> Mapping[str, Any]:
+    found = template.get(name)
+    return found if isinstance(found, dict) else {}
+
+
+def _resource_type(logical_id: str, rtype: Any, where: Where) -> str:
+    if rtype is None:
+        raise _Invalid(f"resource {logical_id} needs a Type", where)
+    if not isinstance(rtype, str):
+        raise _Invalid(f"resource {logical_id}: Type must be a string", (*where, "Type"))
+    if not _TYPE.fullmatch(rtype):
+        shown = rtype if len(rtype) <= 80 else rtype[:77] + "..."
+        raise _Invalid(
+            f"resource {logical_id}: Type {shown!r} is not a resource type "
+            "(Provider::Service::Resource, or Custom::Name)",
+            (*where, "Type"),
+        )
+    return rtype
+
+
+def _parameters(
+    template: Mapping[str, Any], options: TemplateOptions, notes: list[str]
+) -> tuple[dict[str, Any], frozenset[str]]:
+    """Known parameter values (given, else the default) and the NoEcho names.
+
+    A parameter whose type reads an SSM parameter holds that parameter's *name*; its
+    value is read at deploy time, so it stays unknown."""
+    declared = _section(template, "Parameters")
+    values: dict[str, Any] = {}
+    secrets: set[str] = set()
+    for name, spec in declared.items():
+        where: Where = ("Parameters", str(name))
+        if not _LOGICAL_ID.fullmatch(str(name)):
+            raise _Invalid("a parameter name must be 1 to 255 letters and digits", where)
+        if not isinstance(spec, dict) or not isinstance(spec.get("Type"), str):
+            raise _Invalid(f"parameter {name} must be a map with a Type", where)
+        no_echo = as_text(spec.get("NoEcho", False))
+        if no_echo not in ("true", "false"):
+            raise _Invalid(f"parameter {name}: NoEcho must be true or false", (*where, "NoEcho"))
+        if no_echo == "true":
+            secrets.add(str(name))
+        value = options.parameters.get(str(name), spec.get("Default"))
+        if value is None or spec["Type"].startswith(_SSM_VALUE):
+            continue
+        if spec["Type"] == "CommaDelimitedList" or spec["Type"].startswith("List<"):
+            items = value.split(",") if isinstance(value, str) else value
+            if isinstance(items, list) and all(as_text(item) is not None for item in items):
+                values[str(name)] = [as_text(item) for item in items]
+                continue
+        elif as_text(value) is not None:
+            values[str(name)] = as_text(value)
+            continue
+        raise _Invalid(f"parameter {name}: Default must be a string", (*where, "Default"))
+    undeclared = sorted(set(options.parameters) - {str(name) for name in declared})
+    if undeclared:
+        notes.append(f"parameters not declared by the template, ignored: {', '.join(undeclared)}")
+    if options.region:
+        values["AWS::Region"] = options.region
+    if options.stack_name:
+        values["AWS::StackName"] = options.stack_name
+    return {**_PSEUDO, **values}, frozenset(secrets)
 
 
 # --------------------------------------------------------------------------- Fn::ForEach
 
 
 def _expanded(
-    resources: Mapping[str, Any], resolver: Resolver, notes: list[str], lines: dict[str, int]
-) -> list[tuple[str, Any]]:
-    """Resources with ``Fn::ForEach::Name`` loops (AWS::LanguageExtensions) unrolled
-    where the collection resolves; otherwise the loop is noted and left out."""
-    out: list[tuple[str, Any]] = []
-    for logical_id, body in resources.items():
-        if not str(logical_id).startswith("Fn::ForEach::"):
-            out.append((str(logical_id), body))
+    document: Document, resources: Mapping[Any, Any], resolver: Resolver, notes: list[str]
+) -> Iterator[tuple[str, Any, Where, int | None]]:
+    """(logical id, body, its path in the template, its line) of every resource, with
+    ``Fn::ForEach::Name`` loops (AWS::LanguageExtensions) unrolled where the
+    collection resolves; otherwise the loop is noted and left out."""
+    declared = {key for key in resources if isinstance(key, str)}
+    generated = 0
+    for key, body in resources.items():
+        where: Where = ("Resources", str(key))
+        line = document.resource_lines.get(key) if isinstance(key, str) else None
+        if not (isinstance(key, str) and key.startswith("Fn::ForEach::")):
+            yield _logical_id(key, where), body, where, line
             continue
-        line = lines.get(logical_id)
-        collection = None
-        if (
-            isinstance(body, list)
-            and len(body) == 3
-            and isinstance(body[0], str)
-            and isinstance(body[2], dict)
-        ):
-            collection = resolver.value(body[1], keep_structure=True)
-        if not isinstance(collection, list) or not all(isinstance(v, str) for v in collection):
-            notes.append(
-                f"{logical_id} (line {line}): the loop's collection is not known before deploy; its resources are not checked"
+        for logical_id, item, item_where in _loop(key, body, where, resolver, notes, line):
+            generated += 1
+            if generated > MAX_LOOP_RESOURCES:
+                raise _Invalid(
+                    f"Fn::ForEach loops generate more than {MAX_LOOP_RESOURCES:,} resources", where
+                )
+            if logical_id in declared:
+                raise _Invalid(f"{key} makes resource {logical_id}, which already exists", where)
+            declared.add(logical_id)
+            yield logical_id, item, item_where, line
+
+
+def _loop(
+    key: str, body: Any, where: Where, resolver: Resolver, notes: list[str], line: int | None
+) -> Iterator[tuple[str, Any, Where]]:
+    if not _LOOP.fullmatch(key):
+        raise _Invalid("a loop is named Fn::ForEach:: and 1 to 255 letters and digits", where)
+    if not (
+        isinstance(body, list)
+        and len(body) == 3
+        and isinstance(body[0], str)
+        and isinstance(body[2], dict)
+    ):
+        raise _Invalid(f"{key} must be [identifier, collection, {{resources}}]", where)
+    identifier, raw_collection, template = body
+    collection, secret = resolver.tracked(raw_collection, keep_structure=True)
+    if secret:
+        notes.append(
+            f"{key} (line {line}): the loop's collection comes from a NoEcho parameter, "
+            "which is never shown; its resources are not checked"
+        )
+        return
+    if not isinstance(collection, list) or not all(isinstance(v, str) for v in collection):
+        notes.append(
+            f"{key} (line {line}): the loop's collection is not known before deploy; its resources are not checked"
+        )
+        return
+    for value in collection:
+        for name, item in template.items():
+            expanded = _substitute(item, identifier, value)
+            name_where: Where = (*where, 2, str(name))
+            if isinstance(name, str) and name.startswith("Fn::ForEach::"):
+                yield from _loop(name, expanded, name_where, resolver, notes, line)
+                continue
+            yield (
+                _logical_id(_substitute(name, identifier, value), name_where),
+                expanded,
+                name_where,
             )
-            continue
-        identifier, _, template = body
-        for value in collection:
-            for key, item in template.items():
-                name = _substitute(key, identifier, value)
-                lines.setdefault(name, line or 0)
-                out.append((name, _substitute(item, identifier, value)))
-    return out
+
+
+def _logical_id(key: Any, where: Where) -> str:
+    if not isinstance(key, str) or not _LOGICAL_ID.fullmatch(key):
+        raise _Invalid(
+            "a logical id must be 1 to 255 letters and digits (A-Z, a-z, 0-9)",
+            where,
+        )
+    return key
 
 
 def _substitute(node: Any, identifier: str, value: str) -> Any:
@@ -221,19 +423,50 @@ def _substitute(node: Any, identifier: str, value: str) -> Any:
 # --------------------------------------------------------------------------- tags
 
 
+@dataclass
+class _Read:
+    """Tags as read from one property: values (None: unknown), and what else is known."""
+
+    values: dict[str, str | None] = field(default_factory=dict)
+    sensitive: set[str] = field(default_factory=set)
+    partial: bool = False
+    held_back: set[str] = field(default_factory=set)
+
+    def set(self, key: str, value: Any, secret: bool) -> None:
+        self.values[key] = value if isinstance(value, str) else None
+        if secret:
+            self.sensitive.add(key)
+        else:
+            self.sensitive.discard(key)
+
+    def update(self, other: _Read) -> None:
+        for key, value in other.values.items():
+            self.set(key, value, key in other.sensitive)
+        self.partial = self.partial or other.partial
+        self.held_back |= other.held_back
+
+
 def _tags(
     rtype: str,
     properties: Mapping[str, Any],
     globals_: Mapping[str, Any],
     resolver: Resolver,
     stack_tags: Mapping[str, str],
+    where: Where,
 ) -> tuple[bool, Tags]:
+    found = _Read(values=dict(stack_tags))
     if rtype in _SAM_TAGGED:
-        section = _SAM_TAGGED[rtype]
-        shared = (globals_.get(section) or {}).get("Tags") if section else None
-        values, partial = _map_tags(shared, resolver) if isinstance(shared, dict) else ({}, False)
-        own, own_partial = _map_tags(properties.get("Tags"), resolver)
-        return True, Tags({**stack_tags, **values, **own}, partially_unknown=partial or own_partial)
+        section_name = _SAM_TAGGED[rtype]
+        section = globals_.get(section_name) if section_name else None
+        if section is not None and not isinstance(section, dict):
+            raise _Invalid(f"Globals {section_name} must be a map", ("Globals", str(section_name)))
+        if section and "Tags" in section:
+            found.update(
+                _map_tags(section["Tags"], resolver, ("Globals", str(section_name), "Tags"))
+            )
+        if "Tags" in properties:
+            found.update(_map_tags(properties["Tags"], resolver, (*where, "Properties", "Tags")))
+        return True, _finished(found)
     known = tagging()["taggable"].get(rtype)
     if known is None:
         if (
@@ -244,76 +477,200 @@ def _tags(
             return False, Tags()
         known = ["Tags", "list"]  # a type the schemas do not know (newer, or third party)
     name, shape = known
-    raw = properties.get(name)
-    not_propagated: set[str] = set()
+    for raw, raw_where in _tag_properties(properties, name, (*where, "Properties")):
+        if shape == "map" or (isinstance(raw, dict) and not is_intrinsic(raw)):
+            found.update(_map_tags(raw, resolver, raw_where))
+        else:
+            found.update(
+                _list_tags(raw, resolver, raw_where, rtype == "AWS::AutoScaling::AutoScalingGroup")
+            )
+    for key in found.held_back:
+        found.values.pop(key, None)
+        found.sensitive.discard(key)
+    return True, _finished(found)
+
+
+def _tag_properties(
+    properties: Mapping[str, Any], name: str, where: Where
+) -> Iterator[tuple[Any, Where]]:
+    """The tag property's value(s): ``Tags``, or ``TagSpecifications/*/Tags``."""
+    first, _, rest = name.partition("/*/")
+    raw = properties.get(first)
     if raw is None:
-        values, partial = {}, False
-    elif shape == "map" or (isinstance(raw, dict) and not _is_intrinsic(raw)):
-        values, partial = _map_tags(raw, resolver)
-    else:
-        values, partial, not_propagated = _list_tags(
-            raw, resolver, rtype == "AWS::AutoScaling::AutoScalingGroup"
-        )
-    merged: dict[str, str | None] = {**stack_tags, **values}
-    for key in not_propagated:
-        merged.pop(key, None)
-    return True, Tags(
-        merged, partially_unknown=partial, not_propagated=frozenset(not_propagated - values.keys())
+        return
+    if not rest:
+        yield raw, (*where, first)
+        return
+    if not isinstance(raw, list):
+        if is_intrinsic(raw):
+            yield raw, (*where, first)  # built at deploy time: unknown
+            return
+        raise _Invalid(f"{first} must be a list", (*where, first))
+    for index, item in enumerate(raw):
+        if isinstance(item, dict) and item.get(rest) is not None:
+            yield item[rest], (*where, first, index, rest)
+
+
+def _finished(found: _Read) -> Tags:
+    return Tags(
+        found.values,
+        sensitive=frozenset(found.sensitive & found.values.keys()),
+        partially_unknown=found.partial,
+        not_propagated=frozenset(found.held_back - found.values.keys()),
     )
 
 
-def _is_intrinsic(value: Any) -> bool:
-    return isinstance(value, dict) and len(value) == 1 and next(iter(value)) in Resolver.FUNCTIONS
+def _scalar(value: Any, where: Where, what: str) -> None:
+    """Refuse a tag key or value that is neither text, a number, a boolean nor an intrinsic."""
+    if as_text(value) is None and not is_intrinsic(value):
+        raise _Invalid(f"{what} must be a string or an intrinsic function", where)
 
 
-def _map_tags(raw: Any, resolver: Resolver) -> tuple[dict[str, str | None], bool]:
-    if raw is None:
-        return {}, False
-    if not isinstance(raw, dict) or _is_intrinsic(raw):
-        return {}, True  # built by an intrinsic: keys unknown until deploy
-    values: dict[str, str | None] = {}
-    for key, value in raw.items():
-        resolved = resolver.value(value)
-        if resolved is not NO_VALUE:
-            values[str(key)] = resolved if isinstance(resolved, str) or resolved is None else None
-    return values, False
+def _decided(raw: Any, resolver: Resolver) -> tuple[Any, bool]:
+    """A tag property or tag item as written, once its ``Fn::If`` branches are taken:
+    (the node, whether it is exactly as written). ``NO_VALUE``: nothing; None: known only
+    at deploy time (or decided by a NoEcho parameter); another intrinsic is evaluated,
+    and what it builds is not checked like what is written."""
+    written = raw
+    raw, secret = resolver.branch(raw)
+    if secret or (raw is None and written is not None):
+        return None, False
+    if is_intrinsic(raw):
+        raw, secret = resolver.tracked(raw, keep_structure=True)
+        return (None if secret else raw), False
+    return raw, True
 
 
-def _list_tags(
-    raw: Any, resolver: Resolver, propagation: bool
-) -> tuple[dict[str, str | None], bool, set[str]]:
-    if not isinstance(raw, list):
-        return {}, True, set()
-    values: dict[str, str | None] = {}
-    partial = False
-    held_back: set[str] = set()
-    for item in raw:
-        if _is_intrinsic(item):
-            item = resolver.value(item, keep_structure=True)
+def _opened(
+    raw: Any, resolver: Resolver, shape: type, where: Where, refusal: str
+) -> tuple[Any, bool, bool]:
+    """A tag property as the container to read: (it, or None when there is nothing to
+    read; whether it is as written; whether its keys are known only at deploy)."""
+    raw, as_written = _decided(raw, resolver)
+    if raw is NO_VALUE or (raw is None and as_written):
+        return None, as_written, False
+    if isinstance(raw, shape):
+        return raw, as_written, False
+    if not as_written:
+        return None, False, True
+    raise _Invalid(refusal, where)
+
+
+def _map_tags(raw: Any, resolver: Resolver, where: Where) -> _Read:
+    raw, as_written, partial = _opened(
+        raw, resolver, dict, where, "Tags must be a map of tag keys to values"
+    )
+    found = _Read(partial=partial)
+    for key, value in (raw or {}).items():
+        key_text = as_text(key)
+        if key_text is None:
+            raise _Invalid("a tag key must be a string", where)
+        if as_written:
+            _scalar(value, (*where, key_text), f"tag {key_text!r}: the value")
+        value, secret = resolver.tracked(value)
+        if value is not NO_VALUE or secret:
+            found.set(key_text, value, secret)
+    return found
+
+
+def _list_tags(raw: Any, resolver: Resolver, where: Where, propagation: bool) -> _Read:
+    raw, as_written, partial = _opened(
+        raw, resolver, list, where, "Tags must be a list of {Key, Value} maps"
+    )
+    found = _Read(partial=partial)
+    for index, written in enumerate(raw or ()):
+        if (
+            isinstance(written, dict)
+            and len(written) == 2
+            and isinstance(written.get("Key"), str)
+            and isinstance(written.get("Value"), str)
+        ):  # the common case, {Key: text, Value: text}: nothing to resolve or check
+            found.set(written["Key"], written["Value"], False)
+            continue
+        item_where = (*where, index)
+        item, item_as_written = _decided(written, resolver) if as_written else (written, False)
         if item is NO_VALUE:
             continue
         if not isinstance(item, dict):
-            partial = True
+            if item_as_written:
+                raise _Invalid("a tag must be a map with Key and Value", item_where)
+            found.partial = True  # a tag whose key is known only at deploy
             continue
-        key = resolver.value(item.get("Key"))
-        if not isinstance(key, str):
-            partial = True  # the key itself is unknown: any key may appear
+        if "Key" not in item or "Value" not in item:
+            raise _Invalid("a tag needs both Key and Value", item_where)
+        if item_as_written:
+            _scalar(item["Key"], (*item_where, "Key"), "a tag's Key")
+            _scalar(item["Value"], (*item_where, "Value"), "a tag's Value")
+        key, key_secret = resolver.tracked(item["Key"])
+        if key_secret or not isinstance(key, str):
+            found.partial = True  # the key itself is unknown (or secret): any key may appear
             continue
-        value = resolver.value(item.get("Value"))
+        value, secret = resolver.tracked(item["Value"])
+        if value is NO_VALUE and not secret:
+            continue
+        if propagation:
+            launch, launch_secret = resolver.tracked(item.get("PropagateAtLaunch"))
+            if launch_secret:
+                found.partial = True
+                continue
+            if str(launch).lower() == "false":
+                found.held_back.add(key)
+                continue
+        found.set(key, value, secret)
+    return found
+
+
+# --------------------------------------------------------------------------- properties
+
+
+def _tag_property(rtype: str) -> str:
+    known = tagging()["taggable"].get(rtype)
+    return str(known[0]).partition("/")[0] if known else "Tags"
+
+
+def _properties(
+    properties: Mapping[str, Any], resolver: Resolver, tag_property: str
+) -> tuple[dict[str, Any], frozenset[str]]:
+    """Top-level properties but the tags (read on their own) with intrinsics resolved
+    where possible (anything derived from a NoEcho parameter as ``(sensitive)``), and
+    the names of the unknown ones. Only pricing reads them."""
+    resolved: dict[str, Any] = {}
+    unknown: set[str] = set()
+    for name, raw in properties.items():
+        if name == tag_property:
+            continue
+        value = _masked(raw, resolver)
         if value is NO_VALUE:
             continue
-        if propagation and str(resolver.value(item.get("PropagateAtLaunch"))).lower() == "false":
-            held_back.add(key)
-            continue
-        values[key] = value if isinstance(value, str) else None
-    return values, partial, held_back
+        if value is None and raw is not None:
+            unknown.add(str(name))
+        resolved[str(name)] = value
+    return resolved, frozenset(unknown)
+
+
+def _masked(node: Any, resolver: Resolver) -> Any:
+    if isinstance(node, str):  # most of a template: nothing to resolve
+        return node
+    if isinstance(node, list):
+        items = [_masked(item, resolver) for item in node]
+        return [item for item in items if item is not NO_VALUE]
+    if isinstance(node, dict) and not is_intrinsic(node):
+        result = {}
+        for key, item in node.items():
+            value = _masked(item, resolver)
+            if value is not NO_VALUE:
+                result[str(key)] = value
+        return result
+    value, secret = resolver.tracked(node, keep_structure=True)
+    return SENSITIVE if secret and value is not None else value
 
 
 # --------------------------------------------------------------------------- exceptions
 
 
 def _metadata_exceptions(address: str, metadata: Any, where: Location) -> list[InlineException]:
-    """``Metadata: {finops-gate: {exceptions: [{rules: [...], reason: ..., expires: ...}]}}``."""
+    """``Metadata: {finops-gate: {exceptions: [{rules: [...], reason: ..., expires: ...}]}}``,
+    recorded on the logical id of the resource they are written on."""
     section = metadata.get("finops-gate") if isinstance(metadata, dict) else None
     entries = section.get("exceptions") if isinstance(section, dict) else None
     found = []
@@ -335,223 +692,6 @@ def _metadata_exceptions(address: str, metadata: Any, where: Location) -> list[I
     return found
 
 
-# --------------------------------------------------------------------------- intrinsics
-
-
-class Resolver:
-    """Evaluates intrinsic functions as far as the template and parameters allow.
-
-    ``value`` returns a string, ``NO_VALUE``, a list (for Split/GetAZs), or None when
-    the value is known only at deploy time.
-    """
-
-    FUNCTIONS = frozenset(
-        {
-            "Ref",
-            "Condition",
-            "Fn::Sub",
-            "Fn::GetAtt",
-            "Fn::Join",
-            "Fn::If",
-            "Fn::Select",
-            "Fn::FindInMap",
-            "Fn::ImportValue",
-            "Fn::Base64",
-            "Fn::Split",
-            "Fn::Equals",
-            "Fn::And",
-            "Fn::Or",
-            "Fn::Not",
-            "Fn::GetAZs",
-            "Fn::Cidr",
-            "Fn::Transform",
-            "Fn::Length",
-            "Fn::ToJsonString",
-            "Fn::ForEach",
-        }
-    )
-
-    def __init__(self, template: Mapping[str, Any], options: TemplateOptions) -> None:
-        self.parameters: dict[str, Any] = {}
-        declared = template.get("Parameters")
-        for name, spec in declared.items() if isinstance(declared, dict) else []:
-            if isinstance(spec, dict) and "Default" in spec:
-                self.parameters[str(name)] = spec["Default"]
-        self.parameters.update(options.parameters)
-        if options.region:
-            self.parameters.setdefault("AWS::Region", options.region)
-        if options.stack_name:
-            self.parameters.setdefault("AWS::StackName", options.stack_name)
-        for pseudo, value in _PSEUDO.items():
-            self.parameters.setdefault(pseudo, value)
-        mappings = template.get("Mappings")
-        self.mappings = mappings if isinstance(mappings, dict) else {}
-        conditions = template.get("Conditions")
-        self.conditions = conditions if isinstance(conditions, dict) else {}
-        self._depth = 0
-
-    def properties(self, properties: Mapping[str, Any]) -> tuple[dict[str, Any], frozenset[str]]:
-        """Top-level properties with intrinsics resolved where possible; the unknown names."""
-        resolved: dict[str, Any] = {}
-        unknown: set[str] = set()
-        for name, raw in properties.items():
-            value = self.value(raw, keep_structure=True)
-            if value is NO_VALUE:
-                continue
-            if value is None and raw is not None:
-                unknown.add(str(name))
-            resolved[str(name)] = value
-        return resolved, frozenset(unknown)
-
-    def value(self, node: Any, *, keep_structure: bool = False) -> Any:
-        self._depth += 1
-        try:
-            if self._depth > 50:
-                return None
-            return self._value(node, keep_structure)
-        finally:
-            self._depth -= 1
-
-    def _value(self, node: Any, keep_structure: bool) -> Any:
-        if isinstance(node, str):
-            return node
-        if isinstance(node, bool):
-            return "true" if node else "false"
-        if isinstance(node, (int, float)):
-            return str(node)
-        if isinstance(node, list):
-            if not keep_structure:
-                return None
-            items = [self.value(item, keep_structure=True) for item in node]
-            return [item for item in items if item is not NO_VALUE]
-        if not isinstance(node, dict):
-            return None
-        if _is_intrinsic(node):
-            name, argument = next(iter(node.items()))
-            return self._function(name, argument, keep_structure)
-        if not keep_structure:
-            return None
-        result = {}
-        for key, item in node.items():
-            value = self.value(item, keep_structure=True)
-            if value is not NO_VALUE:
-                result[str(key)] = value
-        return result
-
-    def _function(self, name: str, argument: Any, keep_structure: bool) -> Any:
-        if name == "Ref":
-            if argument == "AWS::NoValue":
-                return NO_VALUE
-            value = self.parameters.get(str(argument))
-            return self.value(value, keep_structure=keep_structure) if value is not None else None
-        if name == "Fn::Sub":
-            return self._sub(argument)
-        if name == "Fn::Join" and isinstance(argument, list) and len(argument) == 2:
-            delimiter = self.value(argument[0])
-            parts = self.value(argument[1], keep_structure=True)
-            if (
-                isinstance(delimiter, str)
-                and isinstance(parts, list)
-                and all(isinstance(p, str) for p in parts)
-            ):
-                return delimiter.join(parts)
-            return None
-        if name == "Fn::If" and isinstance(argument, list) and len(argument) == 3:
-            decided = self.condition(argument[0])
-            if decided is None:
-                return None
-            return self.value(
-                argument[1] if decided else argument[2], keep_structure=keep_structure
-            )
-        if name == "Fn::Select" and isinstance(argument, list) and len(argument) == 2:
-            index = self.value(argument[0])
-            items = self.value(argument[1], keep_structure=True)
-            if (
-                isinstance(index, str)
-                and index.isdigit()
-                and isinstance(items, list)
-                and int(index) < len(items)
-            ):
-                return items[int(index)]
-            return None
-        if name == "Fn::FindInMap" and isinstance(argument, list) and len(argument) >= 3:
-            keys = [self.value(a) for a in argument[:3]]
-            if all(isinstance(k, str) for k in keys):
-                found = self.mappings.get(keys[0], {})
-                found = found.get(keys[1], {}) if isinstance(found, dict) else {}
-                if isinstance(found, dict) and keys[2] in found:
-                    return self.value(found[keys[2]], keep_structure=keep_structure)
-            return None
-        if name == "Fn::Split" and isinstance(argument, list) and len(argument) == 2:
-            delimiter, text = self.value(argument[0]), self.value(argument[1])
-            if isinstance(delimiter, str) and isinstance(text, str) and delimiter:
-                return text.split(delimiter)
-            return None
-        return None  # GetAtt, ImportValue, GetAZs, Cidr, Base64 …: known at deploy time
-
-    def _sub(self, argument: Any) -> str | None:
-        variables: Mapping[str, Any] = {}
-        if isinstance(argument, list) and len(argument) == 2 and isinstance(argument[1], dict):
-            argument, variables = argument
-        if not isinstance(argument, str):
-            return None
-        unresolved = False
-
-        def replace(match: re.Match[str]) -> str:
-            nonlocal unresolved
-            name = match.group(1)
-            if name.startswith("!"):
-                return "${" + name[1:] + "}"
-            if name in variables:
-                value = self.value(variables[name])
-            elif "." in name:
-                value = None  # a resource attribute
-            else:
-                raw = self.parameters.get(name)
-                value = self.value(raw) if raw is not None else None
-            if not isinstance(value, str):
-                unresolved = True
-                return ""
-            return value
-
-        text = _SUB.sub(replace, argument)
-        return None if unresolved else text
-
-    def condition(self, node: Any) -> bool | None:
-        """True, False, or None when the condition depends on deploy-time values."""
-        self._depth += 1
-        try:
-            if self._depth > 50:
-                return None
-            return self._condition(node)
-        finally:
-            self._depth -= 1
-
-    def _condition(self, node: Any) -> bool | None:
-        if isinstance(node, str):
-            body = self.conditions.get(node)
-            return None if body is None else self.condition(body)
-        if not _is_intrinsic(node):
-            return None
-        name, argument = next(iter(node.items()))
-        if name == "Condition":
-            return self.condition(argument)
-        if name == "Fn::Equals" and isinstance(argument, list) and len(argument) == 2:
-            left, right = self.value(argument[0]), self.value(argument[1])
-            if isinstance(left, str) and isinstance(right, str):
-                return left == right
-            return None
-        if name in ("Fn::And", "Fn::Or") and isinstance(argument, list):
-            results = [self.condition(a) for a in argument]
-            if name == "Fn::And":
-                return False if False in results else (None if None in results else True)
-            return True if True in results else (None if None in results else False)
-        if name == "Fn::Not" and isinstance(argument, list) and len(argument) == 1:
-            inner = self.condition(argument[0])
-            return None if inner is None else not inner
-        return None
-
-
 # --------------------------------------------------------------------------- parameter and tag files
 
 
@@ -559,26 +699,45 @@ def read_key_values(path: Path, what: str) -> dict[str, str]:
     """Parameters or stack tags from a file, in the shapes AWS tools write:
     ``[{"ParameterKey": k, "ParameterValue": v}]`` (aws cloudformation CLI),
     ``[{"Key": k, "Value": v}]``, ``{"Parameters": {…}, "Tags": {…}}`` (CodePipeline
-    template configuration) or a plain ``{k: v}`` map; JSON or YAML."""
-    from gate import _yaml
+    template configuration) or a plain ``{k: v}`` map; JSON or YAML.
 
-    shown = str(path)
-    _, document = _yaml.load_document(path, SourceError, f"the {what} file")
+    Read as a regular file within the size limit. Values are never named in an error:
+    a parameters file holds secrets."""
+    document = _cfn_read.read(path, f"{what} file")
     section = "Tags" if what == "stack tags" else "Parameters"
-    if isinstance(document, dict) and isinstance(document.get(section), (dict, list)):
-        document = document[section]
+    value = document.value
+    where: Where = ()
+    if isinstance(value, dict) and isinstance(value.get(section), (dict, list)):
+        value, where = value[section], (section,)
     pairs: dict[str, str] = {}
-    if isinstance(document, dict):
-        pairs = {str(k): str(v) for k, v in document.items() if not isinstance(v, (dict, list))}
-    elif isinstance(document, list):
-        for item in document:
-            if isinstance(item, dict):
-                key = item.get("ParameterKey", item.get("Key"))
-                value = item.get("ParameterValue", item.get("Value"))
-                if key is not None and value is not None:
-                    pairs[str(key)] = str(value)
-    if not pairs and document:
-        raise SourceError(
-            f"no {what} found: expected a map or a list of Key/Value pairs", path=shown
-        )
+    if isinstance(value, dict):
+        for key, item in value.items():
+            text = as_text(item)
+            if as_text(key) is None or text is None:
+                raise document.error(
+                    f"{what}: each value must be a string, a number or a boolean",
+                    (*where, str(key)),
+                )
+            pairs[str(as_text(key))] = text
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            if not isinstance(item, dict):
+                raise document.error(f"{what}: each entry must be a map", (*where, index))
+            key = item.get("ParameterKey", item.get("Key"))
+            if as_text(key) is None:
+                raise document.error(
+                    f"{what}: each entry needs a ParameterKey (or Key)", (*where, index)
+                )
+            if item.get("UsePreviousValue") is True and "ParameterValue" not in item:
+                continue  # the value already deployed: known only at deploy time
+            text = as_text(item.get("ParameterValue", item.get("Value")))
+            if text is None:
+                raise document.error(
+                    f"{what}: entry {as_text(key)} needs a ParameterValue (or Value) that is a "
+                    "string, a number or a boolean",
+                    (*where, index),
+                )
+            pairs[str(as_text(key))] = text
+    else:
+        raise document.error(f"no {what} found: expected a map or a list of Key/Value pairs", where)
     return pairs

@@ -61,24 +61,35 @@ EDGES = {
 def test_odd_input_is_fixed_or_left_never_crashes(name: str, tmp_path: Path) -> None:
     path = tmp_path / name
     path.write_text(EDGES[name], encoding="utf-8")
+    before = path.read_text(encoding="utf-8")
     first = run_cli("fix", name, "--write", "--rules", RULES, cwd=tmp_path)
-    assert first.exit_code in (0, 1), first.stderr
     assert "internal error" not in first.stderr
+    if first.exit_code == 2:  # the reader refuses what CloudFormation would refuse, as check does
+        assert first.stderr.startswith(f"{name}:")
+        assert path.read_text(encoding="utf-8") == before
+        return
+    assert first.exit_code in (0, 1), first.stderr
     written = path.read_text(encoding="utf-8")
     second = run_cli("fix", name, "--rules", RULES, cwd=tmp_path)
     assert second.stdout == "", "a second run still finds something to change"
     assert path.read_text(encoding="utf-8") == written
 
 
-def test_a_key_written_twice_is_left_with_the_reason(tmp_path: Path) -> None:
+def test_a_key_written_twice_is_refused_naming_both_lines(tmp_path: Path) -> None:
     template = TEMPLATE + (
         "  Q:\n    Type: AWS::SSM::Parameter\n    Properties:\n      Tags:\n"
         "        Env: prod\n        Env: dev\n"
     )
     (tmp_path / "t.yaml").write_text(template, encoding="utf-8")
     result = run_cli("fix", "t.yaml", "--rules", RULES, cwd=tmp_path)
-    assert "Q: FG-TAG-003 environment: not fixed: the key is written twice here" in result.stderr
-    assert "-        Env" not in result.stdout
+    # A template with a duplicate key is invalid: fix refuses it as check does, never edits.
+    assert result.exit_code == 2
+    lines = [
+        n + 1 for n, line in enumerate(template.splitlines()) if line.strip().startswith("Env")
+    ]
+    assert result.stderr.startswith(f"t.yaml:{lines[1]}:")
+    assert all(str(n) in result.stderr for n in lines)
+    assert result.stdout == ""
 
 
 def test_tags_shared_through_a_yaml_anchor_are_edited_once_where_written(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from gate.sources.options import TemplateOptions
 from tests.conftest import EXAMPLE_RULES, run_cli
 
 HEADER = 'AWSTemplateFormatVersion: "2010-09-09"\n'
+FIXTURES = Path(__file__).parent / "fixtures" / "cfn"
 
 
 def template(tmp_path: Path, body: str, name: str = "template.yaml") -> Path:
@@ -88,21 +89,19 @@ def test_auto_scaling_group_tags_that_do_not_propagate(tmp_path: Path) -> None:
     assert asg.tags.not_propagated == frozenset({"owner"})
 
 
-def test_conditions_no_value_and_whole_tag_lists_from_intrinsics(tmp_path: Path) -> None:
-    path = template(
-        tmp_path,
-        HEADER
-        + "Parameters:\n  Env: {Type: String, Default: prod}\n  Zone: {Type: String}\n"
-        + "Conditions:\n  IsProd: !Equals [!Ref Env, prod]\n  InZone: !Equals [!Ref Zone, a]\n"
-        + "Resources:\n  A:\n    Type: AWS::S3::Bucket\n    Condition: IsProd\n    Properties:\n      Tags:\n"
-        + "        - {Key: tier, Value: !If [IsProd, gold, silver]}\n"
-        + "        - {Key: dropped, Value: !If [IsProd, !Ref 'AWS::NoValue', x]}\n"
-        + "        - {Key: zone, Value: !If [InZone, a, b]}\n"
-        + "  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      Tags: !If [IsProd, [{Key: a, Value: b}], []]\n",
-    )
-    found = resources(path)
+def test_conditions_no_value_and_whole_tag_lists_from_intrinsics() -> None:
+    found = resources(FIXTURES / "conditions-and-no-value.yaml")
     assert dict(found["A"].tags.values) == {"tier": "gold", "zone": None}
-    assert found["B"].tags.partially_unknown  # a tag list built by an intrinsic
+    assert not found["A"].tags.partially_unknown
+    # a whole tag list chosen by a condition that resolves: read as written
+    assert dict(found["B"].tags.values) == {"a": "b"} and not found["B"].tags.partially_unknown
+    # chosen by a condition known only at deploy: any key may appear
+    assert dict(found["C"].tags.values) == {} and found["C"].tags.partially_unknown
+    # Properties chosen by a condition, and AWS::NoValue for all of them
+    assert dict(found["D"].tags.values) == {"team": "data"}
+    assert found["E"].tags.values == {} and not found["E"].tags.partially_unknown
+    # a parameter that names an SSM parameter is read at deploy: unknown, not its name
+    assert found["F"].tags.values == {"team": None}
 
 
 def test_stack_tags_reach_taggable_resources_only(tmp_path: Path) -> None:
@@ -147,7 +146,7 @@ def test_stack_tags_file_from_a_template_configuration(tmp_path: Path) -> None:
         ("Resources:\n  A: {Type: AWS::S3::Bucket\n", "not valid YAML"),
         ("kind: Deployment\napiVersion: apps/v1\n", "not a CloudFormation template"),
         ("Resources:\n  A: {Properties: {}}\n", "resource A needs a Type"),
-        ("", "file is empty"),
+        ("", "is empty"),
     ],
 )
 def test_refusals_name_file_and_reason(tmp_path: Path, body: str, message: str) -> None:
@@ -267,6 +266,19 @@ def test_metadata_exceptions_apply_expire_and_need_a_reason(tmp_path: Path) -> N
     assert any(v["rule_id"] == "FG-EXC-001" and v["address"] == "Old" for v in report["warnings"])
     missing_reason = [v for v in report["violations"] if v["rule_id"] == "FG-EXC-002"]
     assert [(v["address"], v["line"]) for v in missing_reason] == [("Bare", 15)]
+
+
+def test_inline_exceptions_record_the_logical_id_and_line_they_are_written_on() -> None:
+    path = FIXTURES / "every-tag-shape.yaml"
+    document = sources.load(path, sources.SourceOptions())
+    lines = {str(r.address): r.location.line for r in document.resources if r.location}
+    written = {(e.address, e.location.line, e.rules) for e in document.exceptions}
+    # written once in a loop: recorded on each resource the loop makes, at the loop
+    assert written == {
+        ("LogsBucket", lines["LogsBucket"], ("FG-TAG-001",)),
+        ("DataBucket", lines["DataBucket"], ("FG-TAG-001",)),
+    }
+    assert {e.location.file for e in document.exceptions} == {str(path)}
 
 
 def test_shipped_tagging_data_matches_the_pinned_cfn_lint() -> None:
