@@ -9,6 +9,7 @@ Limits are generous defaults that an environment variable can raise.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 from collections.abc import Iterator
@@ -141,9 +142,23 @@ def write_atomic(path: Path, data: bytes, *, mode: int | None = None) -> None:
 
     ``mode`` is the new file's permission bits (default: an ordinary file's, as the
     umask allows); ``fix`` passes the mode of the file it rewrites.
+
+    A target that exists and is not a regular file (``/dev/null``, ``/dev/stdout``, a
+    FIFO) is written to as it is: replacing it would put a regular file where a device
+    was (as root, ``-o /dev/null`` would otherwise break the machine's /dev/null).
     """
     import tempfile
 
+    try:
+        existing = path.stat()  # follows a link: /dev/stdout -> /proc/self/fd/1
+    except OSError:
+        existing = None
+    if existing is not None and not stat.S_ISREG(existing.st_mode):
+        if stat.S_ISDIR(existing.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "is a directory", str(path))
+        with path.open("wb") as stream:
+            stream.write(data)
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:

@@ -218,6 +218,15 @@ def plain(value: Any) -> Any:
     return value
 
 
+def load_text(text: str, shown: str, error: type[GateError]) -> Any:
+    """The plain document of YAML text read from ``shown``; problems raise ``error`` with
+    the file and line."""
+    try:
+        return parse(text)
+    except YamlProblem as exc:
+        raise error(exc.message, path=shown, line=exc.line, column=exc.column) from None
+
+
 def load_document(path: Path, error: type[GateError], what: str) -> tuple[str, Any]:
     """(text, plain document) of a YAML file; problems raise ``error`` with file and line.
 

@@ -15,6 +15,7 @@ from gate.cost import CostEstimate
 from gate.model import SourceDocument
 from gate.rules import Rules
 from gate.tags import TaggedResource
+from gate.trusted import Trust
 
 
 @dataclass(frozen=True)
@@ -28,3 +29,4 @@ class Facts:
     standings: Standings  # the budgets the change touches, held against it
     claim: CapacityClaim
     links: Mapping[str, PlanLink]  # team -> where to generate its capacity plan
+    trust: Trust  # where rules, policies and plans were read from

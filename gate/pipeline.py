@@ -25,6 +25,7 @@ from gate.policy import input as policy_input
 from gate.report.build import build
 from gate.report.model import Report
 from gate.tags import tag_all
+from gate.trusted import Origin, open_origin, trust
 
 if TYPE_CHECKING:
     from gate.policy.remote import RemoteOptions
@@ -35,6 +36,7 @@ class Options:
     paths: Sequence[Path]
     rules_dir: Path | None = None
     policy_dirs: Sequence[Path] = ()
+    trusted_ref: str | None = None  # read rules, policies and plans from this git ref
     cwd: Path = field(default_factory=Path.cwd)
     today: str | None = None
     source: sources.SourceOptions = field(default_factory=sources.SourceOptions)
@@ -52,6 +54,7 @@ class Prepared:
 
     facts: Facts
     input_document: dict[str, Any]
+    origin: Origin  # where the policies are read from, as the rules and plans were
 
 
 def run(options: Options) -> Report:
@@ -65,15 +68,22 @@ def run(options: Options) -> Report:
 
 
 def prepare(options: Options) -> Prepared:
-    facts = gather(options)
-    return Prepared(facts, policy_input.build(facts))
+    origin = open_origin(options.trusted_ref, options.cwd)
+    facts = gather(options, origin)
+    return Prepared(facts, policy_input.build(facts), origin)
 
 
-def gather(options: Options) -> Facts:
-    """sources → tags → cost → budget → capacity: the facts the policies judge."""
+def gather(options: Options, origin: Origin | None = None) -> Facts:
+    """sources → tags → cost → budget → capacity: the facts the policies judge.
+
+    The rules and capacity plans are read from ``origin``: the trusted ref when the run
+    names one (never the working tree then), else the working tree."""
     if not options.paths:
         raise GateError("no input given: name a plan JSON, a template or a Terraform directory")
-    loaded_rules = rules.load(rules.find_rules_dir(options.rules_dir, options.cwd))
+    if origin is None:
+        origin = open_origin(options.trusted_ref, options.cwd)
+    rules_dir = rules.find_rules_dir(options.rules_dir, options.cwd, origin)
+    loaded_rules = rules.load(rules_dir, origin)
     documents = tuple(sources.load(path, options.source) for path in options.paths)
     tagged = tag_all(documents, loaded_rules)
     cost = price(tagged, options.cost)
@@ -82,20 +92,23 @@ def gather(options: Options) -> Facts:
     if not capacity.directory.is_absolute():
         capacity = CapacityOptions(
             options.cwd / capacity.directory,
-            capacity.ref,
             capacity.plan_id,
             str(capacity.directory),
         )
+    today = resolve_today(options.today)
+    decision_paths = [options.cwd / "rules" if rules_dir is None else rules_dir]
+    decision_paths += [*options.policy_dirs, capacity.directory]
     return Facts(
-        today=resolve_today(options.today),
+        today=today,
         rules=loaded_rules,
         documents=documents,
         tagged=tagged,
         cost=cost,
         budgets=budgets,
         standings=budget.standings(budgets, cost.by("team"), loaded_rules.hierarchy),
-        claim=claim(tagged, loaded_rules, capacity),
+        claim=claim(tagged, loaded_rules, capacity, today, origin),
         links=links(cost, loaded_rules, [d.path for d in documents]),
+        trust=trust(origin, decision_paths),
     )
 
 
@@ -106,4 +119,5 @@ def decide(prepared: Prepared, options: Options) -> Decision:
         options.engine,
         policy_dirs=options.policy_dirs,
         remote=options.remote,
+        origin=prepared.origin,
     )

@@ -17,6 +17,7 @@ from typing import Any
 from gate import _yaml
 from gate._resources import package_file
 from gate.errors import RulesError
+from gate.trusted import WORKING_TREE, Entry, Origin
 
 KINDS = ("tags", "hierarchy", "services", "settings", "exceptions", "budgets")
 """Rules file kinds, each ``<kind>.yaml`` validated by ``gate/schemas/rules-<kind>.json``."""
@@ -234,27 +235,34 @@ def defaults_dir() -> Path:
     return package_file("defaults", "rules")
 
 
-def find_rules_dir(explicit: Path | None, cwd: Path) -> Path | None:
-    """The rules directory to layer over the defaults: --rules, else ./rules if present."""
+def find_rules_dir(explicit: Path | None, cwd: Path, origin: Origin = WORKING_TREE) -> Path | None:
+    """The rules directory to layer over the defaults: --rules, else ./rules if present
+    (at the trusted ref, when there is one: the change cannot remove its rules)."""
     if explicit is not None:
-        if not explicit.is_dir():
-            raise RulesError("rules directory not found", path=str(explicit))
+        if origin.entry(explicit) is not Entry.DIRECTORY:
+            raise RulesError("rules directory not found", path=origin.shown(explicit))
         return explicit
     candidate = cwd / "rules"
-    return candidate if candidate.is_dir() else None
+    return candidate if origin.entry(candidate) is Entry.DIRECTORY else None
 
 
-def load(rules_dir: Path | None) -> Rules:
+def load(rules_dir: Path | None, origin: Origin = WORKING_TREE) -> Rules:
+    """Every kind from ``rules_dir`` as ``origin`` holds it, else the built-in default."""
     documents: dict[str, Any] = {}
     origins: dict[str, str] = {}
     for kind in KINDS:
-        path = _pick(kind, rules_dir)
+        path = _pick(kind, rules_dir, origin)
         if path is None:
-            documents[kind] = _EMPTY[kind]
-            origins[kind] = "none"
+            default = defaults_dir() / f"{kind}.yaml"
+            if default.is_file():
+                documents[kind] = _load_file(default, kind, WORKING_TREE, shipped=True)
+                origins[kind] = "built-in"
+            else:
+                documents[kind] = _EMPTY[kind]
+                origins[kind] = "none"
             continue
-        documents[kind] = _load_file(path, kind)
-        origins[kind] = "built-in" if path.parent == defaults_dir() else str(path)
+        documents[kind] = _load_file(path, kind, origin)
+        origins[kind] = origin.shown(path)
     return _build(documents, origins)
 
 
@@ -268,29 +276,27 @@ _EMPTY: dict[str, Any] = {
 }
 
 
-def _pick(kind: str, rules_dir: Path | None) -> Path | None:
-    """The file of one kind: the rules directory's, else the built-in default.
+def _pick(kind: str, rules_dir: Path | None, origin: Origin) -> Path | None:
+    """The rules directory's file of one kind, if it has one.
 
     Whatever sits at ``<kind>.yaml`` (or ``.yml``) in the rules directory is chosen, a
     directory, FIFO or broken link included, so that reading it fails with the reason
     instead of the default silently taking its place; both spellings at once are refused.
     """
-    if rules_dir is not None:
-        found = [
-            path
-            for path in (rules_dir / f"{kind}.yaml", rules_dir / f"{kind}.yml")
-            if path.exists() or path.is_symlink()
-        ]
-        if len(found) > 1:
-            raise RulesError(
-                f"both {kind}.yaml and {kind}.yml are present; the gate reads one file per "
-                "kind, so merge them into one",
-                path=str(found[1]),
-            )
-        if found:
-            return found[0]
-    default = defaults_dir() / f"{kind}.yaml"
-    return default if default.is_file() else None
+    if rules_dir is None:
+        return None
+    found = [
+        path
+        for path in (rules_dir / f"{kind}.yaml", rules_dir / f"{kind}.yml")
+        if origin.entry(path) is not Entry.MISSING
+    ]
+    if len(found) > 1:
+        raise RulesError(
+            f"both {kind}.yaml and {kind}.yml are present; the gate reads one file per "
+            "kind, so merge them into one",
+            path=origin.shown(found[1]),
+        )
+    return found[0] if found else None
 
 
 _EXPLICITLY_EMPTY = {
@@ -303,9 +309,12 @@ _EXPLICITLY_EMPTY = {
 }
 
 
-def _load_file(path: Path, kind: str) -> Any:
-    shown = str(path)
-    text, document = _yaml.load_document(path, RulesError, "rules file")
+def _load_file(path: Path, kind: str, origin: Origin, *, shipped: bool = False) -> Any:
+    shown = origin.shown(path)
+    if origin.entry(path) is Entry.DIRECTORY:
+        raise RulesError("rules file is a directory, expected a file", path=shown)
+    text = origin.read_text(path, error=RulesError, what="rules file")
+    document = _yaml.load_text(text, shown, RulesError)
     if document is None:
         raise RulesError(
             f"the {kind} rules file is empty (or holds only comments), which would turn its "
@@ -314,7 +323,7 @@ def _load_file(path: Path, kind: str) -> Any:
         )
     if kind == "settings" and isinstance(document, dict):
         document = _yaml_off(document)
-    if path.parent != defaults_dir():  # the shipped defaults are validated by the test suite
+    if not shipped:  # the shipped defaults are validated by the test suite
         validate_once(document, schema_name=f"rules-{kind}", shown=shown, text=text)
     return document
 

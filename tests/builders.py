@@ -21,6 +21,7 @@ from gate.report.model import (
     Verdict,
 )
 from gate.tags import Attribution
+from gate.trusted import Trust
 
 ZERO = Totals(Decimal(0), Decimal(0))
 
@@ -78,4 +79,5 @@ def report(
         cost=CostSummary("catalog", "USD", ZERO, (), (), ()),
         budgets=Standings("none", "USD", None, {}),
         capacity=CapacitySummary(CapacityClaim(None, None, None, "plans"), None),
+        trust=Trust(None, None),
     )

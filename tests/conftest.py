@@ -233,7 +233,7 @@ def _engines_agree(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPat
         remote = RemoteOptions(url=url)
         push(
             remote,
-            policy.policy_files(options.policy_dirs),
+            policy.policy_files(options.policy_dirs, origin=prepared.origin),
             rules.data_document(prepared.facts.rules),
         )
         from_server = original(prepared, replace(options, engine=EngineKind.REMOTE, remote=remote))

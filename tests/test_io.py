@@ -166,3 +166,24 @@ def test_a_capacity_plan_template_that_is_a_fifo_is_refused(tmp_path: Path) -> N
     )
     assert result.exit_code == 2
     assert "TEMPLATE.md" in result.stderr and "not a regular file" in result.stderr
+
+
+def test_writing_to_a_device_or_fifo_writes_into_it_and_never_replaces_it(
+    tmp_path: Path,
+) -> None:
+    import os
+    import stat
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    _io.write_atomic(fifo, b"report\n")
+    reader.join(timeout=10)
+    assert received == [b"report\n"]
+    assert stat.S_ISFIFO(fifo.stat().st_mode)  # still a FIFO, not replaced by a file
+    _io.write_atomic(Path(os.devnull), b"discarded\n")
+    assert stat.S_ISCHR(Path(os.devnull).stat().st_mode)
+    assert not list(tmp_path.glob(".pipe.*"))  # no temporary file left behind

@@ -7,13 +7,14 @@ approval), today lies in its validity window, and it has not been marked expired
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from gate import _yaml
 from gate.errors import CapacityPlanError
+from gate.rules import Hierarchy
 
 _FENCE = "---"
 
@@ -47,13 +48,23 @@ class CapacityPlan:
     def approved_monthly_cost(self) -> Decimal:
         return Decimal(str(self.fields["approved_monthly_cost"]))
 
-    def state(self, today: str) -> PlanState:
-        """Its standing on ``today``: approved only with a signature and within its window."""
+    @property
+    def approvers(self) -> tuple[str, ...]:
+        """Who signed it, as the file says (whether they may is for the hierarchy to say)."""
+        return tuple(
+            str(a.get("by")) for a in self.fields.get("approvals") or () if isinstance(a, Mapping)
+        )
+
+    def state(self, today: str, approvers: Collection[str]) -> PlanState:
+        """Its standing on ``today``: approved only when signed by one of ``approvers``
+        (the approvers of its team, unit or group in the trusted hierarchy) and within
+        its validity window. A plan whose file says ``approved`` but that nobody who may
+        approve it has signed is a draft."""
         status = self.status
         if status in ("draft", "rejected", "expired"):
             return PlanState(status)
-        if not self.fields.get("approvals"):
-            return PlanState.DRAFT  # approved in name only: nobody signed it
+        if not any(name in approvers for name in self.approvers):
+            return PlanState.DRAFT  # approved in name only
         if str(self.fields["valid_until"]) < today:
             return PlanState.EXPIRED
         if str(self.fields["valid_from"]) > today:
@@ -110,3 +121,19 @@ def _validate(fields: Mapping[str, Any], front: str, path: str) -> None:
             path=path,
             line=(_yaml.line_of(front, ["valid_until"]) or 0) + 1,
         )
+
+
+def approvers_for(team: str, hierarchy: Hierarchy) -> frozenset[str]:
+    """Who may approve a plan of ``team``: the approvers of the team, its business unit
+    and its business group."""
+    info = hierarchy.teams.get(team)
+    if info is None:
+        return frozenset()
+    found = set(info.approvers)
+    unit = hierarchy.units.get(info.business_unit)
+    if unit is not None:
+        found.update(unit.approvers)
+    group = hierarchy.groups.get(info.business_group)
+    if group is not None:
+        found.update(group.approvers)
+    return frozenset(found)

@@ -14,11 +14,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from gate.capacity import CapacityPlan
+from gate.capacity import CapacityPlan, PlanState, approvers_for
 from gate.capacity.store import CapacityPlanStore
 from gate.cost import UNATTRIBUTED, CostEstimate, cents
-from gate.rules import Rules, fold
+from gate.rules import Rules, fold, glob_pattern
 from gate.tags import TaggedResource
+from gate.trusted import WORKING_TREE, Origin
 
 
 class ClaimedFrom(str, enum.Enum):
@@ -29,7 +30,6 @@ class ClaimedFrom(str, enum.Enum):
 @dataclass(frozen=True)
 class CapacityOptions:
     directory: Path = Path("plans")
-    ref: str | None = None
     plan_id: str | None = None
     label: str | None = None  # how to name the directory to people (as the user gave it)
 
@@ -41,6 +41,10 @@ class CapacityClaim:
     plan: CapacityPlan | None
     store: str
     conflicting: tuple[str, ...] = ()
+    # The plan's standing today, signatures checked against the trusted hierarchy.
+    state: PlanState | None = None
+    # Resources of the plan's team in the change that its scope (when it has one) leaves out.
+    uncovered: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,12 +57,16 @@ class PlanLink:
 
 
 def claim(
-    tagged: Iterable[TaggedResource], rules: Rules, options: CapacityOptions
+    tagged: Sequence[TaggedResource],
+    rules: Rules,
+    options: CapacityOptions,
+    today: str,
+    origin: Origin = WORKING_TREE,
 ) -> CapacityClaim:
-    store = CapacityPlanStore(options.directory, options.ref, options.label)
-    # Read once; with a ref, up front: a ref that cannot be read is an error even when
-    # no plan is claimed.
-    plans = store.all() if options.ref is not None else None
+    store = CapacityPlanStore(options.directory, origin, options.label)
+    # Read once; at a trusted ref, up front: a ref that cannot be read is an error even
+    # when no plan is claimed.
+    plans = store.all() if origin.trusted_ref is not None else None
     plan_id: str | None = options.plan_id
     source = ClaimedFrom.OPTION
     others: tuple[str, ...] = ()
@@ -70,7 +78,33 @@ def claim(
     if plans is None:
         plans = store.all()
     found = next((plan for plan in plans if plan.id == plan_id), None)
-    return CapacityClaim(plan_id, source, found, store.describe(), others)
+    if found is None:
+        return CapacityClaim(plan_id, source, None, store.describe(), others)
+    state = found.state(today, approvers_for(found.team, rules.hierarchy))
+    return CapacityClaim(
+        plan_id, source, found, store.describe(), others, state, _uncovered(found, tagged)
+    )
+
+
+def _uncovered(plan: CapacityPlan, tagged: Sequence[TaggedResource]) -> tuple[str, ...]:
+    """The plan team's created or changed resources its scope does not name: by service
+    (``scope.services``) or by address glob (``scope.resources``). No scope: none."""
+    scope = plan.fields.get("scope") or {}
+    services = frozenset(scope.get("services") or ())
+    patterns = [glob_pattern(p) for p in scope.get("resources") or ()]
+    if not services and not patterns:
+        return ()
+    left = []
+    for item in tagged:
+        resource = item.resource
+        if not resource.checked or item.attribution.team != plan.team:
+            continue
+        if item.attribution.service in services:
+            continue
+        if any(p.match(resource.address) for p in patterns):
+            continue
+        left.append(resource.address)
+    return tuple(sorted(left))
 
 
 def _tagged_claim(tagged: Iterable[TaggedResource], key: str) -> tuple[str | None, tuple[str, ...]]:

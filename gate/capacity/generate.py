@@ -12,7 +12,7 @@ from typing import Any
 
 from gate import _io
 from gate.budget import Budgets, Level
-from gate.capacity import CapacityPlan, parse, render
+from gate.capacity import CapacityPlan, approvers_for, parse, render
 from gate.capacity.store import TEMPLATE_NAME, CapacityPlanStore
 from gate.cost import UNATTRIBUTED, CostEstimate, cents, money
 from gate.cost.catalog import Catalog
@@ -186,12 +186,12 @@ def _sections(budgets: Budgets, team: str, mine: list[Any], catalog: Catalog) ->
 def approve(
     store: CapacityPlanStore, plan_id: str, by: str, rules: Rules, today: dt.date
 ) -> CapacityPlan:
-    if store.ref is not None:
+    if store.origin.trusted_ref is not None:
         raise CapacityPlanError("approvals are recorded in the working tree, not at a git ref")
     plan = store.find(plan_id)
     if plan is None:
         raise CapacityPlanError(f"no capacity plan with id {plan_id} in {store.describe()}")
-    allowed = approvers_for(plan.team, rules)
+    allowed = approvers_for(plan.team, rules.hierarchy)
     if by not in allowed:
         who = ", ".join(sorted(allowed)) or "nobody (no approvers in hierarchy.yaml)"
         raise CapacityPlanError(
@@ -208,22 +208,6 @@ def approve(
     updated = parse(text, plan.path)
     Path(plan.path).write_text(text, encoding="utf-8")
     return updated
-
-
-def approvers_for(team: str, rules: Rules) -> set[str]:
-    """Approvers of the team, its business unit and its business group."""
-    hierarchy = rules.hierarchy
-    info = hierarchy.teams.get(team)
-    if info is None:
-        return set()
-    found = set(info.approvers)
-    unit = hierarchy.units.get(info.business_unit)
-    if unit is not None:
-        found.update(unit.approvers)
-    group = hierarchy.groups.get(info.business_group)
-    if group is not None:
-        found.update(group.approvers)
-    return found
 
 
 def template_text(source: Path | None, plans_dir: Path) -> str:

@@ -1,18 +1,18 @@
-"""Where plans are read from: the working tree, or a git ref (``--plans-ref``).
+"""Where capacity plans are read from: the working tree, or the trusted git ref.
 
-Reading from a ref is what makes approvals trustworthy: a pull request that edits
-its own plan to ``status: approved`` changes the working tree, not the base branch.
+Reading from the trusted ref is what makes approvals trustworthy: a pull request
+that edits its own plan to ``status: approved`` changes the working tree, not the
+base branch.
 """
 
 from __future__ import annotations
 
-import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from gate import _io
 from gate.capacity import CapacityPlan, parse
 from gate.errors import CapacityPlanError
+from gate.trusted import WORKING_TREE, Entry, Origin
 
 TEMPLATE_NAME = "TEMPLATE.md"
 
@@ -20,24 +20,32 @@ TEMPLATE_NAME = "TEMPLATE.md"
 @dataclass(frozen=True)
 class CapacityPlanStore:
     directory: Path
-    ref: str | None = None
+    origin: Origin = field(default=WORKING_TREE)
     label: str | None = None  # how to name the directory to people (as the user gave it)
 
     def describe(self) -> str:
         shown = self.label or str(self.directory)
-        return f"{shown} at {self.ref}" if self.ref else shown
+        ref = self.origin.trusted_ref
+        return f"{shown} at {ref}" if ref else shown
 
     def files(self) -> list[tuple[str, str]]:
         """(shown path, text) of every plan, TEMPLATE.md excluded."""
-        if self.ref is None:
-            if not self.directory.is_dir():
-                return []
-            return [
-                (str(path), _io.read_text(path, error=CapacityPlanError, what="capacity plan"))
-                for path in sorted(self.directory.glob("*.md"))
-                if path.name != TEMPLATE_NAME
-            ]
-        return self._files_at_ref(self.ref)
+        kind = self.origin.entry(self.directory)
+        if kind is Entry.MISSING:
+            return []
+        if kind is not Entry.DIRECTORY:
+            raise CapacityPlanError(
+                "the capacity plans directory is not a directory",
+                path=self.origin.shown(self.directory),
+            )
+        return [
+            (
+                self.origin.shown(path),
+                self.origin.read_text(path, error=CapacityPlanError, what="capacity plan"),
+            )
+            for path in self.origin.files(self.directory, ".md")
+            if path.parent == self.directory and path.name != TEMPLATE_NAME
+        ]
 
     def all(self) -> list[CapacityPlan]:
         plans: dict[str, CapacityPlan] = {}
@@ -52,38 +60,3 @@ class CapacityPlanStore:
 
     def find(self, plan_id: str) -> CapacityPlan | None:
         return next((p for p in self.all() if p.id == plan_id), None)
-
-    # ------------------------------------------------------------------ git
-
-    def _git(self, *args: str, cwd: Path | None = None) -> str:
-        if cwd is None:
-            cwd = self.directory if self.directory.is_dir() else self.directory.parent
-        try:
-            done = subprocess.run(
-                ["git", *args], cwd=cwd, capture_output=True, text=True, check=False, timeout=60
-            )
-        except FileNotFoundError:
-            raise CapacityPlanError("--plans-ref needs git, which is not installed") from None
-        if done.returncode != 0:
-            message = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "git failed"
-            raise CapacityPlanError(
-                f"cannot read plans from git ref {self.ref!r}: {message}", path=str(self.directory)
-            )
-        return done.stdout
-
-    def _files_at_ref(self, ref: str) -> list[tuple[str, str]]:
-        top = Path(self._git("rev-parse", "--show-toplevel").strip())
-        self._git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
-        try:
-            prefix = self.directory.resolve().relative_to(top.resolve()).as_posix()
-        except ValueError:
-            raise CapacityPlanError(
-                f"the plans directory is not inside the git repository {top}",
-                path=str(self.directory),
-            ) from None
-        listing = self._git("ls-tree", "-z", "--name-only", ref, "--", f"{prefix}/", cwd=top)
-        found = []
-        for name in sorted(filter(None, listing.split("\0"))):
-            if name.endswith(".md") and not name.endswith("/" + TEMPLATE_NAME):
-                found.append((f"{ref}:{name}", self._git("show", f"{ref}:{name}", cwd=top)))
-        return found

@@ -58,15 +58,36 @@ PlansDirOption = Annotated[
     Path,
     typer.Option("--plans", help="Directory of capacity plans.", metavar="DIR", file_okay=False),
 ]
+TrustedRefOption = Annotated[
+    str | None,
+    typer.Option(
+        "--trusted-ref",
+        envvar="FINOPS_GATE_TRUSTED_REF",
+        help="Read everything that decides (rules, policies, capacity plans) from this git ref, e.g. origin/main, the pull request's base, through git objects, never from the working tree: the change cannot judge itself.",
+        metavar="REF",
+    ),
+]
 PlansRefOption = Annotated[
     str | None,
     typer.Option(
         "--plans-ref",
         envvar="FINOPS_GATE_PLANS_REF",
-        help="Read plans from this git ref (e.g. origin/main, the pull request's base) instead of the working tree, so a change cannot approve its own plan.",
+        help="The older name of --trusted-ref (it now covers rules and policies too).",
         metavar="REF",
     ),
 ]
+
+
+def trusted_ref(trusted: str | None, plans_ref: str | None) -> str | None:
+    """--trusted-ref, or its older name --plans-ref; two different refs are refused."""
+    if trusted and plans_ref and trusted != plans_ref:
+        raise GateError(
+            f"--trusted-ref {trusted} and --plans-ref {plans_ref} disagree: give one "
+            "(--plans-ref is the older name of --trusted-ref)"
+        )
+    return trusted or plans_ref or None
+
+
 PricesOption = Annotated[
     Path | None,
     typer.Option(

@@ -26,9 +26,11 @@ from gate.cli._options import (
     PricesOption,
     RegionOption,
     RulesOption,
+    TrustedRefOption,
     UsageFileOption,
     key_values,
     remote_options,
+    trusted_ref,
 )
 from gate.cli._output import emit, is_terminal, pair_outputs
 from gate.errors import GateError
@@ -106,6 +108,7 @@ def check(
     ] = None,
     plan_id: PlanIdOption = None,
     plans_dir: PlansDirOption = Path("plans"),
+    trusted: TrustedRefOption = None,
     plans_ref: PlansRefOption = None,
     budgets: Annotated[
         BudgetSource,
@@ -226,7 +229,8 @@ def check(
         ),
         dump_input=dump_input,
         cost=CostOptions(prices=prices, usage_file=usage_file, cost_file=cost_file, region=region),
-        capacity=CapacityOptions(directory=plans_dir, ref=plans_ref, plan_id=plan_id),
+        capacity=CapacityOptions(directory=plans_dir, plan_id=plan_id),
+        trusted_ref=trusted_ref(trusted, plans_ref),
         budgets=budgets,
         engine=EngineKind.REMOTE if opa_url else EngineKind.EMBEDDED,
         remote=remote_options(opa_url, opa_token, opa_timeout, opa_ca_bundle, opa_push_rules)

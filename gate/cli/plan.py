@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -17,9 +17,15 @@ from gate.cli._options import (
     PricesOption,
     RegionOption,
     RulesOption,
+    TrustedRefOption,
     UsageFileOption,
+    trusted_ref,
 )
 from gate.errors import GateError
+
+if TYPE_CHECKING:
+    from gate.capacity.store import CapacityPlanStore
+    from gate.rules import Hierarchy
 
 app = group_app("Capacity plans in plans/: generate, approve, list, show.")
 
@@ -137,25 +143,42 @@ def plan_approve(
     )
 
 
+def _store(
+    plans_dir: Path, trusted: str | None, plans_ref: str | None, rules_dir: Path | None
+) -> tuple[CapacityPlanStore, Hierarchy]:
+    """The plans and the hierarchy whose approvers count, from the trusted ref if given."""
+    from gate import rules
+    from gate.capacity.store import CapacityPlanStore
+    from gate.trusted import open_origin
+
+    cwd = Path.cwd()
+    origin = open_origin(trusted_ref(trusted, plans_ref), cwd)
+    loaded = rules.load(rules.find_rules_dir(rules_dir, cwd, origin), origin)
+    return CapacityPlanStore(plans_dir, origin), loaded.hierarchy
+
+
 @app.command("list")
 def plan_list(
     plans_dir: PlansDirOption = Path("plans"),
+    rules_dir: RulesOption = None,
+    trusted: TrustedRefOption = None,
     plans_ref: PlansRefOption = None,
     today: PlanDateOption = None,
     debug: DebugOption = False,
 ) -> None:
-    """List the plans with their state today (draft, approved, expired...)."""
-
-    from gate.capacity.store import CapacityPlanStore
+    """List the plans with their state today (draft, approved, expired...); a plan counts
+    as approved only when an approver of its team, unit or group in the hierarchy signed it."""
+    from gate.capacity import approvers_for
 
     day = resolve_today(today)
-    store = CapacityPlanStore(plans_dir, plans_ref)
+    store, hierarchy = _store(plans_dir, trusted, plans_ref, rules_dir)
     plans = store.all()
     if not plans:
         typer.echo(f"no capacity plans in {store.describe()}")
     for plan in plans:
+        state = plan.state(day, approvers_for(plan.team, hierarchy))
         typer.echo(
-            f"{plan.id:<14} {plan.state(day).value:<13} {plan.team:<16} "
+            f"{plan.id:<14} {state.value:<13} {plan.team:<16} "
             f"${plan.approved_monthly_cost:>10,.2f}/month  until {plan.fields['valid_until']}  {plan.fields['title']}"
         )
 
@@ -164,15 +187,16 @@ def plan_list(
 def plan_show(
     plan_id: Annotated[str, typer.Argument(help="The plan id.", metavar="ID")],
     plans_dir: PlansDirOption = Path("plans"),
+    rules_dir: RulesOption = None,
+    trusted: TrustedRefOption = None,
     plans_ref: PlansRefOption = None,
     today: PlanDateOption = None,
     debug: DebugOption = False,
 ) -> None:
     """Print one plan: its state today, approvals, and the document."""
+    from gate.capacity import approvers_for
 
-    from gate.capacity.store import CapacityPlanStore
-
-    store = CapacityPlanStore(plans_dir, plans_ref)
+    store, hierarchy = _store(plans_dir, trusted, plans_ref, rules_dir)
     plan = store.find(plan_id)
     if plan is None:
         raise GateError(f"no capacity plan with id {plan_id} in {store.describe()}")
@@ -181,7 +205,8 @@ def plan_show(
         ", ".join(f"{a['by']} on {a['at']}" for a in plan.fields.get("approvals") or []) or "none"
     )
     typer.echo(
-        f"{plan.id}: {plan.state(day).value} (status {plan.status}); team {plan.team}; approvals: {approvals}"
+        f"{plan.id}: {plan.state(day, approvers_for(plan.team, hierarchy)).value} "
+        f"(status {plan.status}); team {plan.team}; approvals: {approvals}"
     )
     typer.echo(f"file: {plan.path}\n")
     from gate.capacity import render as render_plan

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from gate import _io
 from gate._resources import bundled
 from gate.errors import PolicyError
 from gate.model import JsonValue
+from gate.trusted import WORKING_TREE, Entry, Origin
 
 if TYPE_CHECKING:
     from gate.policy.remote import RemoteOptions
@@ -81,23 +81,29 @@ class Decision:
     exempted: tuple[Violation, ...]
 
 
-def policy_files(extra_dirs: Sequence[Path], *, include_tests: bool = False) -> list[PolicyFile]:
-    """The built-in policies, layered with each directory given: a file with the same
-    name as a built-in replaces it; any other ``.rego`` file joins."""
-    chosen: dict[str, Path] = {}
-    for folder in (bundled("policies"), *extra_dirs):
-        if not folder.is_dir():
-            raise PolicyError("policies directory not found", path=str(folder))
-        for path in sorted(folder.rglob("*.rego")):
+def policy_files(
+    extra_dirs: Sequence[Path],
+    *,
+    include_tests: bool = False,
+    origin: Origin = WORKING_TREE,
+) -> list[PolicyFile]:
+    """The built-in policies, layered with each directory given (read from ``origin``):
+    a file with the same name as a built-in replaces it; any other ``.rego`` file joins."""
+    chosen: dict[str, tuple[Path, Origin]] = {}
+    for folder, where in ((bundled("policies"), WORKING_TREE), *((d, origin) for d in extra_dirs)):
+        if where.entry(folder) is not Entry.DIRECTORY:
+            raise PolicyError("policies directory not found", path=where.shown(folder))
+        for path in where.files(folder, ".rego"):
             if not include_tests and path.name.endswith("_test.rego"):
                 continue
-            chosen[str(path.relative_to(folder))] = path
-    files = []
-    for path in chosen.values():
-        files.append(
-            PolicyFile(_shown(path), _io.read_text(path, error=PolicyError, what="policy"))
+            chosen[path.relative_to(folder).as_posix()] = (path, where)
+    return [
+        PolicyFile(
+            _shown(path) if where is WORKING_TREE else where.shown(path),
+            where.read_text(path, error=PolicyError, what="policy"),
         )
-    return files
+        for path, where in chosen.values()
+    ]
 
 
 def _shown(path: Path) -> str:
@@ -225,9 +231,10 @@ def decide(
     *,
     policy_dirs: Sequence[Path] = (),
     remote: RemoteOptions | None = None,
+    origin: Origin = WORKING_TREE,
 ) -> Decision:
     """Ask the engine about one input document, with the rules as ``data``."""
     import orjson
 
-    engine = create(kind, policy_files(policy_dirs), data, remote)
+    engine = create(kind, policy_files(policy_dirs, origin=origin), data, remote)
     return parse_decision(engine.evaluate(orjson.dumps(document).decode()))

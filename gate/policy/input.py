@@ -37,7 +37,7 @@ def build(facts: Facts) -> dict[str, Any]:
         sections={
             "cost": cost_section(facts),
             "budgets": budget_section(facts.standings),
-            "capacity_plan": claim_section(facts.claim, facts.today),
+            "capacity_plan": claim_section(facts.claim),
         },
     )
 
@@ -242,7 +242,7 @@ def budget_section(standings: Standings) -> dict[str, Any]:
     return section
 
 
-def claim_section(claim: CapacityClaim, today: str) -> dict[str, Any]:
+def claim_section(claim: CapacityClaim) -> dict[str, Any]:
     plan = claim.plan
     return {
         "claimed": claim.plan_id,
@@ -250,12 +250,13 @@ def claim_section(claim: CapacityClaim, today: str) -> dict[str, Any]:
         "other_claims": list(claim.conflicting),
         "found": plan is not None,
         "store": claim.store,
-        "plan": plan_document(plan, today) if plan is not None else None,
+        "plan": plan_document(plan, claim) if plan is not None else None,
     }
 
 
-def plan_document(plan: CapacityPlan, today: str) -> dict[str, Any]:
-    """A capacity plan as the policies see it, with its state on ``today``."""
+def plan_document(plan: CapacityPlan, claim: CapacityClaim) -> dict[str, Any]:
+    """A capacity plan as the policies see it: its state today (signatures checked
+    against the trusted hierarchy) and the resources its scope leaves out."""
     fields = plan.fields
     return {
         "id": plan.id,
@@ -264,11 +265,12 @@ def plan_document(plan: CapacityPlan, today: str) -> dict[str, Any]:
         "business_unit": fields.get("business_unit"),
         "service": fields.get("service"),
         "status": plan.status,
-        "state": plan.state(today).value,
+        "state": claim.state.value if claim.state else None,
         "approved_monthly_cost": float(plan.approved_monthly_cost),
         "valid_from": fields.get("valid_from"),
         "valid_until": fields.get("valid_until"),
         "approvals": list(fields.get("approvals") or []),
         "scope": dict(fields.get("scope") or {}),
+        "uncovered": list(claim.uncovered),
         "path": plan.path,
     }

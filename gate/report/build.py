@@ -90,9 +90,8 @@ def build(facts: Facts, decision: Decision, engine: EngineKind) -> Report:
         engine=engine,
         cost=_cost(facts),
         budgets=facts.standings,
-        capacity=CapacitySummary(
-            facts.claim, plan.state(facts.today) if plan is not None else None
-        ),
+        trust=facts.trust,
+        capacity=CapacitySummary(facts.claim, facts.claim.state if plan is not None else None),
     )
 
 

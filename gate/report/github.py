@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from gate.policy import Violation
 from gate.report._fix import fix_for
-from gate.report.model import Report, Verdict
+from gate.report.model import Report, Verdict, trust_line
 
 
 def _data(text: str) -> str:
@@ -31,6 +31,7 @@ def render(report: Report) -> str:
         for source in report.sources
         for note in source.notes
     ]
+    lines.append(f"::notice title=finops-gate trust::{_data(trust_line(report.trust))}")
     verdict = "denied" if report.verdict is Verdict.FAIL else "may go"
     lines.append(
         f"::notice title=finops-gate::{_data(f'deploy {verdict}: {len(report.deny)} violation(s), {len(report.warn)} warning(s)')}"

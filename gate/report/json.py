@@ -155,6 +155,7 @@ def _capacity(capacity: CapacitySummary) -> dict[str, Any]:
             "valid_until": fields.get("valid_until"),
             "approvals": list(fields.get("approvals") or []),
             "scope": dict(fields.get("scope") or {}),
+            "uncovered": list(claim.uncovered),
             "path": plan.path,
         }
     return {
@@ -196,6 +197,11 @@ def document(report: Report) -> dict[str, Any]:
         "cost": _cost(report.cost),
         "budgets": _budgets(report.budgets),
         "capacity_plan": _capacity(report.capacity),
+        "trust": {
+            "ref": report.trust.ref,
+            "commit": report.trust.commit,
+            "modified": list(report.trust.modified),
+        },
         "violations": [violation_document(v) for v in report.deny],
         "warnings": [violation_document(v) for v in report.warn],
         "exempted": [violation_document(v) for v in report.exempted],

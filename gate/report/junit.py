@@ -39,6 +39,13 @@ def render(report: Report) -> str:
         errors="0",
         skipped="0",
     )
+    properties = ET.SubElement(suite, "properties")
+    for name, value in (
+        ("trusted-ref", report.trust.ref or "(working tree)"),
+        ("trusted-commit", report.trust.commit or ""),
+        ("modified-decision-files", " ".join(report.trust.modified)),
+    ):
+        ET.SubElement(properties, "property", name=name, value=value)
     for address, file, verdict in cases:
         case = ET.SubElement(
             suite,

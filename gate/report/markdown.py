@@ -11,7 +11,7 @@ from gate.budget import Level
 from gate.cost import cents
 from gate.policy import Violation
 from gate.report._fix import fix_for
-from gate.report.model import Report, Verdict
+from gate.report.model import Report, Verdict, trust_line
 
 
 def _cell(text: Any) -> str:
@@ -44,6 +44,7 @@ def render(report: Report) -> str:
         out += ["### Violations", "", *_table(report.deny), ""]
     out += _cost(report)
     out += _plan(report)
+    out += [f"<sub>{_cell(trust_line(report.trust))}</sub>", ""]
     notes = [
         f"- `{_cell(source.path)}`: {_cell(note)}"
         for source in report.sources

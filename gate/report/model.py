@@ -19,6 +19,7 @@ from gate.cost import ResourceCost, Totals
 from gate.model import Action, InputKind, LiveKind
 from gate.policy import EngineKind, Violation
 from gate.tags import Attribution
+from gate.trusted import Trust
 
 SCHEMA = "finops-gate/report/v1"
 
@@ -112,7 +113,21 @@ class Report:
     cost: CostSummary
     budgets: Standings
     capacity: CapacitySummary
+    trust: Trust  # where rules, policies and plans were read from
 
     @property
     def exit_code(self) -> int:
         return 1 if self.deny else 0
+
+
+def trust_line(trust: Trust) -> str:
+    """One sentence on where the decision files came from, for the human formats."""
+    if trust.ref is None:
+        return (
+            "Rules, policies and capacity plans: read from the working tree "
+            "(no --trusted-ref: the change under review could have edited them)"
+        )
+    line = f"Rules, policies and capacity plans: read from {trust.ref} at {trust.commit}"
+    if trust.modified:
+        line += "; this change modifies " + ", ".join(trust.modified) + " (not used)"
+    return line

@@ -48,6 +48,11 @@ def document(report: Report) -> dict[str, Any]:
                     {
                         "executionSuccessful": True,
                         "exitCode": report.exit_code,
+                        "properties": {
+                            "trustedRef": report.trust.ref,
+                            "trustedCommit": report.trust.commit,
+                            "modifiedDecisionFiles": list(report.trust.modified),
+                        },
                         "toolExecutionNotifications": [
                             {
                                 "level": "warning",

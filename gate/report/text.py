@@ -10,7 +10,7 @@ from gate.budget import Level
 from gate.cost import cents
 from gate.policy import Violation
 from gate.report._fix import fix_for
-from gate.report.model import CapacitySummary, Report, ResourceVerdict, Verdict
+from gate.report.model import CapacitySummary, Report, ResourceVerdict, Verdict, trust_line
 
 _RESET = "\033[0m"
 _STYLES = {
@@ -131,6 +131,7 @@ def cost_lines(report: Report) -> list[str]:
             f"{len(unpriced) - supported} of types the catalog does not cover)"
         )
     out.append(_capacity_line(report.capacity))
+    out.append(trust_line(report.trust))
     return out
 
 

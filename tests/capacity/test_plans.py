@@ -34,15 +34,26 @@ def plan_text(**fields: Any) -> str:
     )
 
 
+LEAD = frozenset({"lead-checkout@acme.example"})
+
+
 def test_states_over_time() -> None:
     plan_ = capacity.parse(plan_text(), "plans/CP-2026-001.md")
-    assert plan_.state(TODAY) == "approved"
-    assert plan_.state("2027-02-01") == "expired"
-    assert plan_.state("2026-10-31") == "not-yet-valid"
-    assert capacity.parse(plan_text(status="draft"), "p.md").state(TODAY) == "draft"
-    assert (
-        capacity.parse(plan_text(approvals=[]), "p.md").state(TODAY) == "draft"
-    )  # approved without a signature
+    assert plan_.state(TODAY, LEAD) == "approved"
+    assert plan_.state("2027-02-01", LEAD) == "expired"
+    assert plan_.state("2026-10-31", LEAD) == "not-yet-valid"
+    assert capacity.parse(plan_text(status="draft"), "p.md").state(TODAY, LEAD) == "draft"
+    # approved without a signature
+    assert capacity.parse(plan_text(approvals=[]), "p.md").state(TODAY, LEAD) == "draft"
+
+
+def test_an_approval_counts_only_from_an_approver_of_the_team() -> None:
+    signed_by_anyone = capacity.parse(
+        plan_text(approvals=[{"by": "mallory@acme.example", "at": "2026-11-02"}]), "p.md"
+    )
+    assert signed_by_anyone.state(TODAY, LEAD) == "draft"
+    assert signed_by_anyone.state(TODAY, frozenset()) == "draft"
+    assert capacity.parse(plan_text(), "p.md").state(TODAY, frozenset()) == "draft"
 
 
 @pytest.mark.parametrize(
@@ -230,4 +241,4 @@ def test_a_change_cannot_approve_its_own_plan(project: Path) -> None:
     result = run_cli("plan", "list", "--plans-ref", "main", "--today", TODAY, cwd=project)
     assert "draft" in result.stdout
     bad = run_cli("check", "plan.json", "--plans-ref", "no-such-branch", cwd=project)
-    assert bad.exit_code == 2 and "cannot read plans from git ref 'no-such-branch'" in bad.stderr
+    assert bad.exit_code == 2 and "'no-such-branch'" in bad.stderr and "fetch" in bad.stderr

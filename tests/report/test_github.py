@@ -18,7 +18,9 @@ def test_github_commands_cannot_be_injected() -> None:
         first
         == "::error file=main.tf,title=ACME-1 aws_s3_bucket.b%2Cline=1::50%25 off%0A::error::forged"
     )
-    assert len(output.splitlines()) == 2  # the error and the closing notice, nothing forged
+    # the error, the trust notice and the closing notice: nothing forged
+    assert len(output.splitlines()) == 3
+    assert all(line.startswith("::") for line in output.splitlines())
     assert github_format._property("a:b,c%") == "a%3Ab%2Cc%25"
 
 
