@@ -9,6 +9,7 @@ what only plan or apply can tell (resource attributes, data sources, ``count.ind
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -24,7 +25,9 @@ from gate.sources._hcl_values import (
     TooLarge,
     as_text,
     conceal,
+    has_secret,
     plain,
+    reveal,
     type_name,
 )
 
@@ -231,9 +234,12 @@ class _Evaluator:
                 if len(text.lstrip("-")) > 300:
                     raise TooLarge("too large to evaluate: a number of more than 300 digits")
                 return int(text)
-            return float(text)
+            number = float(text)
         except ValueError:
             raise EvalError(f"{text!r} is not a valid number") from None
+        if not math.isfinite(number):
+            raise TooLarge("too large to evaluate: a number beyond what a float holds")
+        return number
 
     def literal(self, node: Tree[Any], depth: int) -> Any:
         text = _name(node)
@@ -457,7 +463,7 @@ class _Evaluator:
         right = self.value(right_node, depth)
         if left is UNKNOWN or right is UNKNOWN:
             return UNKNOWN
-        secret = isinstance(left, Secret) or isinstance(right, Secret)
+        secret = has_secret(left, self.budget) or has_secret(right, self.budget)
         result = _operate(operator, plain(left), plain(right), self.budget)
         return Secret(result) if secret else result
 
@@ -544,7 +550,7 @@ class _Evaluator:
         if len(names) > 1:
             return UNKNOWN  # provider-defined functions (provider::aws::…)
         if self.scope.constant:
-            raise EvalError(f"functions may not be called here ({name})")
+            raise EvalError(f"{self.scope.constant} ({name}() is called here)")
         arguments_node = next(
             (c for c in node.children if isinstance(c, Tree) and c.data == "arguments"), None
         )
@@ -655,10 +661,9 @@ _OPERATORS = {
 
 
 def _operate(operator: str, left: Any, right: Any, budget: Budget) -> Any:
-    if operator == "==":
-        return _equal(left, right)
-    if operator == "!=":
-        return not _equal(left, right)
+    if operator in ("==", "!="):
+        same = _equal(reveal(left, budget), reveal(right, budget))
+        return same if operator == "==" else not same
     if operator in ("&&", "||"):
         yes = _as_bool(left, f"the left of {operator}")
         also = _as_bool(right, f"the right of {operator}")

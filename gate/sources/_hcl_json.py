@@ -87,7 +87,10 @@ def decode(text: str) -> Any:
         finally:
             depth[0] -= 1
 
-    decoder = json.JSONDecoder()
+    def refuse_constant(name: str) -> Any:
+        raise JsonProblem(f"not valid JSON: {name} is not a number JSON allows")
+
+    decoder = json.JSONDecoder(parse_constant=refuse_constant)
     decoder.parse_object = parse_object  # type: ignore[attr-defined]
     decoder.parse_array = parse_array  # type: ignore[attr-defined]
     decoder.scan_once = json.scanner.py_make_scanner(decoder)  # type: ignore[attr-defined]

@@ -10,6 +10,7 @@ for plans prices source unchanged.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -398,6 +399,7 @@ class Instance:
             if (
                 isinstance(count, bool)
                 or not isinstance(count, (int, float))
+                or not math.isfinite(count)
                 or count < 0
                 or count != int(count)
             ):

@@ -146,12 +146,12 @@ class _Reader:
     def variables(self, directory: Path) -> dict[str, Given]:
         """Values for a root module's variables, in Terraform's order of precedence."""
         automatic = [directory / "terraform.tfvars", directory / "terraform.tfvars.json"]
-        files = [p for p in automatic if p.is_file()]
+        files = [p for p in automatic if os.path.lexists(p) and not p.is_dir()]
         files += sorted(
             (
                 p
                 for p in _entries(directory)
-                if p.name.endswith((".auto.tfvars", ".auto.tfvars.json"))
+                if p.name.endswith((".auto.tfvars", ".auto.tfvars.json")) and not p.is_dir()
             ),
             key=lambda p: p.name,
         )
