@@ -78,7 +78,6 @@ class Scope:
         locals_: Mapping[str, Expr] | None = None,
         declared: bool = True,
         constant: str | None = None,
-        resources: frozenset[str] = frozenset(),
         modules: Callable[[str, int | None], Any] | None = None,
         module_path: str = ".",
         root_path: str = ".",
@@ -90,7 +89,6 @@ class Scope:
         self._evaluating: list[str] = []
         self.declared = declared
         self.constant = constant  # why references are not allowed here, or None
-        self.resources = resources
         self.modules = modules
         self.module_path = module_path
         self.root_path = root_path
@@ -223,9 +221,7 @@ class _Evaluator:
             return self.scope.symbols[name]
         if self.scope.constant:
             raise EvalError(self.scope.constant, line)
-        if name in ("var", "local", "module", "data", "path", "terraform", "count", "each", "self"):
-            return UNKNOWN  # a whole namespace: only its attributes are meaningful
-        return UNKNOWN  # a resource type: its instances are known after apply
+        return UNKNOWN  # a whole namespace (var, data …) or a resource type: known after apply
 
     def number(self, node: Tree[Any], depth: int) -> Any:
         text = str(node.children[0])

@@ -43,7 +43,6 @@ from gate.sources._hcl_values import (
     as_text,
     conceal,
     plain,
-    reveal,
     type_name,
 )
 
@@ -515,11 +514,7 @@ class Instance:
                 inner[key] = None
             existing = values.get(block.type)
             values[block.type] = [*existing, inner] if isinstance(existing, list) else [inner]
-        if (
-            body.json
-            and isinstance(body.attributes.get("dynamic"), object)
-            and "dynamic" in body.attributes
-        ):
+        if body.json and "dynamic" in body.attributes:
             self._json_dynamic(body, values, unknown)
         return values, unknown
 
@@ -866,4 +861,4 @@ def comment_exceptions(
     return found
 
 
-__all__ = ["Given", "Instance", "Provider", "Session", "reveal"]
+__all__ = ["Given", "Instance", "Provider", "Session"]

@@ -54,7 +54,7 @@ def load(path: Path, options: HclOptions) -> SourceDocument:
     try:
         if not path.is_dir():
             reader.root(path.parent, only=path)
-        elif _hcl_config.config_files(path):
+        elif has_configuration(path):
             reader.root(path)
         else:
             reader.repository(path)
@@ -69,6 +69,11 @@ def load(path: Path, options: HclOptions) -> SourceDocument:
         {},
         tuple(output.exceptions),
     )
+
+
+def has_configuration(directory: Path) -> bool:
+    """Whether a directory holds Terraform configuration files (``*.tf``, ``*.tf.json``)."""
+    return bool(_hcl_config.config_files(directory))
 
 
 def root_modules(folders: Sequence[Path]) -> list[Path]:

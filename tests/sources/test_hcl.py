@@ -686,3 +686,15 @@ def test_infracost_example_source_prices_like_infracost() -> None:
     cost = pipeline.prepare(pipeline.Options(paths=[source], today="2026-11-23")).facts.cost
     by_address = {r.address: r.after for r in cost.resources}
     assert by_address["aws_instance.web_app"] == Decimal("742.64")
+
+
+def test_module_outputs_provider_aliases_and_module_count() -> None:
+    found = resources(FIXTURES / "modules-and-providers")
+    labels = {"team": "checkout", "environment": "production"}  # module.labels.tags
+    logs, east = found["aws_s3_bucket.logs"], found["aws_s3_bucket.east"]
+    assert dict(logs.tags.values) == {"owner": "platform@acme.example", **labels}
+    assert (logs.region, east.region) == ("us-east-1", "us-east-2")
+    assert dict(east.tags.values) == {"owner": "east-team@acme.example", **labels}
+    app = found["module.app.aws_instance.app"]  # given aws.east as its aws
+    assert dict(app.tags.values) == {"owner": "east-team@acme.example", **labels}
+    assert (app.region, app.instances) == ("us-east-2", 3)
