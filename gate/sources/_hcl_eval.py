@@ -23,9 +23,11 @@ from gate.sources._hcl_values import (
     EvalError,
     Secret,
     TooLarge,
+    as_number,
     as_text,
     conceal,
     has_secret,
+    pairs,
     plain,
     reveal,
     type_name,
@@ -491,20 +493,17 @@ class _Evaluator:
             return UNKNOWN
         secret_source = isinstance(collection, Secret)
         collection = plain(collection)
-        if isinstance(collection, dict):
-            pairs = list(collection.items())
-        elif isinstance(collection, list):
-            pairs = list(enumerate(collection))
-        else:
+        items = pairs(collection)
+        if items is None:
             raise EvalError(
                 f"a for expression needs a list, set or map, not a {type_name(collection)}"
             )
-        self.budget.collection(pairs)
+        self.budget.collection(items)
         key_name, value_name = (names[0], names[1]) if len(names) == 2 else (None, names[0])
         is_object = node.data == "for_object_expr"
         out_list: list[Any] = []
         out_map: dict[str, Any] = {}
-        for key, item in pairs:
+        for key, item in items:
             symbols = {value_name: item}
             if key_name is not None:
                 symbols[key_name] = key
@@ -623,19 +622,10 @@ def _as_bool(value: Any, what: str) -> bool:
 
 
 def _as_number(value: Any, what: str) -> int | float:
-    if isinstance(value, bool) or value is None:
+    number = as_number(value)
+    if number is None:
         raise EvalError(f"{what} must be a number, not a {type_name(value)}")
-    if isinstance(value, (int, float)):
-        return value
-    if isinstance(value, str):
-        try:
-            return int(value)
-        except ValueError:
-            try:
-                return float(value)
-            except ValueError:
-                pass
-    raise EvalError(f"{what} must be a number, not a {type_name(value)}")
+    return number
 
 
 _BIG = 1 << 1024

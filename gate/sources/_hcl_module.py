@@ -42,6 +42,7 @@ from gate.sources._hcl_values import (
     TooLarge,
     as_text,
     conceal,
+    pairs,
     plain,
     type_name,
 )
@@ -571,23 +572,20 @@ class Instance:
             return
         secret = isinstance(collection, Secret)
         collection = plain(collection)
-        if isinstance(collection, dict):
-            pairs = list(collection.items())
-        elif isinstance(collection, list):
-            pairs = list(enumerate(collection))
-        else:
+        items = pairs(collection)
+        if items is None:
             raise EvalError(
                 f"a dynamic block's for_each must be a map or a set, not a {type_name(collection)}",
                 for_each.line,
                 for_each.expr.path,
             )
-        self.session.budget.collection(pairs)
+        self.session.budget.collection(items)
         saved = self.scope
         found = values.setdefault(name, [])
         if not isinstance(found, list):
             found = values[name] = []
         try:
-            for key, item in pairs:
+            for key, item in items:
                 self.scope = saved.with_symbols({iterator: {"key": key, "value": item}})
                 inner, inner_unknown = self._body(content, top=False)
                 for missing in inner_unknown:

@@ -20,6 +20,7 @@ from gate.sources._hcl_values import (
     Budget,
     EvalError,
     Secret,
+    as_number,
     as_text,
     type_name,
 )
@@ -147,19 +148,10 @@ def convert(
             raise EvalError(f"a string is required, not a {type_name(value)}")
         return text
     if kind.kind == "number":
-        if isinstance(value, bool):
-            raise EvalError("a number is required, not a bool")
-        if isinstance(value, (int, float)):
-            return value
-        if isinstance(value, str):
-            try:
-                return int(value)
-            except ValueError:
-                try:
-                    return float(value)
-                except ValueError:
-                    pass
-        raise EvalError(f"a number is required, not a {type_name(value)}")
+        number = as_number(value)
+        if number is None:
+            raise EvalError(f"a number is required, not a {type_name(value)}")
+        return number
     if kind.kind == "bool":
         if isinstance(value, bool):
             return value

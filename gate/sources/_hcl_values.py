@@ -168,6 +168,33 @@ def plain(value: Any) -> Any:
     return value.value if isinstance(value, Secret) else value
 
 
+def as_number(value: Any) -> int | float | None:
+    """A number, or a string that spells one, as Terraform converts it; else None."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, str):
+        try:
+            return int(value)
+        except ValueError:
+            try:
+                return float(value)
+            except ValueError:
+                return None
+    return None
+
+
+def pairs(collection: Any) -> list[tuple[Any, Any]] | None:
+    """What ``for`` and ``for_each`` iterate: a map's keys and values, a list's indexes
+    and elements; None for anything else."""
+    if isinstance(collection, dict):
+        return list(collection.items())
+    if isinstance(collection, list):
+        return list(enumerate(collection))
+    return None
+
+
 def as_text(value: Any) -> str | None:
     """A primitive as Terraform converts it to a string; None when it cannot be one."""
     if isinstance(value, bool):
