@@ -140,6 +140,11 @@ TERRAFORM = sorted((CORPUS / "hcl").iterdir()) if (CORPUS / "hcl").is_dir() else
 INVALID_HCL = {
     # upstream ships a stray line "-${local.name_suffix}" after a block (MANIFEST notes it)
     "tgm-docs-examples__data_fusion_instance_full__main.tf": "main.tf:25:3: not valid HCL: unexpected '-'",
+    # Terraform 0.11 syntax, which 0.12 and later reject: a `tags { … }` block
+    "terratag__aws_azure__input__main.tf": "main.tf:40: tags is an argument, not a block: "
+    "write tags = { … } (Terraform 0.12 and later)",
+    "terratag__git_issue_43__invalid_tf_files_in_subfolders__input": "main.tf:18: tags is an "
+    "argument, not a block: write tags = { … } (Terraform 0.12 and later)",
 }
 
 

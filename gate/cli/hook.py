@@ -61,39 +61,25 @@ def hook_terraform(
     policies: HookPolicies = None,
     debug: DebugOption = False,
 ) -> None:
-    """Check the Terraform module directories of the staged .tf/.tfvars files.
+    """Check the Terraform module directories of the staged .tf/.tfvars (and .tf.json,
+    .tfvars.json) files.
 
     Each directory is read whole, so locals, variables and provider default tags in
-    sibling files are seen.
+    sibling files are seen; a module staged together with its caller is checked through
+    the caller, with its inputs.
     """
+    from gate.sources import hcl
+
+    suffixes = (".tf", ".tf.json", ".tfvars", ".tfvars.json")
     folders = sorted(
         {
             (f if f.is_dir() else f.parent)
             for f in files or []
-            if f.suffix in (".tf", ".tfvars") or f.is_dir()
+            if f.is_dir() or f.name.endswith(suffixes)
         }
     )
-    folders = [d for d in folders if any(d.glob("*.tf"))]
-    called = _local_module_targets(folders)
-    # A module staged with its caller is checked through the caller, with its inputs.
-    _hook(
-        [d for d in folders if d.resolve() not in called], InputKind.HCL, rules_dir, policies, debug
-    )
-
-
-def _local_module_targets(folders: list[Path]) -> set[Path]:
-    import re
-
-    source = re.compile(r'source\s*=\s*"(\.\.?/[^"]+)"')
-    targets: set[Path] = set()
-    for folder in folders:
-        for tf in folder.glob("*.tf"):
-            try:
-                text = tf.read_text(encoding="utf-8", errors="replace")
-            except OSError:
-                continue
-            targets.update((folder / match).resolve() for match in source.findall(text))
-    return targets
+    folders = [d for d in folders if hcl.has_configuration(d)]
+    _hook(hcl.root_modules(folders), InputKind.HCL, rules_dir, policies, debug)
 
 
 @app.command("cloudformation")

@@ -40,8 +40,7 @@ from gate.fix._model import Located, SourceText, Span, Target, Traced, Written
 # The reader's own readings of a label and of an escaped string, so that addresses
 # and values here are exactly the ones the findings name.
 from gate.sources._hcl_eval import _unescape
-from gate.sources.hcl import MAX_MODULE_DEPTH
-from gate.sources.hcl import _text_of as _name
+from gate.sources._hcl_module import MAX_MODULE_DEPTH
 
 _MAX_DEPTH = 60
 
@@ -709,3 +708,21 @@ def locate(paths: Sequence[Path], inputs: HclInputs) -> Traced:
             raise SourceError("file or directory not found", path=str(path))
         walker.root(path)
     return Traced(walker.files, walker.finish())
+
+
+def _name(node: Any) -> str:
+    """The text of an identifier, keyword (``for_each``, ``in`` … used as names) or a
+    plain quoted string node."""
+    if isinstance(node, Token):
+        return str(node)
+    if node.data in ("identifier", "keyword"):
+        return str(node.children[0])
+    if node.data == "string":
+        return "".join(
+            str(piece)
+            for part in node.children
+            if isinstance(part, Tree)
+            for piece in part.children
+            if isinstance(piece, Token)
+        )
+    return ""

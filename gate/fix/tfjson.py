@@ -27,7 +27,7 @@ from gate.model import (
     SourceDocument,
     Tags,
 )
-from gate.sources.hcl import _PRICED_TYPES
+from gate.sources._hcl_module import PRICED_TYPES
 
 _TEMPLATE = "the value is a template (${…}) known only when Terraform plans"
 
@@ -129,7 +129,7 @@ def load(path: Path) -> tuple[SourceDocument, Traced]:
                     action=Action.CREATE,
                     source=str(path),
                     location=Location(str(path), source.line_of(name_key.start)),
-                    taggable=own is not None or rtype in _PRICED_TYPES,
+                    taggable=own is not None or rtype in PRICED_TYPES,
                     tags=Tags(values, partially_unknown=partial),
                 )
             )

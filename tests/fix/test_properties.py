@@ -21,7 +21,8 @@ from gate.fix._hcl_layout import quote
 from gate.fix._yaml_json_layout import yaml_scalar
 from gate.fix.hcl import parse_text
 from gate.fix.render import document
-from gate.sources._hcl_eval import Scope, evaluate
+from gate.sources._hcl_eval import Expr, Scope, evaluate
+from gate.sources._hcl_values import Budget
 
 RULES = Path(__file__).resolve().parent / "fixtures" / "rules"
 SETTINGS = settings(
@@ -178,7 +179,7 @@ def test_an_hcl_quoted_string_reads_back_as_its_text(text: str) -> None:
     tree = parse_text(f"x = {quote(text)}\n", Path("x.tf"))
     body = tree.children[0]
     attribute = next(c for c in body.children if getattr(c, "data", None) == "attribute")
-    assert evaluate(attribute.children[-1], Scope({}, {})) == text
+    assert evaluate(Expr(attribute.children[-1], "x.tf"), Scope(Budget())) == text
 
 
 @pytest.mark.parametrize("text", ["${var.x}", "%{ if x }", "cost $5", "50%"])

@@ -1,19 +1,41 @@
 """Terraform source: locals, variables, tfvars, merge, default_tags, local modules,
-unknowns, file:line, comment exceptions, and the pre-commit hook."""
+unknowns, file:line, comment exceptions, and the pre-commit hook; what is bounded,
+what is sensitive, what is an error, the JSON syntax and override files, repositories
+of several root modules, relative locations, and the nested blocks pricing reads."""
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from gate import sources
+from gate import pipeline, sources
 from gate.errors import SourceError
-from gate.model import InputKind, Resource
+from gate.model import SENSITIVE, InputKind, Resource
 from gate.sources.options import HclOptions
-from tests.conftest import EXAMPLE_RULES, run_cli, run_subprocess
+from tests.conftest import CORPUS, EXAMPLE_RULES, run_cli, run_subprocess
+
+FIXTURES = Path(__file__).parent / "fixtures" / "hcl"
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _one_parser_cache(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """Subprocesses of this module share one cache directory, so the HCL parser is
+    built once rather than in every process (each test still gets a fresh cache for
+    everything else through the shared conftest)."""
+    yield tmp_path_factory.mktemp("parser-cache")
+
+
+@pytest.fixture(autouse=True)
+def _shared_parser_cache(_one_parser_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(_one_parser_cache))
 
 
 def module(folder: Path, files: dict[str, str]) -> Path:
@@ -156,10 +178,8 @@ def test_violations_name_file_and_line(tmp_path: Path) -> None:
     )
     result = run_subprocess("check", folder, "--rules", EXAMPLE_RULES, "-f", "github")
     assert result.exit_code == 1
-    assert (
-        f"::error file={folder / 'main.tf'},line=3,title=FG-TAG-003 aws_s3_bucket.b::"
-        in result.stdout
-    )
+    # the folder lies outside the working directory: shown relative to the folder given
+    assert "::error file=main.tf,line=3,title=FG-TAG-003 aws_s3_bucket.b::" in result.stdout
 
 
 def test_invalid_hcl_names_file_line_and_token(tmp_path: Path) -> None:
@@ -247,3 +267,435 @@ def test_count_and_for_each_multiply_the_cost(tmp_path: Path) -> None:
     assert costs["aws_instance.web"] == round(3 * instance, 2)
     assert costs["aws_nat_gateway.nat"] == round(2 * 0.045 * 730, 2)
     assert costs["aws_instance.maybe"] == round(instance, 2)  # count unknown: one is the floor
+
+
+def copy_fixture(name: str, destination: Path) -> Path:
+    target = destination / name
+    shutil.copytree(FIXTURES / name, target)
+    return target
+
+
+def refused(path: Path, **options: object) -> SourceError:
+    with pytest.raises(SourceError) as caught:
+        sources.load(path, sources.SourceOptions(hcl=HclOptions(**options)))  # type: ignore[arg-type]
+    return caught.value
+
+
+# --------------------------------------------------------------------------- bounded
+
+
+def run_bounded(argv: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The CLI in a process of its own, with a deadline: a hang fails the test."""
+    return subprocess.run(
+        [sys.executable, "-m", "gate", *argv],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_fifo_as_a_modules_file_is_refused_not_waited_for(tmp_path: Path) -> None:
+    root = copy_fixture("paths", tmp_path) / "infra" / "root"
+    os.mkfifo(tmp_path / "paths" / "infra" / "modules" / "network" / "variables.tf")
+    done = run_bounded(["check", str(root), "--rules", str(EXAMPLE_RULES)], tmp_path)
+    assert done.returncode == 2
+    assert "variables.tf: file is not a regular file" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+@pytest.mark.parametrize("name", ["terraform.tfvars", "modules/network/zero.tf"])
+def test_a_symlink_to_a_device_is_refused(tmp_path: Path, name: str) -> None:
+    infra = copy_fixture("paths", tmp_path) / "infra"
+    root = infra / "root"
+    link = root / name if name == "terraform.tfvars" else infra / name
+    link.symlink_to("/dev/zero")
+    done = run_bounded(["check", str(root), "--rules", str(EXAMPLE_RULES)], tmp_path)
+    assert done.returncode == 2
+    assert f"{link.name}: file is not a regular file" in done.stderr
+
+
+def test_a_directory_named_like_a_tf_file_is_skipped_as_terraform_does(tmp_path: Path) -> None:
+    root = copy_fixture("paths", tmp_path) / "infra" / "root"
+    (root / "notes.tf").mkdir()
+    (root / ".hidden.tf").write_text("not HCL at all {{{", encoding="utf-8")
+    (root / "main.tf~").write_text("an editor backup {{{", encoding="utf-8")
+    assert list(resources(root)) == ["module.network.aws_vpc.main"]
+
+
+def test_doubling_locals_are_too_large_to_evaluate_at_their_line() -> None:
+    error = refused(FIXTURES / "doubling-locals")
+    assert str(error).startswith("tests/sources/fixtures/hcl/doubling-locals/main.tf:")
+    assert "too large to evaluate" in error.message
+    assert error.line is not None and 3 < error.line < 44  # the first local past the limit
+
+
+def test_a_ten_megabyte_tag_string_is_refused_within_bounded_memory(tmp_path: Path) -> None:
+    main = tmp_path / "main.tf"
+    main.write_text(
+        'resource "aws_s3_bucket" "b" {\n  tags = { team = "' + "x" * 10_000_000 + '" }\n}\n',
+        encoding="utf-8",
+    )
+    probe = (
+        "import resource, sys\n"
+        "from pathlib import Path\n"
+        "from gate import sources\n"
+        "from gate.errors import SourceError\n"
+        "try:\n"
+        "    sources.load(Path(sys.argv[1]), sources.SourceOptions())\n"
+        "except SourceError as error:\n"
+        "    print(error)\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(main)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        cwd=tmp_path,
+    )
+    message, peak_mib = done.stdout.splitlines()
+    assert message.startswith("main.tf:2: too large to evaluate")
+    assert int(peak_mib) < 500  # python-hcl2's own grammar needs about 2 GB for this
+
+
+def test_deeply_nested_expressions_are_refused_at_their_line(tmp_path: Path) -> None:
+    main = tmp_path / "main.tf"
+    main.write_text(
+        'resource "aws_s3_bucket" "b" {\n  bucket = "b"\n  tags = '
+        + "[" * 5_000
+        + "]" * 5_000
+        + "\n}\n",
+        encoding="utf-8",
+    )
+    error = refused(main)
+    assert (error.line, error.message.split(":")[0]) == (3, "too large to evaluate")
+
+
+def test_a_module_cycle_is_an_error_at_the_call() -> None:
+    error = refused(FIXTURES / "invalid" / "module-cycle")
+    assert str(error).startswith("tests/sources/fixtures/hcl/invalid/module-cycle/child/main.tf:1:")
+    assert "cycle" in error.message
+
+
+def test_modules_nested_too_deep_are_too_large(tmp_path: Path) -> None:
+    folder = tmp_path
+    for level in range(20):
+        (folder / "main.tf").write_text(
+            f'module "m{level}" {{\n  source = "./next"\n}}\n', encoding="utf-8"
+        )
+        folder = folder / "next"
+        folder.mkdir()
+    (folder / "main.tf").write_text('resource "aws_sqs_queue" "q" {}\n', encoding="utf-8")
+    error = refused(tmp_path)
+    assert "too large to evaluate: modules nested more than" in error.message
+    assert error.path is not None and error.path.endswith("main.tf") and error.line == 1
+
+
+def test_module_fan_out_is_bounded(tmp_path: Path) -> None:
+    # Each level calls the next three times: 3^10 instances if nothing counts them.
+    folder = tmp_path
+    for _ in range(10):
+        calls = "".join(f'module "m{i}" {{\n  source = "./next"\n}}\n' for i in range(3))
+        (folder / "main.tf").write_text(calls, encoding="utf-8")
+        folder = folder / "next"
+        folder.mkdir()
+    (folder / "main.tf").write_text('resource "aws_sqs_queue" "q" {}\n', encoding="utf-8")
+    error = refused(tmp_path)
+    assert (
+        "too large to evaluate: more than" in error.message and "module instances" in error.message
+    )
+
+
+# --------------------------------------------------------------------------- sensitive
+
+SECRETS = ("SECRET-TFVARS-9c2d71", "SECRET-FUNCTION-5b1f0e")
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "junit", "github", "markdown"])
+def test_sensitive_variables_never_reach_any_output(tmp_path: Path, fmt: str) -> None:
+    dumped = tmp_path / "input.json"
+    result = run_cli(
+        "check",
+        FIXTURES / "sensitive",
+        "--rules",
+        EXAMPLE_RULES,
+        "-f",
+        fmt,
+        "--dump-input",
+        dumped,
+    )
+    assert result.exit_code == 1  # the sensitive environment values are not allowed
+    for text in (result.stdout, result.stderr, dumped.read_text(encoding="utf-8")):
+        for secret in SECRETS:
+            assert secret not in text
+    assert SENSITIVE in result.stdout
+
+
+def test_sensitive_values_still_decide_and_are_flagged() -> None:
+    found = resources(FIXTURES / "sensitive")
+    reports = found["aws_s3_bucket.reports"]
+    assert reports.tags.sensitive == frozenset({"environment", "cost-center", "api-key"})
+    assert reports.tags.values["cost-center"] == "CC-4100"  # decides: a valid value passes
+    assert reports.after is not None and reports.after["tags"]["api-key"] == SENSITIVE
+    jobs = found["module.labels.aws_sqs_queue.jobs"]  # the mark crossed the module call
+    assert jobs.tags.sensitive == frozenset({"environment"})
+    report = json.loads(
+        run_cli("check", FIXTURES / "sensitive", "--rules", EXAMPLE_RULES, "-f", "json").stdout
+    )
+    failing = {(v["address"], v["key"]) for v in report["violations"] if v["severity"] == "deny"}
+    assert failing == {
+        ("aws_s3_bucket.reports", "environment"),
+        ("module.labels.aws_sqs_queue.jobs", "environment"),
+    }
+
+
+def test_the_terraform_hook_keeps_sensitive_values_hidden(tmp_path: Path) -> None:
+    folder = copy_fixture("sensitive", tmp_path)
+    result = run_subprocess(
+        "hook",
+        "terraform",
+        "main.tf",
+        "terraform.tfvars",
+        "modules/labels/main.tf",
+        "--rules",
+        EXAMPLE_RULES,
+        cwd=folder,
+    )
+    assert result.exit_code == 1, result.stderr
+    assert "module.labels.aws_sqs_queue.jobs" in result.stdout
+    for secret in SECRETS:
+        assert secret not in result.stdout + result.stderr
+    assert SENSITIVE in result.stdout
+
+
+# --------------------------------------------------------------------------- invalid
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "message"),
+    [
+        ("tags-string.tf", 3, "tags must be a map of strings, not a string"),
+        ("tags-number.tf", 3, "tags must be a map of strings, not a number"),
+        ("tags-bool.tf", 3, "tags must be a map of strings, not a bool"),
+        ("tags-list.tf", 3, "tags must be a map of strings, not a list"),
+        ("tag-value-list.tf", 3, "tags: the value of 'team' must be a string, not a list"),
+        ("default-tags-string.tf", 4, "tags must be a map of strings, not a string"),
+        ("labels-string.tf", 3, "labels must be a map of strings, not a string"),
+        ("function-on-a-list.tf", 7, "lower() needs a string, not a list"),
+        ("unknown-function.tf", 3, "call to unknown function titlecase()"),
+        ("undeclared-variable", 3, "reference to undeclared input variable var.team"),
+        ("tfvars-with-a-reference", 1, "a .tfvars file holds values only"),
+        ("duplicate-resource", 2, "aws_s3_bucket.b is defined twice (first at"),
+        ("override-without-base", 1, "override of aws_s3_bucket.other, which is not defined"),
+        ("variable-of-the-wrong-type", 1, "variable tags: a map is required, not a string"),
+    ],
+)
+def test_what_terraform_rejects_is_an_error_at_its_line(name: str, line: int, message: str) -> None:
+    path = FIXTURES / "invalid" / name
+    result = run_cli("check", path, "--rules", EXAMPLE_RULES)
+    assert result.exit_code == 2
+    error = refused(path)
+    assert error.line == line
+    assert message in error.message
+    assert error.path is not None and not error.path.startswith("/")
+    assert f"{error.path}:{line}:" in result.stderr
+
+
+def test_only_what_source_cannot_tell_is_unknown() -> None:
+    bucket = resources(FIXTURES / "unknown-until-apply.tf")["aws_s3_bucket.b"]
+    assert dict(bucket.tags.values) == {"team": None, "account": None, "vpc": None, "name": "fixed"}
+    assert not bucket.tags.partially_unknown
+
+
+# --------------------------------------------------------------------------- JSON syntax
+
+
+def test_the_json_syntax_is_read_like_the_native_one() -> None:
+    document = sources.load(FIXTURES / "json-syntax", sources.SourceOptions())
+    found = {str(r.address): r for r in document.resources}
+    web = found["aws_instance.web"]
+    assert dict(web.tags.values) == {
+        "owner": "lead-checkout@acme.example",  # provider default_tags
+        "team": "checkout",  # var.team from terraform.tfvars.json, through a local
+        "environment": "production",
+        "Name": "web-checkout",
+    }
+    assert web.location is not None
+    assert (web.location.file, web.location.line) == (
+        "tests/sources/fixtures/hcl/json-syntax/main.tf.json",
+        21,
+    )
+    assert web.after is not None and web.after["root_block_device"] == [{"volume_size": 50}]
+    assert web.region == "us-east-1"
+    logs = found["module.logs.aws_s3_bucket.this"]  # a JSON module called from JSON
+    assert dict(logs.tags.values) == {
+        "owner": "lead-checkout@acme.example",
+        "team": "checkout",
+        "environment": "production",
+        "Name": "logs",
+    }
+    assert logs.location is not None and logs.location.file.endswith("bucket/main.tf.json")
+
+
+def test_a_json_configuration_file_is_detected_and_checked(tmp_path: Path) -> None:
+    main = tmp_path / "main.tf.json"
+    main.write_text(
+        json.dumps({"resource": {"aws_s3_bucket": {"b": {"tags": {"team": "checkout"}}}}}),
+        encoding="utf-8",
+    )
+    result = run_cli("check", main, "--rules", EXAMPLE_RULES, "-f", "json", cwd=tmp_path)
+    assert result.exit_code == 1  # missing tags, but read and decided
+    report = json.loads(result.stdout)
+    assert [(r["address"], r["file"], r["line"]) for r in report["resources"]] == [
+        ("aws_s3_bucket.b", "main.tf.json", 1)
+    ]
+
+
+def test_invalid_json_configuration_names_file_and_line(tmp_path: Path) -> None:
+    main = tmp_path / "main.tf.json"
+    main.write_text('{\n  "resource": {\n    "aws_s3_bucket": {,}\n  }\n}\n', encoding="utf-8")
+    error = refused(main)
+    assert (error.line, "not valid JSON" in error.message) == (3, True)
+    duplicate = tmp_path / "twice.tf.json"
+    duplicate.write_text('{"locals": {"a": 1,\n "a": 2}}', encoding="utf-8")
+    assert "duplicate key 'a'" in refused(duplicate).message
+
+
+def test_override_files_replace_arguments_and_nested_blocks() -> None:
+    web = resources(FIXTURES / "overrides")["aws_instance.web"]
+    assert web.after is not None
+    assert web.after["instance_type"] == "m5.2xlarge"  # override.tf
+    assert dict(web.tags.values) == {"team": "payments"}  # tags replaced whole; local too
+    assert web.after["root_block_device"] == [{"volume_size": 200}]  # web_override.tf.json
+    assert web.after["ebs_block_device"] == [{"device_name": "data", "volume_size": 100}]
+    assert web.location is not None and web.location.file.endswith("overrides/main.tf")
+
+
+# --------------------------------------------------------------------------- repositories
+
+
+def test_a_repository_checks_each_root_with_its_own_variables_and_modules_once() -> None:
+    document = sources.load(FIXTURES / "repository", sources.SourceOptions())
+    found = {str(r.address): r for r in document.resources}
+    assert sorted(found) == [
+        "envs/prod:module.app.aws_s3_bucket.data",
+        "envs/staging:module.app.aws_s3_bucket.data",
+        "modules/unused:aws_sqs_queue.q",
+    ]
+    assert found["envs/prod:module.app.aws_s3_bucket.data"].tags.values["environment"] == (
+        "production"  # envs/prod/terraform.tfvars
+    )
+    assert found["envs/staging:module.app.aws_s3_bucket.data"].tags.values["environment"] == (
+        "staging"  # envs/staging/env.auto.tfvars over the default
+    )
+    assert found["envs/prod:module.app.aws_s3_bucket.data"].module == "module.app"
+    assert any("checked through their callers" in note for note in document.notes)
+
+
+def test_root_modules_among_staged_folders() -> None:
+    from gate.sources import hcl
+
+    repository = FIXTURES / "repository"
+    folders = [repository / "envs" / "prod", repository / "modules" / "app"]
+    assert hcl.root_modules(folders) == [repository / "envs" / "prod"]
+
+
+# --------------------------------------------------------------------------- locations
+
+
+def report_files(result_stdout: str) -> set[str]:
+    report = json.loads(result_stdout)
+    return {r["file"] for r in report["resources"]} | {v["file"] for v in report["violations"]}
+
+
+def test_locations_are_relative_to_the_working_directory(tmp_path: Path) -> None:
+    copy_fixture("paths", tmp_path)
+    result = run_cli(
+        "check", "paths/infra/root", "--rules", EXAMPLE_RULES, "-f", "json", cwd=tmp_path
+    )
+    assert report_files(result.stdout) == {"paths/infra/modules/network/main.tf"}
+
+
+def test_a_module_outside_the_directory_given_is_shown_with_its_dotdot_path(
+    tmp_path: Path,
+) -> None:
+    root = copy_fixture("paths", tmp_path) / "infra" / "root"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = run_cli("check", root, "--rules", EXAMPLE_RULES, "-f", "json", cwd=elsewhere)
+    assert report_files(result.stdout) == {"../modules/network/main.tf"}
+    text = run_cli("check", root, "--rules", EXAMPLE_RULES, cwd=elsewhere).stdout
+    assert (
+        "module.network.aws_vpc.main  create  FAIL  team: checkout  ../modules/network/main.tf:1"
+        in text
+    )
+
+
+# --------------------------------------------------------------------------- pricing inputs
+
+
+def test_nested_blocks_keep_the_shape_a_plan_gives_them() -> None:
+    found = resources(FIXTURES / "nested-blocks")
+    app = found["aws_instance.app"].after
+    assert app is not None
+    assert app["root_block_device"] == [{"volume_size": 50, "volume_type": "gp3"}]
+    assert app["ebs_block_device"] == [
+        {"device_name": "/dev/sdf", "volume_type": "io1", "volume_size": 1000, "iops": 800},
+        {"device_name": "/dev/logs", "volume_size": 100},  # the dynamic block, expanded
+        {"device_name": "/dev/cache", "volume_size": 20},
+    ]
+    template = found["aws_launch_template.app"].after
+    assert template is not None
+    assert template["block_device_mappings"] == [
+        {"device_name": "/dev/xvda", "ebs": [{"volume_size": 30}]}
+    ]
+    group = found["aws_autoscaling_group.app"]
+    assert group.after is not None
+    policy = group.after["mixed_instances_policy"]
+    assert policy[0]["launch_template"][0]["override"] == [
+        {"instance_type": "m5.large"},
+        {"instance_type": "m5a.large"},
+    ]
+    assert policy[0]["launch_template"][0]["launch_template_specification"] == [
+        {"launch_template_id": None}  # another resource's id: unknown, as in a plan
+    ]
+    assert dict(group.tags.values) == {"team": "checkout"}  # the group's tag blocks
+
+
+def test_an_instance_from_source_prices_its_block_devices() -> None:
+    report = pipeline.prepare(
+        pipeline.Options(paths=[FIXTURES / "nested-blocks"], today="2026-11-23")
+    )
+    costs = {r.address: r for r in report.facts.cost.resources}
+    names = [c.name for c in costs["aws_instance.app"].components]
+    assert names[0] == "instance m5.large"
+    assert "root volume storage (gp3)" in names
+    assert "block device 0 provisioned IOPS" in names
+    assert "block device 2 storage (gp2)" in names
+
+
+@pytest.mark.corpus
+@pytest.mark.skipif(not (CORPUS / "hcl").is_dir(), reason="shared corpus not present")
+def test_infracost_example_source_prices_like_infracost() -> None:
+    # The same web_app Infracost prices at 742.64 from its plan (corpus/infracost).
+    source = CORPUS / "hcl" / "infracost__breakdown_format_json_with_tags__main.tf"
+    cost = pipeline.prepare(pipeline.Options(paths=[source], today="2026-11-23")).facts.cost
+    by_address = {r.address: r.after for r in cost.resources}
+    assert by_address["aws_instance.web_app"] == Decimal("742.64")
+
+
+def test_module_outputs_provider_aliases_and_module_count() -> None:
+    found = resources(FIXTURES / "modules-and-providers")
+    labels = {"team": "checkout", "environment": "production"}  # module.labels.tags
+    logs, east = found["aws_s3_bucket.logs"], found["aws_s3_bucket.east"]
+    assert dict(logs.tags.values) == {"owner": "platform@acme.example", **labels}
+    assert (logs.region, east.region) == ("us-east-1", "us-east-2")
+    assert dict(east.tags.values) == {"owner": "east-team@acme.example", **labels}
+    app = found["module.app.aws_instance.app"]  # given aws.east as its aws
+    assert dict(app.tags.values) == {"owner": "east-team@acme.example", **labels}
+    assert (app.region, app.instances) == ("us-east-2", 3)

@@ -1,0 +1,308 @@
+"""Parse Terraform native syntax into python-hcl2's Lark tree: bounded, and fast to start.
+
+**Bounded.** python-hcl2's grammar matches a quoted string, a heredoc or a block comment
+with a repeated group, which Python's regular-expression engine runs with memory in
+proportion to the text (about 200 bytes per character: a 10 MB tag string took 2 GB).
+The parser is built with those terminals rewritten to an equivalent form that runs in
+constant memory (a long string lexes as several consecutive string pieces, which the
+grammar already allows). Every parse also counts its tokens against a budget shared by
+one load, since the tree costs about a kilobyte per token.
+
+**Fast to start.** Building the LALR tables from the grammar takes seconds; python-hcl2
+keeps Lark's cache next to its own code (not written when site-packages is read-only),
+and even that cache takes ~150 ms to turn back into a parser. The finished parser is
+pickled instead into the user's cache directory (``$XDG_CACHE_HOME/finops-gate``), under
+a name derived from the grammar, the Lark and Python versions. Unpickling relies on
+Lark internals, so a loaded parser must reproduce the tree of a reference text recorded
+when the cache was written; anything unexpected (missing, unreadable, corrupt, stale,
+different) falls back to building, with Lark's own cache in the same directory as a
+second tier. An unwritable cache directory only means building each time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import os
+import pickle
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from hcl2.postlexer import PostLexer
+from lark import Lark, Token, Tree
+from lark.exceptions import LarkError, UnexpectedInput
+
+from gate.errors import SourceError
+
+CACHE_FORMAT = "1"
+MAX_TOKENS = 1_000_000
+"""Tokens one load may parse: its trees are held together, at about a kilobyte a token."""
+_CHUNK = 4096
+"""Longest piece of a quoted string matched as one token (a longer string is several)."""
+
+
+class TooManyTokens(Exception):
+    """The parse went over the token budget of the load."""
+
+
+class TokenBudget:
+    """Tokens that parses in one load may still produce (their trees are held together)."""
+
+    def __init__(self, tokens: int) -> None:
+        self.left = tokens
+
+
+_ACTIVE: list[TokenBudget] = []
+
+
+class _CountingPostLexer(PostLexer):
+    """python-hcl2's post-lexer, counting tokens against the active budget."""
+
+    def process(self, stream: Iterator[Token]) -> Iterator[Token]:
+        budget = _ACTIVE[-1] if _ACTIVE else None
+        for token in super().process(stream):
+            if budget is not None:
+                budget.left -= 1
+                if budget.left < 0:
+                    raise TooManyTokens
+            yield token
+
+
+def _bounded_terminal(terminal: Any) -> None:
+    """Rewrite a terminal whose regular expression needs memory per character matched."""
+    pattern = terminal.pattern
+    if terminal.name == "STRING_CHARS" and pattern.value.endswith(")+"):
+        pattern.value = pattern.value[:-1] + f"{{1,{_CHUNK}}}"
+    elif terminal.name == "TEMPLATE_STRING" and ")*" in pattern.value:
+        pattern.value = pattern.value.replace(")*", f"){{0,{_CHUNK}}}", 1)
+    elif terminal.name in ("HEREDOC_TEMPLATE", "HEREDOC_TEMPLATE_TRIM"):
+        pattern.value = pattern.value.replace("(?:.|\n)*?", "[\\s\\S]*?")
+    elif terminal.name == "NL_OR_COMMENT":
+        pattern.value = pattern.value.replace("(.|\n)*?", "[\\s\\S]*?")
+
+
+_CANARY = """\
+# a reference text: the cached parser must give exactly the tree a fresh one gives
+variable "env" { default = "prod" }
+locals {
+  /* block
+     comment */
+  tags = merge(var.base, { Name = "web-${var.env}", "cost-center" = "CC-1" }) // trailing
+  list = [for k, v in local.m : upper(v) if v != ""]
+  obj  = { for k in ["a", "b"] : k => k... }
+  pick = var.enabled ? -1.5e3 : (2 + 3) * 4 % 5
+  all  = aws_instance.web[*].id
+  some = data.x.y.*.z[0]
+  esc  = "$${literal} %%{literal} \\"quoted\\" \\u00e9"
+  doc  = <<-EOT
+    indented ${var.env}
+  EOT
+  tpl  = "%{if var.a}yes%{else}no%{endif}"
+  fn   = provider::aws::arn_parse("x")
+  n    = !true && false || null == null
+}
+resource "aws_instance" "web" {
+  count = 2
+  root_block_device {
+    volume_size = 50
+  }
+  dynamic "ebs_block_device" {
+    for_each = var.disks
+    content {
+      device_name = ebs_block_device.key
+    }
+  }
+}
+"""
+
+
+def _digest(tree: Tree[Any]) -> str:
+    """A fingerprint of a tree: every node's rule, every token's type, text and place."""
+    hasher = hashlib.sha256()
+    stack: list[Any] = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Tree):
+            hasher.update(f"({node.data}:{len(node.children)}".encode())
+            stack.extend(reversed(node.children))
+        elif isinstance(node, Token):
+            hasher.update(f"[{node.type}:{node.line}:{node.column}:{node!s}]".encode())
+        else:
+            hasher.update(f"<{node!r}>".encode())
+    return hasher.hexdigest()
+
+
+def _grammar_path() -> Path:
+    import importlib.util
+
+    spec = importlib.util.find_spec("hcl2")
+    if spec is None or not spec.submodule_search_locations:  # pragma: no cover - a dependency
+        raise SourceError("python-hcl2 is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "hcl2.lark"
+
+
+def _cache_key(grammar: Path) -> str:
+    import lark
+
+    parts = [
+        CACHE_FORMAT,
+        str(_CHUNK),
+        lark.__version__,
+        sys.version,
+        sys.implementation.cache_tag or "",
+        hashlib.sha256(grammar.read_bytes()).hexdigest(),
+        hashlib.sha256((grammar.parent / "postlexer.py").read_bytes()).hexdigest(),
+    ]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
+
+
+def cache_directory() -> Path | None:
+    """Where the parser cache lives, or None when there is no home to put it in."""
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except (RuntimeError, KeyError):  # no home directory at all
+            return None
+    return Path(base) / "finops-gate"
+
+
+class _Pickler(pickle.Pickler):
+    """Pickles a Lark parser: modules by name, and the LALR table's two action
+    singletons (compared by identity) as themselves."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        import types
+
+        from lark.parsers import lalr_analysis
+
+        if isinstance(obj, types.ModuleType):
+            return importlib.import_module, (obj.__name__,)
+        if isinstance(obj, lalr_analysis.Action):
+            return getattr, (lalr_analysis, obj.name)
+        return NotImplemented
+
+
+def _load_cached(path: Path, key: str) -> Lark | None:
+    try:
+        with path.open("rb") as stream:
+            stored = pickle.load(stream)
+    except Exception:  # missing, unreadable or corrupt: build instead
+        return None
+    if not isinstance(stored, dict) or stored.get("key") != key:
+        return None
+    parser = stored.get("parser")
+    if not isinstance(parser, Lark):
+        return None
+    try:
+        if _digest(parser.parse(_CANARY)) != stored.get("canary"):
+            return None
+    except Exception:
+        return None
+    return parser
+
+
+def _store(path: Path, key: str, parser: Lark, canary: str) -> None:
+    import io
+
+    from gate._io import write_atomic
+
+    buffer = io.BytesIO()
+    try:
+        _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(
+            {"key": key, "canary": canary, "parser": parser}
+        )
+        write_atomic(path, buffer.getvalue())
+    except Exception:  # unpicklable in this Lark version, or an unwritable cache
+        return
+
+
+def _build(grammar: Path, lark_cache: Path | None) -> Lark:
+    return Lark.open(
+        str(grammar),
+        parser="lalr",
+        propagate_positions=True,
+        postlex=_CountingPostLexer(),
+        edit_terminals=_bounded_terminal,
+        cache=str(lark_cache) if lark_cache is not None else False,
+    )
+
+
+_PARSER: list[Lark] = []
+last_origin = ""
+"""How the parser of this process was obtained: ``cache`` or ``built`` (for tests)."""
+
+
+def parser() -> Lark:
+    """The process's parser: from the cache when it is good, else built (and cached)."""
+    global last_origin
+    if _PARSER:
+        return _PARSER[0]
+    grammar = _grammar_path()
+    key = _cache_key(grammar)
+    folder = cache_directory()
+    path = folder / f"hcl-parser-{key}.pickle" if folder is not None else None
+    found = _load_cached(path, key) if path is not None else None
+    if found is not None:
+        last_origin = "cache"
+    else:
+        lark_cache = None
+        if folder is not None:
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                lark_cache = folder / f"hcl-lark-{key}.cache"
+            except OSError:
+                lark_cache = None
+        found = _build(grammar, lark_cache)
+        canary = _digest(found.parse(_CANARY))
+        if path is not None:
+            _store(path, key, found, canary)
+        last_origin = "built"
+    _PARSER.append(found)
+    return found
+
+
+def forget() -> None:
+    """Drop the process's parser (tests load it again from the cache)."""
+    _PARSER.clear()
+
+
+def parse(text: str, shown: str, budget: TokenBudget) -> Tree[Any]:
+    """The syntax tree of one file, or a SourceError naming the file and the line."""
+    lark_parser = parser()
+    _ACTIVE.append(budget)
+    try:
+        return lark_parser.parse(text if text.endswith("\n") else text + "\n")
+    except UnexpectedInput as exc:
+        line = getattr(exc, "line", None)
+        column = getattr(exc, "column", None)
+        token = getattr(exc, "token", None)
+        if token is None:
+            token = getattr(exc, "char", None)
+        seen = f" {_shown_token(str(token))}" if token is not None else ""
+        raise SourceError(
+            f"not valid HCL: unexpected{seen}",
+            path=shown,
+            line=line if isinstance(line, int) and line > 0 else None,
+            column=column if isinstance(column, int) and column > 0 else None,
+        ) from None
+    except TooManyTokens:
+        raise SourceError(
+            "too large to evaluate: the Terraform files of this module hold more than "
+            f"{MAX_TOKENS:,} tokens (check the change through a plan instead)",
+            path=shown,
+        ) from None
+    except RecursionError:
+        raise SourceError("too large to evaluate: nested too deeply", path=shown) from None
+    except (LarkError, ValueError) as exc:
+        raise SourceError(f"not valid HCL: {type(exc).__name__}", path=shown) from None
+    finally:
+        _ACTIVE.pop()
+
+
+def _shown_token(token: str) -> str:
+    """The unexpected text, short and printable (the file may not be what it claims)."""
+    text = token if len(token) <= 24 else token[:24] + "…"
+    return repr(text) if text.isprintable() else "character"

@@ -1,0 +1,124 @@
+"""The HCL parser: built once, kept in the user's cache directory, checked when loaded,
+and built again whenever the cache is missing, corrupt, unwritable or different."""
+
+from __future__ import annotations
+
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gate.sources import _hcl_parser
+from tests.conftest import CORPUS
+
+FIXTURES = Path(__file__).parent / "fixtures" / "hcl"
+PROBE = (
+    "import sys\n"
+    "from pathlib import Path\n"
+    "from gate.sources import _hcl_parser as p\n"
+    "tree = p.parse(Path(sys.argv[1]).read_text(), 'x', p.TokenBudget(10**6))\n"
+    "print(p.last_origin, p._digest(tree))\n"
+)
+SAMPLE = FIXTURES / "nested-blocks" / "main.tf"
+
+
+def probe(cache: Path) -> tuple[str, str]:
+    """How a fresh process got its parser, and the fingerprint of the sample's tree."""
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, str(SAMPLE)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+        env={"XDG_CACHE_HOME": str(cache), "PATH": "/usr/bin:/bin"},
+    )
+    origin, digest = done.stdout.split()
+    return origin, digest
+
+
+def pickles(cache: Path) -> list[Path]:
+    return sorted((cache / "finops-gate").glob("hcl-parser-*.pickle"))
+
+
+def test_the_parser_is_built_once_then_loaded_from_the_cache(tmp_path: Path) -> None:
+    first = probe(tmp_path)
+    assert first[0] == "built" and len(pickles(tmp_path)) == 1
+    second = probe(tmp_path)
+    assert second == ("cache", first[1])  # the same tree from the cached parser
+
+
+def test_a_corrupt_cache_is_built_again(tmp_path: Path) -> None:
+    _, expected = probe(tmp_path)
+    (cached,) = pickles(tmp_path)
+    cached.write_bytes(b"\x80\x05not a pickle at all")
+    assert probe(tmp_path) == ("built", expected)
+    assert probe(tmp_path) == ("cache", expected)  # and written again, good
+
+
+def test_a_cached_parser_that_parses_differently_is_not_used(tmp_path: Path) -> None:
+    _, expected = probe(tmp_path)
+    (cached,) = pickles(tmp_path)
+    stored = pickle.loads(cached.read_bytes())
+    stored["canary"] = "0" * 64  # as if the parser no longer gave the recorded tree
+    with cached.open("wb") as stream:
+        _hcl_parser._Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL).dump(stored)
+    assert probe(tmp_path) == ("built", expected)
+
+
+def test_an_unwritable_cache_directory_only_means_building(tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_text("a file where the cache directory would go", encoding="utf-8")
+    assert probe(blocked)[0] == "built"
+    assert probe(blocked)[0] == "built"
+
+
+def sources_to_compare() -> list[Path]:
+    files = sorted(FIXTURES.rglob("*.tf"))
+    if (CORPUS / "hcl").is_dir():
+        files += sorted((CORPUS / "hcl").rglob("*.tf"))
+    return files
+
+
+def test_the_cached_parser_parses_exactly_like_a_fresh_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    probe(tmp_path)  # writes the cache
+    _hcl_parser.forget()
+    try:
+        cached = _hcl_parser.parser()
+        assert _hcl_parser.last_origin == "cache"
+        fresh = _hcl_parser._build(_hcl_parser._grammar_path(), None)
+        compared = 0
+        for path in sources_to_compare():
+            text = path.read_text(encoding="utf-8") + "\n"
+            try:
+                expected = _hcl_parser._digest(fresh.parse(text))
+            except Exception:  # the corpus holds two files no parser accepts
+                with pytest.raises(Exception):  # noqa: B017 - the same refusal either way
+                    cached.parse(text)
+                continue
+            assert _hcl_parser._digest(cached.parse(text)) == expected, path
+            compared += 1
+        assert compared >= 20
+    finally:
+        _hcl_parser.forget()
+
+
+def test_a_long_string_is_several_pieces_of_one_string() -> None:
+    budget = _hcl_parser.TokenBudget(1_000_000)
+    text = 'x = "' + "a" * 10_000 + "${var.b}" + "c" * 5_000 + '"\n'
+    tree = _hcl_parser.parse(text, "x.tf", budget)
+    pieces = list(tree.scan_values(lambda v: getattr(v, "type", "") == "STRING_CHARS"))
+    assert "".join(pieces[:-2]) == "a" * 10_000 and len(pieces) > 3
+
+
+def test_the_token_budget_is_shared_by_a_load() -> None:
+    budget = _hcl_parser.TokenBudget(50)
+    _hcl_parser.parse("a = 1\n", "a.tf", budget)
+    left = budget.left
+    assert 0 < left < 50
+    with pytest.raises(Exception, match="too large to evaluate"):
+        _hcl_parser.parse("b = [" + "1, " * 100 + "]\n", "b.tf", budget)
