@@ -29,11 +29,11 @@ from gate.cli._options import (
     UsageFileOption,
     remote_options,
 )
-from gate.cli._output import emit, is_terminal, pair_outputs
+from gate.cli._output import emit, format_targets, is_terminal
 from gate.errors import GateError
 from gate.model import InputKind
 from gate.report import Format
-from gate.report.model import Report
+from gate.report.model import Override, Report
 from gate.sources import SourceOptions
 from gate.sources.options import HclOptions, TemplateOptions
 
@@ -45,7 +45,7 @@ def check(
     paths: Annotated[
         list[Path],
         typer.Argument(
-            help="What the deploy changes: Terraform plan JSON (terraform show -json tfplan > plan.json), .tf files or module directories, CloudFormation/SAM templates.",
+            help="What the deploy changes: Terraform plan JSON (terraform show -json tfplan > plan.json; - reads it from stdin), .tf files or module directories, CloudFormation/SAM templates.",
             show_default=False,
             metavar="PATH...",
         ),
@@ -61,22 +61,137 @@ def check(
         ),
     ] = None,
     formats: Annotated[
-        list[Format] | None,
-        typer.Option(
-            "--format",
-            "-f",
-            help="Report format (repeatable): text, json, sarif, junit, github (workflow annotations), markdown (job summary). Default: text.",
-        ),
-    ] = None,
-    outputs: Annotated[
         list[str] | None,
         typer.Option(
             "--output",
             "-o",
-            help="Write a report to a file instead of stdout (repeatable): FILE for the only (or first) format, or FORMAT=FILE, e.g. -o sarif=gate.sarif -o json=gate.json. At most one format goes to stdout.",
-            metavar="[FORMAT=]FILE",
+            "--format",
+            "-f",
+            help="Report format (repeatable): text, json, sarif, junit, github (workflow annotations), markdown (job summary); FORMAT=PATH writes it to a file, e.g. -o text -o sarif=gate.sarif. At most one format goes to stdout. Default: text.",
+            metavar="FORMAT[=PATH]",
         ),
     ] = None,
+    output_files: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--output-file",
+            help="File for each format given without one, in order (repeatable; - for stdout).",
+            metavar="PATH",
+        ),
+    ] = None,
+    quiet: Annotated[
+        bool,
+        typer.Option("--quiet", help="Show only what fails the deploy (text, markdown, github)."),
+    ] = False,
+    compact: Annotated[
+        bool,
+        typer.Option(
+            "--compact",
+            help="One line per finding, without cost and capacity-plan sections (text, markdown).",
+        ),
+    ] = False,
+    soft_fail: Annotated[
+        bool,
+        typer.Option(
+            "--soft-fail",
+            help="Exit 0 whatever the verdict (the verdict is still reported); 2 still means the gate could not decide.",
+        ),
+    ] = False,
+    check_ids: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--check",
+            help="Judge only these rule ids (comma-separated or repeatable; * and ? match).",
+            metavar="RULE[,RULE]",
+        ),
+    ] = None,
+    skip_ids: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--skip-check",
+            help="Do not judge these rule ids (comma-separated or repeatable; * and ? match).",
+            metavar="RULE[,RULE]",
+        ),
+    ] = None,
+    override: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--override",
+            help="Let soft-enforced denials of this rule id or policy pass (repeatable; needs --reason; hard ones never pass).",
+            metavar="RULE",
+        ),
+    ] = None,
+    reason: Annotated[
+        str | None,
+        typer.Option("--reason", help="Why the overrides are given (recorded).", metavar="TEXT"),
+    ] = None,
+    override_by: Annotated[
+        str | None,
+        typer.Option(
+            "--override-by",
+            help="Who gives the overrides (default: GITHUB_ACTOR, GITLAB_USER_LOGIN or USER).",
+            metavar="NAME",
+        ),
+    ] = None,
+    source_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--source-dir",
+            help="Terraform root module a plan was made from, to point findings at its files and lines (default: the plan's folder or the working directory when it holds .tf files).",
+            metavar="DIR",
+            file_okay=False,
+        ),
+    ] = None,
+    path_base: Annotated[
+        Path | None,
+        typer.Option(
+            "--path-base",
+            help="Show report paths relative to this folder (default: the repository root).",
+            metavar="DIR",
+            file_okay=False,
+        ),
+    ] = None,
+    decision_log: Annotated[
+        Path | None,
+        typer.Option(
+            "--decision-log",
+            help="Append a decision record (OPA decision-log shape) to this JSONL file.",
+            metavar="FILE",
+            dir_okay=False,
+        ),
+    ] = None,
+    decision_log_url: Annotated[
+        str | None,
+        typer.Option(
+            "--decision-log-url",
+            envvar="FINOPS_GATE_DECISION_LOG_URL",
+            help="POST the decision record to this URL (bearer token in FINOPS_GATE_DECISION_LOG_TOKEN).",
+            metavar="URL",
+        ),
+    ] = None,
+    decision_log_required: Annotated[
+        bool,
+        typer.Option(
+            "--decision-log-required",
+            help="A decision record that cannot be written is an error (exit 2), not a warning.",
+        ),
+    ] = False,
+    decision_log_input: Annotated[
+        bool,
+        typer.Option(
+            "--decision-log-input",
+            help="Put the input document (sensitive values masked) in the record, not only its hash.",
+        ),
+    ] = False,
+    decision_log_timeout: Annotated[
+        float,
+        typer.Option(
+            "--decision-log-timeout",
+            min=0.1,
+            help="Seconds to wait for each decision-log request.",
+            metavar="SECONDS",
+        ),
+    ] = 5.0,
     kind: Annotated[
         InputKind | None,
         typer.Option("--kind", help="Input kind, when detection by content is not wanted."),
@@ -205,6 +320,10 @@ def check(
     from gate.policy import EngineKind
     from gate.report import RenderOptions, render
 
+    targets = format_targets(
+        formats or [], output_files or [], [f.value for f in Format], Format.TEXT.value
+    )
+    overrides = _overrides(override or [], reason, override_by)
     if opa_url and policies:
         raise GateError(
             "--policies feeds the embedded engine; with --opa-url the server's policies decide "
@@ -231,15 +350,62 @@ def check(
         remote=remote_options(opa_url, opa_token, opa_timeout, opa_ca_bundle, opa_push_rules)
         if opa_url
         else None,
+        source_dir=source_dir,
+        path_base=path_base,
+        overrides=overrides,
+        check=_rule_ids(check_ids),
+        skip_check=_rule_ids(skip_ids),
+        soft_fail=soft_fail,
     )
-    targets = _targets(formats or [], outputs or [])
-    report = pipeline.run(options)
-    for fmt, target in targets:
+    checked = pipeline.check(options)
+    report = checked.report
+    if decision_log is not None or decision_log_url:
+        # Before any report: a required log that fails leaves no report behind.
+        from gate import decision_log as log
+
+        destination = log.Destination(
+            file=decision_log,
+            url=decision_log_url or None,
+            required=decision_log_required,
+            include_input=decision_log_input,
+            timeout=decision_log_timeout,
+        )
+        record = log.event(report, checked.input_document, include_input=decision_log_input)
+        log.deliver(record, destination, lambda line: typer.echo(line, err=True))
+    for name, target in targets:
+        fmt = Format(name)
         use_color = color if color is not None else (target is None and is_terminal())
-        emit(render(report, fmt, RenderOptions(color=use_color)), target)
-    if any(target is not None or fmt is not Format.TEXT for fmt, target in targets):
+        text = render(report, fmt, RenderOptions(color=use_color, quiet=quiet, compact=compact))
+        emit(text, target)
+    if any(target is not None or name != Format.TEXT.value for name, target in targets):
         typer.echo(_summary_line(report), err=True)
     raise typer.Exit(report.exit_code)
+
+
+def _rule_ids(values: list[str] | None) -> tuple[str, ...]:
+    return tuple(
+        part.strip() for value in values or [] for part in value.split(",") if part.strip()
+    )
+
+
+def _overrides(rules: list[str], reason: str | None, by: str | None) -> tuple[Override, ...]:
+    if not rules:
+        if reason:
+            raise GateError("--reason is given without --override RULE")
+        return ()
+    if not reason or not reason.strip():
+        raise GateError('--override needs --reason "why" (it is recorded with who gave it)')
+    import os
+
+    who = (
+        by
+        or os.environ.get("GITHUB_ACTOR")
+        or os.environ.get("GITLAB_USER_LOGIN")
+        or os.environ.get("USER")
+        or os.environ.get("USERNAME")
+        or "unknown"
+    )
+    return tuple(Override(rule.strip(), reason.strip(), who) for rule in _rule_ids(rules))
 
 
 def _pairs(items: list[str] | None, option: str) -> dict[str, str]:
@@ -284,13 +450,8 @@ def _template_options(
     )
 
 
-def _targets(formats: list[Format], outputs: list[str]) -> list[tuple[Format, Path | None]]:
-    paired = pair_outputs([f.value for f in formats], outputs, [f.value for f in Format], "text")
-    return [(Format(name), path) for name, path in paired]
-
-
 def _summary_line(report: Report) -> str:
-    verdict = "denied" if report.exit_code else "may go"
+    verdict = "denied" if report.deny else "may go"
     return (
         f"finops-gate: deploy {verdict}: {len(report.deny)} violation(s), "
         f"{len(report.warn)} warning(s), {report.summary.checked} resource(s) checked"

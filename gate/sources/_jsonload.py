@@ -17,6 +17,7 @@ import msgspec
 import orjson
 
 from gate.errors import SourceError
+from gate.sources import BINARY_PLAN, is_binary_plan
 
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8"),
@@ -79,6 +80,8 @@ def _json_bytes(path: Path, raw: bytes | None) -> tuple[bytes, int, list[str]]:
     shown = str(path)
     notes: list[str] = []
     data = read_bytes(path) if raw is None else raw
+    if is_binary_plan(data):
+        raise SourceError(BINARY_PLAN, path=shown)
     data, note = decode_text(data, shown)
     if note:
         notes.append(note)
@@ -128,14 +131,14 @@ class _PlanEnvelope(msgspec.Struct):
 _PLAN_DECODER = msgspec.json.Decoder(_PlanEnvelope)
 
 
-def load_plan_json(path: Path) -> tuple[Any, list[str]]:
+def load_plan_json(path: Path, raw: bytes | None = None) -> tuple[Any, list[str]]:
     """A Terraform plan as a dict of the members the gate reads.
 
     A document msgspec cannot take as a plan object (malformed JSON, not an object,
     an integer beyond 64 bits) is parsed in full instead, so that the error names
     line and column and the refusal says what the document is.
     """
-    data, skipped, notes = _json_bytes(path, None)
+    data, skipped, notes = _json_bytes(path, raw)
     enabled = gc.isenabled()
     gc.disable()
     try:

@@ -135,7 +135,7 @@ def test_comment_exceptions_above_the_block(tmp_path: Path) -> None:
     }
     out = tmp_path / "report.json"
     result = run_cli(
-        "check", folder, "--rules", EXAMPLE_RULES, "--today", "2026-11-23", "-f", "json", "-o", out
+        "check", folder, "--rules", EXAMPLE_RULES, "--today", "2026-11-23", "-o", f"json={out}"
     )
     assert result.exit_code == 1
     report = json.loads(out.read_text())
@@ -154,12 +154,11 @@ def test_violations_name_file_and_line(tmp_path: Path) -> None:
         tmp_path,
         {"main.tf": '\n\nresource "aws_s3_bucket" "b" {\n  tags = { Team = "team_checkout" }\n}\n'},
     )
-    result = run_subprocess("check", folder, "--rules", EXAMPLE_RULES, "-f", "github")
-    assert result.exit_code == 1
-    assert (
-        f"::error file={folder / 'main.tf'},line=3,title=FG-TAG-003 aws_s3_bucket.b::"
-        in result.stdout
+    result = run_subprocess(
+        "check", ".", "--rules", EXAMPLE_RULES, "--path-base", ".", "-f", "github", cwd=folder
     )
+    assert result.exit_code == 1
+    assert "::error file=main.tf,line=3,title=FG-TAG-003 aws_s3_bucket.b::" in result.stdout
 
 
 def test_invalid_hcl_names_file_line_and_token(tmp_path: Path) -> None:
@@ -238,7 +237,7 @@ def test_count_and_for_each_multiply_the_cost(tmp_path: Path) -> None:
         },
     )
     out = tmp_path / "report.json"
-    run_cli("check", folder, "--rules", EXAMPLE_RULES, "-f", "json", "-o", out)
+    run_cli("check", folder, "--rules", EXAMPLE_RULES, "-o", f"json={out}")
     costs = {
         r["address"]: r["cost"]["monthly_after"] for r in json.loads(out.read_text())["resources"]
     }
