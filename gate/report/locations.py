@@ -71,7 +71,7 @@ class Placer:
     unmapped: Counter[str] = field(default_factory=Counter)
 
     def resource(self, resource: Resource) -> tuple[str, int | None]:
-        location, _ = self._locate(resource, None)
+        location, _ = self._locate(resource, _BLOCK)
         if location is None:
             return self.paths.shown(resource.source), None
         return location.file, location.line
@@ -94,9 +94,12 @@ class Placer:
             return replace(v, file=self.paths.shown(resource.source), line=1)
         return replace(v, file=location.file, line=location.line or 1)
 
-    def _locate(self, resource: Resource, key: str | None) -> tuple[Location | None, str | None]:
+    def _locate(
+        self, resource: Resource, key: str | _Block | None
+    ) -> tuple[Location | None, str | None]:
         """The resource's own location (HCL, CloudFormation), else its place in the
-        Terraform source, else None and why."""
+        Terraform source (the block, or for a finding about a tag the tag's line; see
+        ``Block.spot_for``), else None and why."""
         if resource.location is not None:
             return (
                 Location(self.paths.shown(resource.location.file), resource.location.line),
@@ -107,7 +110,7 @@ class Placer:
         block, reason = self.source_map.find(resource.address)
         if block is None:
             return None, reason
-        spot = block.spot_for(key)
+        spot = block.spot if isinstance(key, _Block) else block.spot_for(key)
         shown = self.paths.shown(str(spot.file))
         if self.paths.outside(shown):
             return None, "the Terraform source is outside the repository"
@@ -124,11 +127,17 @@ class Placer:
         )
 
 
-def _tag_key(v: Violation) -> str | None:
-    """The tag key a finding is about, as written in the source (``found_key``) or as
-    the rules name it (``key``)."""
-    for name in ("found_key", "key"):
-        value = v.fields.get(name)
-        if isinstance(value, str) and value:
-            return value
-    return None
+class _Block:
+    """Asks for the block itself, whatever the finding."""
+
+
+_BLOCK = _Block()
+
+
+def _tag_key(v: Violation) -> str | _Block | None:
+    """What a finding is about: a tag as written (``found_key``), a tag that is
+    missing (None: the tags attribute), or no tag at all (a cost: the block)."""
+    value = v.fields.get("found_key")
+    if isinstance(value, str) and value:
+        return value
+    return None if "key" in v.fields else _BLOCK

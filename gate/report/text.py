@@ -15,6 +15,7 @@ from gate.report.model import (
     EXPIRED_EXCEPTION,
     CapacitySummary,
     Report,
+    ResourceResult,
     ResourceVerdict,
     Verdict,
 )
@@ -38,7 +39,7 @@ class _Paint:
         return f"{_STYLES[style]}{text}{_RESET}" if self.color else text
 
 
-def _line(v: Violation, kind: str, paint: _Paint) -> str:
+def _line(v: Violation, kind: str, paint: _Paint, where: str = "") -> str:
     style = {"deny": "deny", "warn": "warn", "exempt": "dim"}[kind]
     text = control(fix_for(v) or v.message)
     extra = ""
@@ -52,7 +53,17 @@ def _line(v: Violation, kind: str, paint: _Paint) -> str:
         extra += "  (advisory)"
     if v.fields.get("override_refused"):
         extra += f"  (override refused: {control(str(v.fields['override_refused']))})"
+    if where:
+        extra += paint("dim", f"  {control(where)}")
     return f"    {paint(style, _SYMBOL[kind])} {paint(style, control(v.rule_id))}  {text}{extra}"
+
+
+def _elsewhere(report: Report, v: Violation, result: ResourceResult | None) -> str:
+    """Where a finding is, when that is not where its resource is (a tag's line)."""
+    file, line = report.place(v)
+    if result is None or (file == result.file and line in (result.line, 1)):
+        return ""
+    return f"{file}:{line}"
 
 
 def _where(report: Report, v: Violation) -> str:
@@ -111,7 +122,8 @@ def _by_resource(report: Report, paint: _Paint, quiet: bool) -> list[str]:
             )
         else:
             out.append(f"  {paint('bold', control(address) or 'the change as a whole')}")
-        out.extend(_line(v, kind, paint) for v, kind in grouped[address])
+        for v, kind in grouped[address]:
+            out.append(_line(v, kind, paint, _elsewhere(report, v, result)))
     expired = [v for v in report.expired_exceptions if quiet is False or v in report.deny]
     if expired:
         out += ["", "Expired exceptions (they no longer apply):"]

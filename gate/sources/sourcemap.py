@@ -45,17 +45,18 @@ class Block:
     default_tags: Tagging | None = None  # the provider's, for this block's module
     via_module_call: bool = False  # the resource is in a module that is not read here
 
-    def spot_for(self, key: str | None) -> Spot:
-        """The line a finding about tag ``key`` belongs on (the block without a key)."""
-        if self.via_module_call or key is None:
+    def spot_for(self, found_key: str | None) -> Spot:
+        """The line a finding belongs on: the tag as written (``found_key``) in the
+        resource's tags or the provider's ``default_tags``; a missing tag on the tags
+        attribute (where it is added), else on the block."""
+        if self.via_module_call:
             return self.spot
-        for tagging in (self.tags, self.default_tags):
-            if tagging is not None and key in tagging.keys:
-                return tagging.keys[key]
+        if found_key is not None:
+            for tagging in (self.tags, self.default_tags):
+                if tagging is not None and found_key in tagging.keys:
+                    return tagging.keys[found_key]
         if self.tags is not None:
             return self.tags.spot
-        if self.default_tags is not None:
-            return self.default_tags.spot
         return self.spot
 
 
