@@ -251,7 +251,7 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
-PR_EVENT = {
+PR_EVENT: dict[str, Any] = {
     "action": "opened",
     "number": 7,
     "pull_request": {"number": 7, "base": {"ref": "main"}, "head": {"ref": "feature"}},
