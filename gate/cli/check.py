@@ -29,7 +29,7 @@ from gate.cli._options import (
     UsageFileOption,
     remote_options,
 )
-from gate.cli._output import emit, format_targets, is_terminal
+from gate.cli._output import FormatValue, emit, format_targets, is_terminal
 from gate.errors import GateError
 from gate.model import InputKind
 from gate.report import Format
@@ -45,7 +45,7 @@ def check(
     paths: Annotated[
         list[Path],
         typer.Argument(
-            help="What the deploy changes: Terraform plan JSON (terraform show -json tfplan > plan.json; - reads it from stdin), .tf files or module directories, CloudFormation/SAM templates.",
+            help="What the deploy changes: Terraform plan JSON (terraform show -json tfplan > plan.json; - for stdin), .tf files or module directories, CloudFormation/SAM templates.",
             show_default=False,
             metavar="PATH...",
         ),
@@ -67,41 +67,42 @@ def check(
             "-o",
             "--format",
             "-f",
-            help="Report format (repeatable): text, json, sarif, junit, github (workflow annotations), markdown (job summary); FORMAT=PATH writes it to a file, e.g. -o text -o sarif=gate.sarif. At most one format goes to stdout. Default: text.",
+            help="Report format (repeatable): text, json, sarif, junit, github, markdown; FORMAT=PATH writes it to a file. Default: text.",
             metavar="FORMAT[=PATH]",
+            click_type=FormatValue([f.value for f in Format]),
         ),
     ] = None,
     output_files: Annotated[
         list[str] | None,
         typer.Option(
             "--output-file",
-            help="File for each format given without one, in order (repeatable; - for stdout).",
+            help="File for each format named without one, in order (- for stdout).",
             metavar="PATH",
         ),
     ] = None,
     quiet: Annotated[
         bool,
-        typer.Option("--quiet", help="Show only what fails the deploy (text, markdown, github)."),
+        typer.Option("--quiet", help="Show only what fails the deploy."),
     ] = False,
     compact: Annotated[
         bool,
         typer.Option(
             "--compact",
-            help="One line per finding, without cost and capacity-plan sections (text, markdown).",
+            help="One line per finding.",
         ),
     ] = False,
     soft_fail: Annotated[
         bool,
         typer.Option(
             "--soft-fail",
-            help="Exit 0 whatever the verdict (the verdict is still reported); 2 still means the gate could not decide.",
+            help="Exit 0 whatever the verdict (still reported).",
         ),
     ] = False,
     check_ids: Annotated[
         list[str] | None,
         typer.Option(
             "--check",
-            help="Judge only these rule ids (comma-separated or repeatable; * and ? match).",
+            help="Judge only these rule ids (globs).",
             metavar="RULE[,RULE]",
         ),
     ] = None,
@@ -109,7 +110,7 @@ def check(
         list[str] | None,
         typer.Option(
             "--skip-check",
-            help="Do not judge these rule ids (comma-separated or repeatable; * and ? match).",
+            help="Do not judge these rule ids (globs).",
             metavar="RULE[,RULE]",
         ),
     ] = None,
@@ -117,19 +118,19 @@ def check(
         list[str] | None,
         typer.Option(
             "--override",
-            help="Let soft-enforced denials of this rule id or policy pass (repeatable; needs --reason; hard ones never pass).",
+            help="Let soft denials of this rule id or policy pass (needs --reason).",
             metavar="RULE",
         ),
     ] = None,
     reason: Annotated[
         str | None,
-        typer.Option("--reason", help="Why the overrides are given (recorded).", metavar="TEXT"),
+        typer.Option("--reason", help="Why the overrides are given.", metavar="TEXT"),
     ] = None,
     override_by: Annotated[
         str | None,
         typer.Option(
             "--override-by",
-            help="Who gives the overrides (default: GITHUB_ACTOR, GITLAB_USER_LOGIN or USER).",
+            help="Who overrides (default: the CI actor or $USER).",
             metavar="NAME",
         ),
     ] = None,
@@ -137,7 +138,7 @@ def check(
         Path | None,
         typer.Option(
             "--source-dir",
-            help="Terraform root module a plan was made from, to point findings at its files and lines (default: the plan's folder or the working directory when it holds .tf files).",
+            help="Terraform source of a plan (default: beside it).",
             metavar="DIR",
             file_okay=False,
         ),
@@ -146,7 +147,7 @@ def check(
         Path | None,
         typer.Option(
             "--path-base",
-            help="Show report paths relative to this folder (default: the repository root).",
+            help="Report paths relative to this (default: the repository root).",
             metavar="DIR",
             file_okay=False,
         ),
@@ -155,7 +156,7 @@ def check(
         Path | None,
         typer.Option(
             "--decision-log",
-            help="Append a decision record (OPA decision-log shape) to this JSONL file.",
+            help="Append a decision record to this JSONL file.",
             metavar="FILE",
             dir_okay=False,
         ),
@@ -164,8 +165,7 @@ def check(
         str | None,
         typer.Option(
             "--decision-log-url",
-            envvar="FINOPS_GATE_DECISION_LOG_URL",
-            help="POST the decision record to this URL (bearer token in FINOPS_GATE_DECISION_LOG_TOKEN).",
+            help="POST the decision record to this URL.",
             metavar="URL",
         ),
     ] = None,
@@ -173,14 +173,14 @@ def check(
         bool,
         typer.Option(
             "--decision-log-required",
-            help="A decision record that cannot be written is an error (exit 2), not a warning.",
+            help="Exit 2 when the decision record cannot be written.",
         ),
     ] = False,
     decision_log_input: Annotated[
         bool,
         typer.Option(
             "--decision-log-input",
-            help="Put the input document (sensitive values masked) in the record, not only its hash.",
+            help="Put the (masked) input in the record.",
         ),
     ] = False,
     decision_log_timeout: Annotated[
@@ -188,7 +188,7 @@ def check(
         typer.Option(
             "--decision-log-timeout",
             min=0.1,
-            help="Seconds to wait for each decision-log request.",
+            help="Seconds per decision-log request.",
             metavar="SECONDS",
         ),
     ] = 5.0,
