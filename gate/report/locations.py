@@ -12,6 +12,7 @@ since GitHub needs a line, and the report counts it with the reason.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections import Counter
 from collections.abc import Mapping
@@ -47,15 +48,21 @@ class PathBase:
     def shown(self, path: str) -> str:
         if not path or path in ("-", "built-in", "none"):
             return path
-        absolute = Path(os.path.normpath(self.cwd / path))
-        try:
-            relative = os.path.relpath(absolute, self.base)
-        except ValueError:  # another drive on Windows
-            return absolute.as_posix()
-        return PurePosixPath(Path(relative).as_posix()).as_posix()
+        return _relative(path, self.cwd, self.base)
 
     def outside(self, shown: str) -> bool:
         return shown == ".." or shown.startswith("../")
+
+
+@functools.lru_cache(maxsize=1024)
+def _relative(path: str, cwd: Path, base: Path) -> str:
+    """Cached: every resource of a plan names the same few files."""
+    absolute = os.path.normpath(cwd / path)
+    try:
+        relative = os.path.relpath(absolute, base)
+    except ValueError:  # another drive on Windows
+        return Path(absolute).as_posix()
+    return PurePosixPath(Path(relative).as_posix()).as_posix()
 
 
 @dataclass
