@@ -1,15 +1,21 @@
 """The GitHub Action's step (``action.yml`` runs ``python -m gate.action``).
 
 Reads the action's inputs from ``FG_*`` variables and the run's context from the
-``GITHUB_*`` ones, runs ``finops-gate check`` once with annotations on stdout and
-JSON, SARIF and Markdown reports to files, appends the summary to
+``GITHUB_*`` ones, runs ``finops-gate check`` once, in this process, with annotations
+on stdout and JSON, SARIF and Markdown reports to files, appends the summary to
 ``$GITHUB_STEP_SUMMARY``, writes the step outputs to ``$GITHUB_OUTPUT``, and exits
 with the gate's code (adjusted by ``fail-on``). Kept in Python, not shell, so the
 tests run exactly this logic without GitHub.
+
+Overrides come from the ``overrides`` input (with ``override-reason``) and from pull
+request labels named ``<override-label><RULE>`` (``finops-gate-override:FG-BUD-001``),
+recorded with who labelled (the event's sender) and why.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import re
@@ -21,6 +27,16 @@ from pathlib import Path
 from typing import Any
 
 PR_EVENTS = ("pull_request", "pull_request_target")
+OUTPUTS = (
+    "result",
+    "violations",
+    "warnings",
+    "monthly-cost-delta",
+    "sarif-file",
+    "report-file",
+    "exit-code",
+)
+"""Every output the step writes; action.yml declares each (a test checks)."""
 
 
 def _env(name: str, default: str = "") -> str:
@@ -31,20 +47,44 @@ def _words(value: str) -> list[str]:
     return [w for line in value.splitlines() for w in shlex.split(line)]
 
 
-def base_ref(env: Mapping[str, str]) -> str | None:
-    """The pull request's base branch, from the event payload or GITHUB_BASE_REF."""
-    if env.get("GITHUB_EVENT_NAME") not in PR_EVENTS:
-        return None
+def _event(env: Mapping[str, str]) -> dict[str, Any]:
     event_path = env.get("GITHUB_EVENT_PATH")
     if event_path and Path(event_path).is_file():
         try:
             event = json.loads(Path(event_path).read_text(encoding="utf-8"))
-            ref = event["pull_request"]["base"]["ref"]
-            if isinstance(ref, str) and ref:
-                return ref
-        except (ValueError, KeyError, TypeError):
-            pass
+        except ValueError:
+            return {}
+        return event if isinstance(event, dict) else {}
+    return {}
+
+
+def base_ref(env: Mapping[str, str]) -> str | None:
+    """The pull request's base branch, from the event payload or GITHUB_BASE_REF."""
+    if env.get("GITHUB_EVENT_NAME") not in PR_EVENTS:
+        return None
+    try:
+        ref = _event(env)["pull_request"]["base"]["ref"]
+        if isinstance(ref, str) and ref:
+            return ref
+    except (KeyError, TypeError):
+        pass
     return env.get("GITHUB_BASE_REF") or None
+
+
+def label_overrides(env: Mapping[str, str]) -> tuple[list[str], str, str]:
+    """Rule ids from the pull request's override labels, who labelled and why."""
+    prefix = env.get("FG_OVERRIDE_LABEL", "")
+    if not prefix or env.get("GITHUB_EVENT_NAME") not in PR_EVENTS:
+        return [], "", ""
+    event = _event(env)
+    labels = (event.get("pull_request") or {}).get("labels") or []
+    names = [label.get("name", "") for label in labels if isinstance(label, dict)]
+    rules = [name[len(prefix) :].strip() for name in names if name.startswith(prefix)]
+    rules = [rule for rule in rules if rule]
+    sender = (event.get("sender") or {}).get("login") or env.get("GITHUB_ACTOR", "")
+    number = (event.get("pull_request") or {}).get("number", "")
+    reason = f"label {prefix}<rule> on pull request #{number}"
+    return rules, str(sender), reason
 
 
 def _git_ref_exists(ref: str) -> bool:
@@ -85,16 +125,24 @@ def command(out_dir: Path, env: Mapping[str, str]) -> tuple[list[str], dict[str,
         "sarif": out_dir / "finops-gate.sarif",
         "markdown": out_dir / "finops-gate.md",
     }
-    argv = [sys.executable, "-m", "gate", "check", *_words(env.get("FG_PATHS", ""))]
+    argv = ["check", *_words(env.get("FG_PATHS", ""))]
     rules = env.get("FG_RULES", "")
     if rules and (Path(rules).is_dir() or rules != "rules"):
         argv += ["--rules", rules]
     for folder in _words(env.get("FG_POLICIES", "")):
         argv += ["--policies", folder]
     argv += ["--plans", env.get("FG_PLANS") or "plans"]
-    ref = plans_ref(env.get("FG_PLANS_REF", ""), env)
+    # trusted-ref is read as the plans ref for now; the rules and policies follow it later.
+    ref = plans_ref(env.get("FG_TRUSTED_REF") or env.get("FG_PLANS_REF", ""), env)
     if ref:
         argv += ["--plans-ref", ref]
+    if env.get("FG_SOURCE_DIR"):
+        argv += ["--source-dir", env["FG_SOURCE_DIR"]]
+    if env.get("FG_SOFT_FAIL") == "true":
+        argv.append("--soft-fail")
+    argv += _override_arguments(env)
+    if env.get("FG_DECISION_LOG_URL"):
+        argv += ["--decision-log-url", env["FG_DECISION_LOG_URL"]]
     if env.get("FG_PLAN_ID"):
         argv += ["--plan-id", env["FG_PLAN_ID"]]
     if env.get("FG_OPA_URL"):
@@ -103,6 +151,22 @@ def command(out_dir: Path, env: Mapping[str, str]) -> tuple[list[str], dict[str,
     for fmt, path in files.items():
         argv += ["--output", f"{fmt}={path}"]  # always: the outputs are read from them
     return argv, files
+
+
+def _override_arguments(env: Mapping[str, str]) -> list[str]:
+    given = _words(env.get("FG_OVERRIDES", ""))
+    labelled, sender, label_reason = label_overrides(env)
+    if not given and not labelled:
+        return []
+    reason = env.get("FG_OVERRIDE_REASON", "") or label_reason
+    argv = [
+        argument for rule in dict.fromkeys(given + labelled) for argument in ("--override", rule)
+    ]
+    argv += ["--reason", reason or "given in the workflow"]
+    by = sender or env.get("GITHUB_ACTOR", "")
+    if by:
+        argv += ["--override-by", by]
+    return argv
 
 
 def _append(path: str | None, text: str) -> None:
@@ -136,27 +200,56 @@ def _outputs(
     }
 
 
+class _Tee(io.StringIO):
+    """Keeps what the gate writes to stderr (for the job summary) and passes it on."""
+
+    def __init__(self, stream: Any) -> None:
+        super().__init__()
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(text)
+        return super().write(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+
+def check(argv: list[str]) -> tuple[int, str]:
+    """``finops-gate check`` in this process: (exit code, what it wrote to stderr)."""
+    from gate.cli import app
+
+    tee = _Tee(sys.stderr)
+    code = 2
+    with contextlib.redirect_stderr(tee):
+        try:
+            app(argv, prog_name="finops-gate")
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    sys.stdout.flush()
+    return code, tee.getvalue()
+
+
 def run(env: Mapping[str, str]) -> int:
     out_dir = Path(env.get("FG_OUTPUT_DIR") or env.get("RUNNER_TEMP") or ".")
     out_dir.mkdir(parents=True, exist_ok=True)
     argv, files = command(out_dir, env)
-    print("::group::finops-gate " + shlex.join(argv[3:]), flush=True)
+    print("::group::finops-gate " + shlex.join(argv), flush=True)
     print("::endgroup::", flush=True)
-    done = subprocess.run(argv, check=False, stdout=sys.stdout, stderr=subprocess.PIPE, text=True)
-    sys.stderr.write(done.stderr)
-    code = done.returncode
+    code, stderr = check(argv)
     report = None
     if code in (0, 1) and files["json"].is_file():
         report = json.loads(files["json"].read_text(encoding="utf-8"))
         if "markdown" in wanted(env):
             _append(env.get("GITHUB_STEP_SUMMARY"), files["markdown"].read_text(encoding="utf-8"))
     else:
-        message = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit {code}"
+        message = stderr.strip().splitlines()[-1] if stderr.strip() else f"exit {code}"
         _append(
             env.get("GITHUB_STEP_SUMMARY"),
             f"## finops-gate: ⚠️ could not decide\n\n```\n{message}\n```\n",
         )
-        print(f"::error title=finops-gate could not decide::{message}", flush=True)
+        escaped = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        print(f"::error title=finops-gate could not decide::{escaped}", flush=True)
     _append(env.get("GITHUB_STEP_SUMMARY"), fix_suggestion(env))
     outputs = _outputs(report, files, code)
     _append(env.get("GITHUB_OUTPUT"), "".join(f"{k}={v}\n" for k, v in outputs.items()))

@@ -22,13 +22,14 @@ from gate.errors import GateError
 from gate.facts import Facts
 from gate.policy import Decision, EngineKind
 from gate.policy import input as policy_input
-from gate.report.build import build
-from gate.report.model import Report
+from gate.report.build import ReportOptions, build
+from gate.report.model import Override, Report
 from gate.tags import tag_all
 from gate.trusted import Origin, open_origin, trust
 
 if TYPE_CHECKING:
     from gate.policy.remote import RemoteOptions
+    from gate.sources.sourcemap import SourceMap
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,15 @@ class Options:
     cost: CostOptions = field(default_factory=CostOptions)
     capacity: CapacityOptions = field(default_factory=CapacityOptions)
     budgets: budget.BudgetSource = budget.BudgetSource.RULES
+    # The Terraform root module a plan was made from (None: the plan's folder or the
+    # working directory when it holds .tf files), and what report paths are relative to
+    # (None: the repository root above the working directory).
+    source_dir: Path | None = None
+    path_base: Path | None = None
+    overrides: Sequence[Override] = ()  # input.overrides: the policies decide
+    check: Sequence[str] = ()  # rule-id globs to judge (empty: all)
+    skip_check: Sequence[str] = ()  # rule-id globs not to judge
+    soft_fail: bool = False
 
 
 @dataclass(frozen=True)
@@ -57,20 +67,78 @@ class Prepared:
     origin: Origin  # where the policies are read from, as the rules and plans were
 
 
+@dataclass(frozen=True)
+class Checked:
+    """A finished check: the report, and the input document the policies judged (for
+    the decision log)."""
+
+    report: Report
+    input_document: dict[str, Any]
+
+
 def run(options: Options) -> Report:
+    return check(options).report
+
+
+def check(options: Options) -> Checked:
     prepared = prepare(options)
     if options.dump_input is not None:
         write_atomic(
             options.dump_input, orjson.dumps(prepared.input_document, option=orjson.OPT_INDENT_2)
         )
     decision = decide(prepared, options)
-    return build(prepared.facts, decision, options.engine)
+    report = build(prepared.facts, decision, options.engine, report_options(prepared, options))
+    return Checked(report, prepared.input_document)
 
 
 def prepare(options: Options) -> Prepared:
     origin = open_origin(options.trusted_ref, options.cwd)
     facts = gather(options, origin)
-    return Prepared(facts, policy_input.build(facts), origin)
+    document = policy_input.build(facts)
+    if options.overrides:
+        document["overrides"] = [
+            {"rule": o.rule, "reason": o.reason, "by": o.by} for o in options.overrides
+        ]
+    if options.check or options.skip_check:
+        document["selection"] = {
+            "check": [rules.glob_regex(p) for p in options.check],
+            "skip": [rules.glob_regex(p) for p in options.skip_check],
+        }
+    return Prepared(facts, document, origin)
+
+
+def report_options(prepared: Prepared, options: Options) -> ReportOptions:
+    """How the report shows paths, and the Terraform source findings on a plan map to
+    (read only when a plan was checked and there is source to read)."""
+    from gate.model import InputKind
+    from gate.report import locations
+
+    cwd = options.cwd
+    base = options.path_base or locations.repository_root(cwd) or cwd
+    paths = locations.PathBase(base.resolve(), cwd)
+    plans = [Path(d.path) for d in prepared.facts.documents if d.kind is InputKind.TFPLAN]
+    return ReportOptions(
+        paths=paths,
+        source_map=_source_map(plans, options) if plans else None,
+        overrides=tuple(options.overrides),
+        soft_fail=options.soft_fail,
+    )
+
+
+def _source_map(plans: Sequence[Path], options: Options) -> SourceMap | None:
+    """The map of the Terraform source the plans came from: ``--source-dir``, else the
+    first plan's folder or the working directory that holds ``.tf`` files."""
+    from gate.sources import sourcemap
+
+    root: Path | None
+    if options.source_dir is not None:
+        root = options.cwd / options.source_dir
+        if not sourcemap.holds_terraform(root):
+            raise GateError("--source-dir holds no .tf files", path=str(options.source_dir))
+    else:
+        candidates = [options.cwd / p.parent for p in plans if str(p) != "-"] + [options.cwd]
+        root = next((c for c in candidates if sourcemap.holds_terraform(c)), None)
+    return sourcemap.build(root) if root is not None else None
 
 
 def gather(options: Options, origin: Origin | None = None) -> Facts:

@@ -199,6 +199,8 @@ class AttributionKeys:
 @dataclass(frozen=True, slots=True)
 class Settings:
     severities: Mapping[str, str] = field(default_factory=dict)
+    # rule id or policy name -> advisory | soft | hard (decided by policies/gate.rego)
+    enforcement: Mapping[str, str] = field(default_factory=dict)
     plan_generator_url: str | None = None
     attribution: AttributionKeys = AttributionKeys()
     capacity_plan_tag: str = "capacity-plan-id"
@@ -548,6 +550,7 @@ def _settings(doc: Mapping[str, Any]) -> Settings:
     attribution = AttributionKeys(**doc.get("attribution", {}))
     return Settings(
         severities=dict(doc.get("severities", {})),
+        enforcement=dict(doc.get("enforcement", {})),
         plan_generator_url=doc.get("plan_generator_url"),
         attribution=attribution,
         capacity_plan_tag=doc.get("capacity_plan_tag", "capacity-plan-id"),
@@ -570,6 +573,7 @@ def data_document(rules: Rules) -> dict[str, Any]:
                 "services": rules.raw["services"]["services"],
                 "settings": {
                     "severities": dict(settings.severities),
+                    "enforcement": dict(settings.enforcement),
                     "plan_generator_url": settings.plan_generator_url,
                     "attribution": {
                         "team": settings.attribution.team,

@@ -1,12 +1,60 @@
 # The decision: every policy under data.finops.policy contributes `deny` and `warn`
-# entries; this package applies the severities and exceptions from the rules
-# (data.finops.rules) and returns one decision. A policy of your own joins by
-# declaring `package finops.policy.<name>` with `deny`/`warn` sets.
+# entries; this package applies the severities, enforcement levels and exceptions
+# from the rules (data.finops.rules), the rule selection and overrides of the run
+# (input.selection, input.overrides), and returns one decision. A policy of your own
+# joins by declaring `package finops.policy.<name>` with `deny`/`warn` sets.
 package finops.gate
 
 default severities := {}
 
 severities := data.finops.rules.settings.severities
+
+# advisory (reported, never fails), soft (fails unless overridden with a reason) or
+# hard (never overridable), by rule id, else by policy name; hard when unset.
+default enforcement_levels := {}
+
+enforcement_levels := data.finops.rules.settings.enforcement
+
+enforcement(v) := object.get(enforcement_levels, v.rule_id, object.get(enforcement_levels, v.policy, "hard"))
+
+# --check / --skip-check: anchored regular expressions over rule ids.
+default checks := []
+
+checks := input.selection.check
+
+default skips := []
+
+skips := input.selection.skip
+
+skipped(v) if {
+	some pattern in skips
+	regex.match(pattern, v.rule_id)
+}
+
+chosen(v) if {
+	count(checks) == 0
+	not skipped(v)
+}
+
+chosen(v) if {
+	some pattern in checks
+	regex.match(pattern, v.rule_id)
+	not skipped(v)
+}
+
+# --override RULE --reason "…" (or an override label in CI): who asked and why.
+default overrides := []
+
+overrides := input.overrides
+
+override_for(v) := matching[0] if {
+	matching := [o |
+		some o in overrides
+		o.rule in {v.rule_id, v.policy}
+		trim_space(o.reason) != ""
+	]
+	count(matching) > 0
+}
 
 default rules_exceptions := []
 
@@ -40,13 +88,19 @@ candidates contains object.union(c, {"severity": object.get(severities, c.rule_i
 	c := as_violation(name, v)
 }
 
+# An expired exception is reported once, about the exception (where it is written),
+# not about a resource.
 candidates contains v if {
 	some e in expired
 	v := {
 		"rule_id": "FG-EXC-001",
-		"address": e.address,
-		"message": sprintf("exception %s (%s) expired on %s and no longer applies; renew it or fix the resources", [e.id, concat(", ", e.rules), e.expires]),
-		"exception": e.id,
+		"address": "",
+		"file": object.get(e, "file", e.origin),
+		"line": object.get(e, "line", 1),
+		"message": sprintf("exception %s (%s for %s) expired on %s and no longer applies; renew it or fix the resources", [e.id, concat(", ", e.rules), e.address, e.expires]),
+		"exception_id": e.id,
+		"exception_address": e.address,
+		"expires": e.expires,
 		"severity": object.get(severities, "FG-EXC-001", "warn"),
 		"policy": "gate",
 	}
@@ -89,17 +143,64 @@ exempt(v) if {
 	covers(e, v)
 }
 
+# What this run judges: every candidate the severities and the selection keep, with
+# its enforcement level.
+considered contains object.union(c, {"enforcement": enforcement(c)}) if {
+	some c in candidates
+	c.severity != "off"
+	chosen(c)
+}
+
 exempted contains object.union(v, {"exception": {"id": e.id, "reason": e.reason, "approved_by": e.approved_by, "expires": e.expires, "origin": e.origin}}) if {
-	some v in candidates
-	v.severity != "off"
+	some v in considered
 	some e in active_by_rule[v.rule_id]
 	covers(e, v)
 }
 
-# Arrays over the candidate set, which is already free of duplicates.
-deny := [v | some v in candidates; v.severity == "deny"; not exempt(v)]
+# A soft denial that an override with a reason names passes, recorded as exempted
+# by that override.
+overridden(v) if {
+	v.severity == "deny"
+	v.enforcement == "soft"
+	override_for(v)
+}
 
-warn := [v | some v in candidates; v.severity == "warn"; not exempt(v)]
+exempted contains object.union(v, {"exception": {"id": sprintf("override %s", [o.rule]), "reason": o.reason, "approved_by": o.by, "expires": input.context.today, "origin": "override"}}) if {
+	some v in considered
+	not exempt(v)
+	overridden(v)
+	o := override_for(v)
+}
+
+# A hard denial stays whatever is asked; the entry says an override was refused.
+refusal(v) := {"override_refused": "hard enforcement: not overridable"} if {
+	v.enforcement == "hard"
+	some o in overrides
+	o.rule in {v.rule_id, v.policy}
+} else := {}
+
+# Arrays over the candidate set, which is already free of duplicates.
+deny := [object.union(v, refusal(v)) |
+	some v in considered
+	v.severity == "deny"
+	v.enforcement != "advisory"
+	not exempt(v)
+	not overridden(v)
+]
+
+# Warnings, and advisory denials: reported, never failing.
+warn := [v |
+	some v in considered
+	not exempt(v)
+	advisory_or_warning(v)
+]
+
+advisory_or_warning(v) if v.severity == "warn"
+
+advisory_or_warning(v) if {
+	v.severity == "deny"
+	v.enforcement == "advisory"
+}
 
 decision := {
 	"schema": "finops-gate/decision/v1",

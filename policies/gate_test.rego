@@ -110,3 +110,77 @@ test_inline_exception_without_a_reason_is_a_violation_and_does_not_apply if {
 	v.line == 3
 	count(d.exempted) == 0
 }
+
+test_expired_exception_is_reported_once_on_its_file_not_on_a_resource if {
+	d := gate.decision with data.finops.policy.tags as mock_tags
+		with data.finops.rules as {"settings": {"severities": {}}, "exceptions": [exception("2025-12-31"), object.union(exception("2025-12-31"), {"id": "EXC-2"})]}
+		with input as {"context": {"today": "2026-01-01"}}
+	expired := [w | some w in d.warn; w.rule_id == "FG-EXC-001"]
+	count(expired) == 2
+	every w in expired {
+		w.address == ""
+		w.file == "rules/exceptions.yaml"
+		w.exception_address == "module.legacy.*"
+	}
+}
+
+budget_denial := {"deny": {{"rule_id": "FG-BUD-001", "address": "", "message": "over budget"}}}
+
+settings(enforcement) := {"settings": {"severities": {}, "enforcement": enforcement}, "exceptions": []}
+
+override(rule, reason) := {"rule": rule, "reason": reason, "by": "lead@example.com"}
+
+test_denials_are_hard_by_default_and_an_override_is_refused if {
+	d := gate.decision with data.finops.policy.budget as budget_denial
+		with data.finops.rules as settings({})
+		with input as {"context": {"today": "2026-01-01"}, "overrides": [override("FG-BUD-001", "launch day")]}
+	d.allow == false
+	some v in d.deny
+	v.enforcement == "hard"
+	v.override_refused
+	count(d.exempted) == 0
+}
+
+test_advisory_denial_is_reported_and_never_fails if {
+	d := gate.decision with data.finops.policy.budget as budget_denial
+		with data.finops.rules as settings({"FG-BUD-001": "advisory"})
+		with input as {"context": {"today": "2026-01-01"}}
+	d.allow == true
+	some w in d.warn
+	w.rule_id == "FG-BUD-001"
+	w.enforcement == "advisory"
+}
+
+test_soft_denial_fails_until_overridden_with_a_reason if {
+	not_overridden := gate.decision with data.finops.policy.budget as budget_denial
+		with data.finops.rules as settings({"budget": "soft"})
+		with input as {"context": {"today": "2026-01-01"}, "overrides": [override("FG-BUD-001", "  ")]}
+	not_overridden.allow == false
+	d := gate.decision with data.finops.policy.budget as budget_denial
+		with data.finops.rules as settings({"budget": "soft"})
+		with input as {"context": {"today": "2026-01-01"}, "overrides": [override("FG-BUD-001", "launch day"), override("budget", "again")]}
+	d.allow == true
+	some e in d.exempted
+	e.exception.reason == "launch day"
+	e.exception.approved_by == "lead@example.com"
+	e.exception.origin == "override"
+}
+
+test_rule_id_enforcement_wins_over_the_policy_level if {
+	d := gate.decision with data.finops.policy.budget as budget_denial
+		with data.finops.rules as settings({"budget": "soft", "FG-BUD-001": "hard"})
+		with input as {"context": {"today": "2026-01-01"}, "overrides": [override("FG-BUD-001", "launch day")]}
+	d.allow == false
+}
+
+test_check_and_skip_check_select_rule_ids if {
+	only_budget := gate.decision with data.finops.policy.tags as mock_tags
+		with data.finops.policy.budget as budget_denial
+		with input as {"context": {"today": "2026-01-01"}, "selection": {"check": ["^FG-BUD-.*$"]}}
+	{v.rule_id | some v in only_budget.deny} == {"FG-BUD-001"}
+	count(only_budget.warn) == 0
+	skipped := gate.decision with data.finops.policy.tags as mock_tags
+		with data.finops.policy.budget as budget_denial
+		with input as {"context": {"today": "2026-01-01"}, "selection": {"skip": ["^FG-BUD-001$"]}}
+	{v.rule_id | some v in skipped.deny} == {"FG-TAG-001"}
+}

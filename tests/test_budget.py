@@ -131,10 +131,8 @@ def test_check_with_aws_budgets_denies_over_budget(aws_budgets: str, tmp_path: P
         EXAMPLE_RULES,
         "--budgets",
         "aws",
-        "-f",
-        "json",
         "-o",
-        out,
+        f"json={out}",
         "--plans",
         tmp_path / "plans",
     )

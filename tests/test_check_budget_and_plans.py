@@ -59,7 +59,7 @@ def write_plan(project: Path, **fields: Any) -> None:
 def check(project: Path, *extra: str) -> tuple[int, dict[str, Any]]:
     out = project / "report.json"
     result = run_cli(
-        "check", "plan.json", "--today", TODAY, "-f", "json", "-o", out, *extra, cwd=project
+        "check", "plan.json", "--today", TODAY, "-o", f"json={out}", *extra, cwd=project
     )
     assert result.exit_code in (0, 1), result.stderr
     return result.exit_code, json.loads(out.read_text())
@@ -219,7 +219,7 @@ def test_the_suggested_command_runs_for_several_inputs(project: Path) -> None:
         "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n", encoding="utf-8"
     )
     out = project / "report.json"
-    run_cli("check", "plan.json", "stack.yaml", "-f", "json", "-o", out, cwd=project)
+    run_cli("check", "plan.json", "stack.yaml", "-o", f"json={out}", cwd=project)
     command = json.loads(out.read_text())["cost"]["teams"]["checkout"]["new_plan_command"]
     assert command == "finops-gate plan new --from plan.json --from stack.yaml --team checkout"
     args = [*command.split()[1:], "--today", TODAY]

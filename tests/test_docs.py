@@ -215,7 +215,7 @@ def _check_choices(command: Command, ctx: Context, opts: Mapping[str, Any]) -> N
             if _is_placeholder(str(given)):
                 continue
             for alternative in str(given).split("|"):
-                if alternative not in allowed:
+                if alternative.partition("=")[0] not in allowed:  # -o FORMAT=PATH
                     ctx.fail(
                         f"{alternative!r} is not a valid value for {param.opts[0]} "
                         f"(choose from {', '.join(allowed)})"
@@ -310,7 +310,7 @@ $ FINOPS_GATE_TODAY=2026-11-23 finops-gate plan list | head -3
 ```
 
 ```sh
-terraform show -json tfplan > plan.json && finops-gate check plan.json -o gate.json  # comment
+terraform show -json tfplan > plan.json && finops-gate check plan.json -o json=gate.json  # comment
 finops-gate audit [--format text|json] [-o csv=out.csv] > /dev/null 2>&1
 finops-gate check plan.json --made-up-option
 finops-gate check "plan.json
@@ -337,7 +337,7 @@ def test_the_extractor_reads_blocks_prompts_continuations_pipes_and_inline_code(
         (3, ("plan", "new|list"), False),
         (6, ("check", "plan.json", "--rules", "rules"), True),
         (10, ("plan", "list"), True),
-        (14, ("check", "plan.json", "-o", "gate.json"), True),
+        (14, ("check", "plan.json", "-o", "json=gate.json"), True),
         (15, ("audit", "--format", "text|json", "-o", "csv=out.csv"), True),
         (16, ("check", "plan.json", "--made-up-option"), True),
         (17, (), True),

@@ -83,10 +83,8 @@ def check(root: Path, *extra: str) -> tuple[int, dict[str, Any]]:
         "policies",
         "--today",
         TODAY,
-        "-f",
-        "json",
         "-o",
-        out,
+        f"json={out}",
         *extra,
         cwd=root,
     )

@@ -5,9 +5,34 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
+
+from typer._click.core import Context, Parameter  # typer 0.26 vendors click
+from typer._click.types import ParamType
 
 from gate._io import write_atomic
 from gate.errors import GateError
+
+
+class FormatValue(ParamType):
+    """``FORMAT`` or ``FORMAT=PATH``, refused while the command line is parsed (so the
+    docs checker refuses a wrong one too) with the list of formats."""
+
+    name = "FORMAT[=PATH]"
+
+    def __init__(self, known: list[str]) -> None:
+        self.known = known
+        self.choices = tuple(known)  # what --help and the docs checker list
+
+    def convert(self, value: Any, param: Parameter | None, ctx: Context | None) -> Any:
+        head = str(value).partition("=")[0]
+        if head not in self.known:
+            self.fail(
+                f"{value!r} is neither a format nor FORMAT=PATH; formats: {', '.join(self.known)}",
+                param,
+                ctx,
+            )
+        return value
 
 
 def pair_outputs(
@@ -56,3 +81,44 @@ def emit(text: str, output: Path | None) -> None:
         write_atomic(output, text.encode("utf-8"))
     except OSError as exc:
         raise GateError(f"cannot write the report: {exc.strerror}", path=str(output)) from exc
+
+
+def format_targets(
+    values: list[str], files: list[str], known: list[str], default: str
+) -> list[tuple[str, Path | None]]:
+    """Formats and where each goes, as checkov and conftest users write them:
+    ``-o sarif`` is a format (to stdout), ``-o sarif=gate.sarif`` that format to that
+    file; ``--output-file PATH`` (repeatable; ``-`` for stdout) gives a file to each
+    format named without one, in order. At most one format goes to stdout."""
+    chosen: list[tuple[str, Path | None]] = []
+    for value in values:
+        head, sep, tail = value.partition("=")
+        if head not in known:
+            raise GateError(
+                f"-o/--format {value!r} is neither a format nor FORMAT=PATH; "
+                f"formats: {', '.join(known)}"
+            )
+        if sep and not tail:
+            raise GateError(f"-o/--format {value!r} names no file after '='")
+        if any(fmt == head for fmt, _ in chosen):
+            raise GateError(f"-o/--format {head} given twice")
+        chosen.append((head, Path(tail) if sep else None))
+    if not chosen:
+        chosen = [(default, None)]
+    unnamed = [position for position, (_, path) in enumerate(chosen) if path is None]
+    if len(files) > len(unnamed):
+        raise GateError(
+            "more --output-file values than formats without a file: name them with -o FORMAT=PATH"
+        )
+    for position, file in zip(unnamed, files, strict=False):
+        chosen[position] = (chosen[position][0], None if file == "-" else Path(file))
+    to_stdout = [fmt for fmt, path in chosen if path is None]
+    if len(to_stdout) > 1:
+        raise GateError(
+            f"formats {', '.join(to_stdout)} would all go to stdout: "
+            "give all but one a file (-o FORMAT=PATH or --output-file)"
+        )
+    for fmt, target in chosen:
+        if target is not None and target.is_dir():
+            raise GateError(f"the {fmt} report's file is a directory", path=str(target))
+    return chosen

@@ -32,11 +32,11 @@ from gate.cli._options import (
     remote_options,
     trusted_ref,
 )
-from gate.cli._output import emit, is_terminal, pair_outputs
+from gate.cli._output import FormatValue, emit, format_targets, is_terminal
 from gate.errors import GateError
 from gate.model import InputKind
 from gate.report import Format
-from gate.report.model import Report
+from gate.report.model import Override, Report
 from gate.sources import SourceOptions
 from gate.sources.options import HclOptions, TemplateOptions
 
@@ -48,7 +48,7 @@ def check(
     paths: Annotated[
         list[Path],
         typer.Argument(
-            help="What the deploy changes: Terraform plan JSON (terraform show -json tfplan > plan.json), .tf files or module directories, CloudFormation/SAM templates.",
+            help="What the deploy changes: Terraform plan JSON (terraform show -json tfplan > plan.json; - for stdin), .tf files or module directories, CloudFormation/SAM templates.",
             show_default=False,
             metavar="PATH...",
         ),
@@ -64,22 +64,137 @@ def check(
         ),
     ] = None,
     formats: Annotated[
-        list[Format] | None,
-        typer.Option(
-            "--format",
-            "-f",
-            help="Report format (repeatable): text, json, sarif, junit, github (workflow annotations), markdown (job summary). Default: text.",
-        ),
-    ] = None,
-    outputs: Annotated[
         list[str] | None,
         typer.Option(
             "--output",
             "-o",
-            help="Write a report to a file instead of stdout (repeatable): FILE for the only (or first) format, or FORMAT=FILE, e.g. -o sarif=gate.sarif -o json=gate.json. At most one format goes to stdout.",
-            metavar="[FORMAT=]FILE",
+            "--format",
+            "-f",
+            help="Report format (repeatable): text, json, sarif, junit, github, markdown; FORMAT=PATH writes it to a file. Default: text.",
+            metavar="FORMAT[=PATH]",
+            click_type=FormatValue([f.value for f in Format]),
         ),
     ] = None,
+    output_files: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--output-file",
+            help="File for each format named without one, in order (- for stdout).",
+            metavar="PATH",
+        ),
+    ] = None,
+    quiet: Annotated[
+        bool,
+        typer.Option("--quiet", help="Show only what fails the deploy."),
+    ] = False,
+    compact: Annotated[
+        bool,
+        typer.Option(
+            "--compact",
+            help="One line per finding.",
+        ),
+    ] = False,
+    soft_fail: Annotated[
+        bool,
+        typer.Option(
+            "--soft-fail",
+            help="Exit 0 whatever the verdict (still reported).",
+        ),
+    ] = False,
+    check_ids: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--check",
+            help="Judge only these rule ids (globs).",
+            metavar="RULE[,RULE]",
+        ),
+    ] = None,
+    skip_ids: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--skip-check",
+            help="Do not judge these rule ids (globs).",
+            metavar="RULE[,RULE]",
+        ),
+    ] = None,
+    override: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--override",
+            help="Let soft denials of this rule id or policy pass (needs --reason).",
+            metavar="RULE",
+        ),
+    ] = None,
+    reason: Annotated[
+        str | None,
+        typer.Option("--reason", help="Why the overrides are given.", metavar="TEXT"),
+    ] = None,
+    override_by: Annotated[
+        str | None,
+        typer.Option(
+            "--override-by",
+            help="Who overrides (default: the CI actor or $USER).",
+            metavar="NAME",
+        ),
+    ] = None,
+    source_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--source-dir",
+            help="Terraform source of a plan (default: beside it).",
+            metavar="DIR",
+            file_okay=False,
+        ),
+    ] = None,
+    path_base: Annotated[
+        Path | None,
+        typer.Option(
+            "--path-base",
+            help="Report paths relative to this (default: the repository root).",
+            metavar="DIR",
+            file_okay=False,
+        ),
+    ] = None,
+    decision_log: Annotated[
+        Path | None,
+        typer.Option(
+            "--decision-log",
+            help="Append a decision record to this JSONL file.",
+            metavar="FILE",
+            dir_okay=False,
+        ),
+    ] = None,
+    decision_log_url: Annotated[
+        str | None,
+        typer.Option(
+            "--decision-log-url",
+            help="POST the decision record to this URL.",
+            metavar="URL",
+        ),
+    ] = None,
+    decision_log_required: Annotated[
+        bool,
+        typer.Option(
+            "--decision-log-required",
+            help="Exit 2 when the decision record cannot be written.",
+        ),
+    ] = False,
+    decision_log_input: Annotated[
+        bool,
+        typer.Option(
+            "--decision-log-input",
+            help="Put the (masked) input in the record.",
+        ),
+    ] = False,
+    decision_log_timeout: Annotated[
+        float,
+        typer.Option(
+            "--decision-log-timeout",
+            min=0.1,
+            help="Seconds per decision-log request.",
+            metavar="SECONDS",
+        ),
+    ] = 5.0,
     kind: Annotated[
         InputKind | None,
         typer.Option("--kind", help="Input kind, when detection by content is not wanted."),
@@ -209,6 +324,10 @@ def check(
     from gate.policy import EngineKind
     from gate.report import RenderOptions, render
 
+    targets = format_targets(
+        formats or [], output_files or [], [f.value for f in Format], Format.TEXT.value
+    )
+    overrides = _overrides(override or [], reason, override_by)
     if opa_url and policies:
         raise GateError(
             "--policies feeds the embedded engine; with --opa-url the server's policies decide "
@@ -236,15 +355,62 @@ def check(
         remote=remote_options(opa_url, opa_token, opa_timeout, opa_ca_bundle, opa_push_rules)
         if opa_url
         else None,
+        source_dir=source_dir,
+        path_base=path_base,
+        overrides=overrides,
+        check=_rule_ids(check_ids),
+        skip_check=_rule_ids(skip_ids),
+        soft_fail=soft_fail,
     )
-    targets = _targets(formats or [], outputs or [])
-    report = pipeline.run(options)
-    for fmt, target in targets:
+    checked = pipeline.check(options)
+    report = checked.report
+    if decision_log is not None or decision_log_url:
+        # Before any report: a required log that fails leaves no report behind.
+        from gate import decision_log as log
+
+        destination = log.Destination(
+            file=decision_log,
+            url=decision_log_url or None,
+            required=decision_log_required,
+            include_input=decision_log_input,
+            timeout=decision_log_timeout,
+        )
+        record = log.event(report, checked.input_document, include_input=decision_log_input)
+        log.deliver(record, destination, lambda line: typer.echo(line, err=True))
+    for name, target in targets:
+        fmt = Format(name)
         use_color = color if color is not None else (target is None and is_terminal())
-        emit(render(report, fmt, RenderOptions(color=use_color)), target)
-    if any(target is not None or fmt is not Format.TEXT for fmt, target in targets):
+        text = render(report, fmt, RenderOptions(color=use_color, quiet=quiet, compact=compact))
+        emit(text, target)
+    if any(target is not None or name != Format.TEXT.value for name, target in targets):
         typer.echo(_summary_line(report), err=True)
     raise typer.Exit(report.exit_code)
+
+
+def _rule_ids(values: list[str] | None) -> tuple[str, ...]:
+    return tuple(
+        part.strip() for value in values or [] for part in value.split(",") if part.strip()
+    )
+
+
+def _overrides(rules: list[str], reason: str | None, by: str | None) -> tuple[Override, ...]:
+    if not rules:
+        if reason:
+            raise GateError("--reason is given without --override RULE")
+        return ()
+    if not reason or not reason.strip():
+        raise GateError('--override needs --reason "why" (it is recorded with who gave it)')
+    import os
+
+    who = (
+        by
+        or os.environ.get("GITHUB_ACTOR")
+        or os.environ.get("GITLAB_USER_LOGIN")
+        or os.environ.get("USER")
+        or os.environ.get("USERNAME")
+        or "unknown"
+    )
+    return tuple(Override(rule.strip(), reason.strip(), who) for rule in _rule_ids(rules))
 
 
 def _hcl_options(
@@ -279,13 +445,8 @@ def _template_options(
     )
 
 
-def _targets(formats: list[Format], outputs: list[str]) -> list[tuple[Format, Path | None]]:
-    paired = pair_outputs([f.value for f in formats], outputs, [f.value for f in Format], "text")
-    return [(Format(name), path) for name, path in paired]
-
-
 def _summary_line(report: Report) -> str:
-    verdict = "denied" if report.exit_code else "may go"
+    verdict = "denied" if report.deny else "may go"
     return (
         f"finops-gate: deploy {verdict}: {len(report.deny)} violation(s), "
         f"{len(report.warn)} warning(s), {report.summary.checked} resource(s) checked"

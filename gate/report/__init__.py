@@ -25,7 +25,11 @@ class Format(str, enum.Enum):
 
 @dataclass(frozen=True)
 class RenderOptions:
+    """How the human-readable views are laid out (machine formats ignore these)."""
+
     color: bool = False
+    quiet: bool = False  # only what fails the deploy: no warnings, exemptions, cost
+    compact: bool = False  # one line per finding, no cost or plan sections
 
 
 class Renderer(Protocol):
@@ -38,7 +42,7 @@ class Renderer(Protocol):
 def _text(report: Report, options: RenderOptions) -> str:
     from gate.report import text
 
-    return text.render(report, color=options.color)
+    return text.render(report, color=options.color, quiet=options.quiet, compact=options.compact)
 
 
 def _json(report: Report, options: RenderOptions) -> str:
@@ -62,13 +66,13 @@ def _junit(report: Report, options: RenderOptions) -> str:
 def _github(report: Report, options: RenderOptions) -> str:
     from gate.report import github
 
-    return github.render(report)
+    return github.render(report, quiet=options.quiet)
 
 
 def _markdown(report: Report, options: RenderOptions) -> str:
     from gate.report import markdown
 
-    return markdown.render(report)
+    return markdown.render(report, quiet=options.quiet, compact=options.compact)
 
 
 RENDERERS: Mapping[Format, Renderer] = {

@@ -8,14 +8,21 @@ otherwise; the deploy fails when the decision has any denial.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 
+from gate.capacity.claim import CapacityClaim
 from gate.cost import UNATTRIBUTED
 from gate.facts import Facts
-from gate.model import CHECKED_ACTIONS, Action
-from gate.policy import Decision, EngineKind
+from gate.model import CHECKED_ACTIONS, Action, Resource
+from gate.policy import Decision, EngineKind, Violation
+from gate.report.locations import PathBase, Placer
 from gate.report.model import (
+    EXPIRED_EXCEPTION,
     CapacitySummary,
     CostSummary,
+    Override,
     Report,
     ResourceResult,
     ResourceVerdict,
@@ -24,9 +31,35 @@ from gate.report.model import (
     TeamCost,
     Verdict,
 )
+from gate.sources.sourcemap import SourceMap
 
 
-def build(facts: Facts, decision: Decision, engine: EngineKind) -> Report:
+@dataclass(frozen=True)
+class ReportOptions:
+    """What the report needs beyond the facts and the decision: how paths are shown,
+    the Terraform source a plan maps to, the overrides asked for, ``--soft-fail`` and
+    the revision of the rules and policies (the trusted ref's commit)."""
+
+    paths: PathBase = field(default_factory=lambda: PathBase(Path.cwd(), Path.cwd()))
+    source_map: SourceMap | None = None
+    no_map_reason: str | None = None  # why there is no source map
+    overrides: Sequence[Override] = ()
+    soft_fail: bool = False
+
+
+def build(
+    facts: Facts, decision: Decision, engine: EngineKind, options: ReportOptions | None = None
+) -> Report:
+    options = options or ReportOptions()
+    paths = options.paths
+    resources: dict[str, Resource] = {item.resource.address: item.resource for item in facts.tagged}
+    placer = Placer(
+        paths,
+        options.source_map,
+        options.no_map_reason,
+        resources,
+        paths.shown(facts.documents[0].path) if facts.documents else "",
+    )
     failing = {v.address for v in decision.deny}
     pending = {v.address for v in decision.warn if v.indeterminate}
     costs = {c.address: c for c in facts.cost.resources}
@@ -48,14 +81,14 @@ def build(facts: Facts, decision: Decision, engine: EngineKind) -> Report:
         else:
             verdict = ResourceVerdict.PASS
         verdicts[verdict] += 1
-        location = resource.location
+        file, line = placer.resource(resource)
         results.append(
             ResourceResult(
                 address=address,
                 type=resource.type,
                 action=resource.action,
-                file=location.file if location else resource.source,
-                line=location.line if location else None,
+                file=file,
+                line=line,
                 verdict=verdict,
                 attribution=item.attribution,
                 cost=costs.get(address),
@@ -75,24 +108,54 @@ def build(facts: Facts, decision: Decision, engine: EngineKind) -> Report:
         exempted=len(decision.exempted),
     )
     plan = facts.claim.plan
+    deny = tuple(placer.violation(v) for v in decision.deny)
+    warn = tuple(placer.violation(v) for v in decision.warn)
+    exempted = tuple(
+        _shown_exception(placer.violation(v, count=False), paths) for v in decision.exempted
+    )
     return Report(
         verdict=Verdict.FAIL if decision.deny else Verdict.PASS,
         today=facts.today,
         summary=summary,
         sources=tuple(
-            SourceSummary(d.path, d.kind, len(d.resources), d.notes) for d in facts.documents
+            SourceSummary(paths.shown(d.path), d.kind, len(d.resources), d.notes)
+            for d in facts.documents
         ),
         resources=tuple(sorted(results, key=lambda r: (r.file, r.line or 0, r.address))),
-        deny=decision.deny,
-        warn=decision.warn,
-        exempted=decision.exempted,
-        rules_origins=dict(facts.rules.origins),
+        deny=deny,
+        warn=warn,
+        exempted=exempted,
+        # At a trusted ref the origins are REF:path already (repository-relative).
+        rules_origins=dict(facts.rules.origins)
+        if facts.trust.ref
+        else {kind: paths.shown(origin) for kind, origin in facts.rules.origins.items()},
         engine=engine,
         cost=_cost(facts),
         budgets=facts.standings,
         trust=facts.trust,
-        capacity=CapacitySummary(facts.claim, facts.claim.state if plan is not None else None),
+        capacity=CapacitySummary(
+            _shown_claim(facts, paths), facts.claim.state if plan is not None else None
+        ),
+        expired_exceptions=tuple(v for v in (*deny, *warn) if v.rule_id == EXPIRED_EXCEPTION),
+        locations=placer.summary(),
+        overrides=tuple(options.overrides),
+        soft_fail=options.soft_fail,
     )
+
+
+def _shown_claim(facts: Facts, paths: PathBase) -> CapacityClaim:
+    claim = facts.claim
+    # A plan read from a git ref is shown as REF:path already; only a file path moves.
+    if claim.plan is None or not Path(claim.plan.path).is_absolute():
+        return claim
+    return replace(claim, plan=replace(claim.plan, path=paths.shown(claim.plan.path)))
+
+
+def _shown_exception(v: Violation, paths: PathBase) -> Violation:
+    e = v.exception
+    if e is None or not e.origin:
+        return v
+    return replace(v, exception=replace(e, origin=paths.shown(e.origin)))
 
 
 def _cost(facts: Facts) -> CostSummary:

@@ -197,6 +197,16 @@ def document(report: Report) -> dict[str, Any]:
         "cost": _cost(report.cost),
         "budgets": _budgets(report.budgets),
         "capacity_plan": _capacity(report.capacity),
+        "locations": {
+            "source_dir": report.locations.source_dir,
+            "mapped": report.locations.mapped,
+            "unmapped": report.locations.unmapped_total,
+            "unmapped_reasons": [
+                {"reason": reason, "count": count} for reason, count in report.locations.unmapped
+            ],
+        },
+        "overrides": [{"rule": o.rule, "reason": o.reason, "by": o.by} for o in report.overrides],
+        "soft_fail": report.soft_fail,
         "trust": {
             "ref": report.trust.ref,
             "commit": report.trust.commit,

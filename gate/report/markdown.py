@@ -1,8 +1,15 @@
 """A Markdown summary for ``$GITHUB_STEP_SUMMARY`` or a pull request comment:
-verdict, violations, cost per team against budget, and the capacity plan."""
+verdict, violations, cost per team against budget, and the capacity plan.
+
+Every value from the change is escaped (``_escape.markdown``): it shows as written
+and is never a table cell, HTML, a link or a mention. GitHub takes at most 1 MiB of
+summary per step, so a large change is summarised: counts per rule id, the first
+``ROWS`` rows of each table, and a pointer to the full report.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -10,14 +17,23 @@ from typing import Any
 from gate.budget import Level
 from gate.cost import cents
 from gate.policy import Violation
+from gate.report._escape import markdown
 from gate.report._fix import fix_for
-from gate.report.model import Report, Verdict, trust_line
+from gate.report.model import EXPIRED_EXCEPTION, Report, Verdict, trust_line
+
+ROWS = 100
+"""Rows of each table shown; the rest are counted (the JSON and SARIF reports list all)."""
+SUMMARY_LIMIT = 1024 * 1024
+"""Bytes GitHub accepts in one step's job summary."""
+FULL_REPORT = "the JSON or SARIF report (`-o json=FILE`, `-o sarif=FILE`) lists them all"
 
 
 def _cell(text: Any) -> str:
-    return (
-        str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", "<br>")
-    )
+    return markdown(str(text))
+
+
+def _code(text: Any) -> str:
+    return f"<code>{markdown(str(text))}</code>"
 
 
 def _usd(amount: Decimal | None, *, signed: bool = False) -> str:
@@ -28,7 +44,14 @@ def _usd(amount: Decimal | None, *, signed: bool = False) -> str:
     return f"{sign}${abs(amount):,.2f}"
 
 
-def render(report: Report) -> str:
+def render(report: Report, *, quiet: bool = False, compact: bool = False) -> str:
+    text = _render(report, quiet=quiet, compact=compact, rows=ROWS)
+    if len(text.encode("utf-8")) > SUMMARY_LIMIT:  # long values: counts only
+        text = _render(report, quiet=quiet, compact=True, rows=0)
+    return text
+
+
+def _render(report: Report, *, quiet: bool, compact: bool, rows: int) -> str:
     s = report.summary
     denied = report.verdict is Verdict.FAIL
     out = [
@@ -40,62 +63,111 @@ def render(report: Report) -> str:
         f"{len(report.exempted)} exempted",
         "",
     ]
-    if report.deny:
-        out += ["### Violations", "", *_table(report.deny), ""]
-    out += _cost(report)
-    out += _plan(report)
-    out += [f"<sub>{_cell(trust_line(report.trust))}</sub>", ""]
+    if denied and report.soft_fail:
+        out += ["`--soft-fail`: the step passes all the same.", ""]
+    deny = [v for v in report.deny if v.rule_id != EXPIRED_EXCEPTION]
+    warn = [v for v in report.warn if v.rule_id != EXPIRED_EXCEPTION]
+    if deny:
+        out += ["### Violations", "", *_table(report, deny, rows), ""]
+    out += _unmapped(report)
+    if not compact and not quiet:
+        out += _cost(report)
+        out += _plan(report)
+        out += [f"<sub>{_cell(trust_line(report.trust))}</sub>", ""]
     notes = [
-        f"- `{_cell(source.path)}`: {_cell(note)}"
+        f"- {_code(source.path)}: {_cell(note)}"
         for source in report.sources
         for note in source.notes
     ]
-    if notes:
-        out += ["### Notes", "", *notes, ""]
-    if report.warn:
+    if notes and not quiet:
+        out += ["### Notes", "", *notes[: max(rows, 10)], ""]
+    if report.expired_exceptions and not quiet:
         out += [
-            "<details><summary>Warnings (" + str(len(report.warn)) + ")</summary>",
+            "### Expired exceptions",
             "",
-            *_table(report.warn),
-            "",
-            "</details>",
+            "They no longer apply; renew them or fix the resources.",
             "",
         ]
-    if report.exempted:
-        out += ["<details><summary>Exempted (" + str(len(report.exempted)) + ")</summary>", ""]
+        out += _table(report, report.expired_exceptions, rows, subject="Exception")
+        out.append("")
+    if warn and not quiet:
+        out += [f"<details><summary>Warnings ({len(warn)})</summary>", ""]
+        out += [*_table(report, warn, rows), "", "</details>", ""]
+    if report.exempted and not quiet:
+        out += [f"<details><summary>Exempted ({len(report.exempted)})</summary>", ""]
         out += ["| Rule | Resource | Exception | Expires |", "|---|---|---|---|"]
-        for v in report.exempted:
+        for v in report.exempted[:rows]:
             e = v.exception
             out.append(
-                f"| {v.rule_id} | `{_cell(v.address)}` | {_cell(e.id if e else '')}: "
-                f"{_cell(e.reason if e else '')} | {e.expires if e else ''} |"
+                f"| {_cell(v.rule_id)} | {_code(v.address)} | {_cell(e.id if e else '')}: "
+                f"{_cell(e.reason if e else '')} | {_cell(e.expires if e else '')} |"
             )
-        out += ["", "</details>", ""]
+        out += [*_more(len(report.exempted), rows), "", "</details>", ""]
     return "\n".join(out).rstrip() + "\n"
 
 
-def _table(violations: Sequence[Violation]) -> list[str]:
-    rows = ["| Rule | Resource | Problem and fix |", "|---|---|---|"]
-    for v in violations:
-        where = f"`{_cell(v.address)}`" if v.address else "the change"
+def _table(
+    report: Report, violations: Sequence[Violation], rows: int, subject: str = "Resource"
+) -> list[str]:
+    if len(violations) > rows:  # too many to list: how many of each rule first
+        counts = Counter(v.rule_id for v in violations)
+        out = ["| Rule | Count |", "|---|---:|"]
+        out += [f"| {_cell(rule)} | {count} |" for rule, count in sorted(counts.items())]
+        if rows == 0:
+            return [*out, "", f"Not listed here: {FULL_REPORT}."]
+        out.append("")
+    else:
+        out = []
+    out += [f"| Rule | {subject} | Where | Problem and fix |", "|---|---|---|---|"]
+    for v in violations[:rows]:
+        if v.rule_id == EXPIRED_EXCEPTION:
+            what = _cell(v.fields.get("exception_id", ""))
+        else:
+            what = _code(v.address) if v.address else "the change"
+        file, line = report.place(v)
         fix = fix_for(v)
         text = (
-            f"{fix}<br><sub>{_cell(v.message)}</sub>"
+            f"{_cell(fix)}<br><sub>{_cell(v.message)}</sub>"
             if fix and fix != v.message
-            else _cell(v.message)
+            else _linkify(v.message)
         )
-        rows.append(f"| {v.rule_id} | {where} | {text if fix else _linkify(text)} |")
-    return rows
+        out.append(f"| {_cell(v.rule_id)} | {what} | {_code(f'{file}:{line}')} | {text} |")
+    return out + _more(len(violations), rows)
 
 
-def _linkify(text: str) -> str:
-    """Make the plan-generator link clickable in the table."""
+def _more(total: int, rows: int) -> list[str]:
+    if total <= rows:
+        return []
+    return ["", f"… and {total - rows} more: {FULL_REPORT}."]
+
+
+def _unmapped(report: Report) -> list[str]:
+    locations = report.locations
+    if not locations.unmapped:
+        return []
+    reasons = "; ".join(f"{count}: {_cell(reason)}" for reason, count in locations.unmapped)
+    return [
+        f"{locations.unmapped_total} finding(s) point at the plan file, not the Terraform "
+        f"source ({reasons}).",
+        "",
+    ]
+
+
+def _linkify(message: str) -> str:
+    """The message escaped, with the plan-generator link made clickable."""
     marker = "Please generate a new plan here: "
-    if marker not in text:
-        return text
-    head, tail = text.split(marker, 1)
+    if marker not in message:
+        return _cell(message)
+    head, tail = message.split(marker, 1)
     url, _, rest = tail.partition(" ")
-    return f"{head}[Generate a capacity plan]({url}) {rest}".rstrip()
+    return f"{_cell(head)}[Generate a capacity plan]({_url(url)}) {_cell(rest)}".rstrip()
+
+
+def _url(url: str) -> str:
+    """A link target that cannot end the link early or carry markup."""
+    from urllib.parse import quote
+
+    return quote(url, safe=":/?&=%#+.,;~-_@!$'*")
 
 
 def _cost(report: Report) -> list[str]:
@@ -125,7 +197,7 @@ def _cost(report: Report) -> list[str]:
     unpriced = cost.unpriced
     if unpriced:
         out += ["", f"{len(unpriced)} resource(s) could not be priced and are left out:"]
-        out += [f"- `{_cell(u.address)}`: {_cell(u.reason)}" for u in unpriced[:10]]
+        out += [f"- {_code(u.address)}: {_cell(u.reason)}" for u in unpriced[:10]]
         if len(unpriced) > 10:
             out.append(f"- … and {len(unpriced) - 10} more")
     return [*out, ""]
@@ -139,12 +211,12 @@ def _plan(report: Report) -> list[str]:
     if claim.plan_id is None:
         out.append("No capacity plan claimed (`--plan-id`, `FINOPS_GATE_PLAN_ID` or a plan tag).")
     elif plan is None or capacity.state is None:
-        out.append(f"`{_cell(claim.plan_id)}` was not found in {_cell(claim.store)}.")
+        out.append(f"{_code(claim.plan_id)} was not found in {_cell(claim.store)}.")
     else:
         out.append(
-            f"`{_cell(plan.id)}` — **{capacity.state.value}**, team {_cell(plan.team)}, approves "
-            f"{_usd(plan.approved_monthly_cost)}/month, valid {plan.fields.get('valid_from')} "
-            f"to {plan.fields.get('valid_until')}."
+            f"{_code(plan.id)} — **{capacity.state.value}**, team {_cell(plan.team)}, approves "
+            f"{_usd(plan.approved_monthly_cost)}/month, valid {_cell(plan.fields.get('valid_from'))} "
+            f"to {_cell(plan.fields.get('valid_until'))}."
         )
     needed = {
         v.fields.get("team") for v in report.deny if v.rule_id.startswith(("FG-PLAN", "FG-BUD"))
@@ -152,8 +224,9 @@ def _plan(report: Report) -> list[str]:
     for team in report.cost.teams:
         link = team.link
         if link is not None and link.command and team.team in needed:
-            generate = f"[generate one]({link.url})" if link.url else "generate one"
+            generate = f"[generate one]({_url(link.url)})" if link.url else "generate one"
             out.append(
-                f"\nTeam **{_cell(team.team)}** needs a plan: {generate}, or run `{link.command}`."
+                f"\nTeam **{_cell(team.team)}** needs a plan: {generate}, or run "
+                f"{_code(link.command)}."
             )
     return [*out, ""]

@@ -9,6 +9,7 @@ contracts that change independently.
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -98,6 +99,33 @@ class CapacitySummary:
     state: PlanState | None  # of the claimed plan, on the report's day; None if none found
 
 
+@dataclass(frozen=True, slots=True)
+class Override:
+    """A request to let soft-enforced denials of a rule id (or policy) pass, and who
+    asked and why. Whether it applied is the policies' word: see ``Report.exempted``."""
+
+    rule: str  # a rule id or a policy name
+    reason: str
+    by: str
+
+
+@dataclass(frozen=True, slots=True)
+class LocationSummary:
+    """How findings on a Terraform plan were placed in the source that produced it.
+
+    ``source_dir`` is the Terraform root module the plan was mapped to (relative to
+    the path base), None when there was none; ``unmapped`` counts findings that keep
+    the plan file at line 1, by reason."""
+
+    source_dir: str | None = None
+    mapped: int = 0
+    unmapped: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def unmapped_total(self) -> int:
+        return sum(count for _, count in self.unmapped)
+
+
 @dataclass(frozen=True)
 class Report:
     verdict: Verdict
@@ -114,10 +142,39 @@ class Report:
     budgets: Standings
     capacity: CapacitySummary
     trust: Trust  # where rules, policies and plans were read from
+    # Exceptions from exceptions.yaml that have expired (FG-EXC-001): reported once, in
+    # their own section, not under a resource. They are also in deny or warn.
+    expired_exceptions: tuple[Violation, ...] = ()
+    locations: LocationSummary = LocationSummary()
+    overrides: tuple[Override, ...] = ()
+    soft_fail: bool = False  # --soft-fail: exit 0 whatever the verdict
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.deny else 0
+        return 1 if self.verdict is Verdict.FAIL and not self.soft_fail else 0
+
+    @functools.cached_property
+    def _places(self) -> dict[str, tuple[str, int]]:
+        return {r.address: (r.file, r.line or 1) for r in self.resources}
+
+    def place(self, v: Violation) -> tuple[str, int]:
+        """The file and line a finding is shown on: where the report placed it (see
+        ``report/locations.py``), else its resource's, else the first input at line 1."""
+        if v.file:
+            return v.file, max(v.line or 1, 1)
+        found = self._places.get(v.address)
+        if found is not None:
+            return found
+        return (self.sources[0].path if self.sources else "."), 1
+
+    @property
+    def findings(self) -> tuple[Violation, ...]:
+        """Denials and warnings about resources or the change: every one but the expired
+        exceptions, which have their own section."""
+        return tuple(v for v in (*self.deny, *self.warn) if v.rule_id != EXPIRED_EXCEPTION)
+
+
+EXPIRED_EXCEPTION = "FG-EXC-001"
 
 
 def trust_line(trust: Trust) -> str:

@@ -9,8 +9,17 @@ from gate._typing import assert_never
 from gate.budget import Level
 from gate.cost import cents
 from gate.policy import Violation
+from gate.report._escape import control, workflow_line
 from gate.report._fix import fix_for
-from gate.report.model import CapacitySummary, Report, ResourceVerdict, Verdict, trust_line
+from gate.report.model import (
+    EXPIRED_EXCEPTION,
+    CapacitySummary,
+    Report,
+    ResourceResult,
+    ResourceVerdict,
+    Verdict,
+    trust_line,
+)
 
 _RESET = "\033[0m"
 _STYLES = {
@@ -31,29 +40,70 @@ class _Paint:
         return f"{_STYLES[style]}{text}{_RESET}" if self.color else text
 
 
-def _line(v: Violation, kind: str, paint: _Paint) -> str:
+def _line(v: Violation, kind: str, paint: _Paint, where: str = "") -> str:
     style = {"deny": "deny", "warn": "warn", "exempt": "dim"}[kind]
-    text = fix_for(v) or v.message
-    where = ""
+    text = control(fix_for(v) or v.message)
     extra = ""
     if kind == "exempt" and v.exception:
         e = v.exception
-        extra = f"  [exempt until {e.expires} by {e.id}: {e.reason}]"
-    return f"    {paint(style, _SYMBOL[kind])} {paint(style, v.rule_id)}  {text}{where}{extra}"
+        if e.origin == "override":
+            extra = f"  [overridden by {control(e.approved_by)}: {control(e.reason)}]"
+        else:
+            extra = f"  [exempt until {control(e.expires)} by {control(e.id)}: {control(e.reason)}]"
+    if v.fields.get("enforcement") == "advisory" and v.severity == "deny":
+        extra += "  (advisory)"
+    if v.fields.get("override_refused"):
+        extra += f"  (override refused: {control(str(v.fields['override_refused']))})"
+    if where:
+        extra += paint("dim", f"  {control(where)}")
+    return f"    {paint(style, _SYMBOL[kind])} {paint(style, control(v.rule_id))}  {text}{extra}"
 
 
-def render(report: Report, *, color: bool = False) -> str:
+def _elsewhere(report: Report, v: Violation, result: ResourceResult | None) -> str:
+    """Where a finding is, when that is not where its resource is (a tag's line)."""
+    file, line = report.place(v)
+    if result is None or (file == result.file and line in (result.line, 1)):
+        return ""
+    return f"{file}:{line}"
+
+
+def _where(report: Report, v: Violation) -> str:
+    file, line = report.place(v)
+    return f"{file}:{line}"
+
+
+def render(
+    report: Report, *, color: bool = False, quiet: bool = False, compact: bool = False
+) -> str:
+    """The report for a terminal or a CI log; every value from the change is escaped,
+    and no line can start a GitHub workflow command."""
     paint = _Paint(color)
     out: list[str] = []
+    if compact:
+        out.extend(_compact(report, quiet))
+    else:
+        out.extend(_by_resource(report, paint, quiet))
+    if not compact and not quiet:
+        out.extend(cost_lines(report))
+    out.extend(_closing(report, paint))
+    return "\n".join(workflow_line(line) for line in out) + "\n"
+
+
+def _by_resource(report: Report, paint: _Paint, quiet: bool) -> list[str]:
+    out: list[str] = []
     for source in report.sources:
-        notes = "".join(f"\n    note: {n}" for n in source.notes)
+        notes = "" if quiet else "".join(f"\n    note: {control(n)}" for n in source.notes)
         out.append(
-            f"{paint('bold', source.path)}  ({source.kind.value}, {source.resources} resources){notes}"
+            f"{paint('bold', control(source.path))}  ({source.kind.value}, {source.resources} resources){notes}"
         )
     grouped: dict[str, list[tuple[Violation, str]]] = defaultdict(list)
-    for kind, items in (("deny", report.deny), ("warn", report.warn), ("exempt", report.exempted)):
+    kinds = [("deny", report.deny)]
+    if not quiet:
+        kinds += [("warn", report.warn), ("exempt", report.exempted)]
+    for kind, items in kinds:
         for v in items:
-            grouped[v.address].append((v, kind))
+            if v.rule_id != EXPIRED_EXCEPTION:
+                grouped[v.address].append((v, kind))
     results = {r.address: r for r in report.resources}
     if grouped:
         out.append("")
@@ -62,19 +112,54 @@ def render(report: Report, *, color: bool = False) -> str:
         if result is not None:
             verdict = _verdict(result.verdict, paint)
             attribution = result.attribution
-            team = (
-                f"unattributable ({attribution.reason})" if attribution.reason else attribution.team
+            team = control(
+                f"unattributable ({attribution.reason})"
+                if attribution.reason
+                else str(attribution.team)
             )
-            where = paint("dim", f"  {result.file}:{result.line}") if result.line else ""
+            where = paint("dim", f"  {control(result.file)}:{result.line}") if result.line else ""
             out.append(
-                f"  {paint('bold', address)}  {result.action.value}  {verdict}  team: {team}{where}"
+                f"  {paint('bold', control(address))}  {result.action.value}  {verdict}  team: {team}{where}"
             )
         else:
-            out.append(f"  {paint('bold', address or 'the change as a whole')}")
-        out.extend(_line(v, kind, paint) for v, kind in grouped[address])
-    out.extend(cost_lines(report))
+            out.append(f"  {paint('bold', control(address) or 'the change as a whole')}")
+        for v, kind in grouped[address]:
+            out.append(_line(v, kind, paint, _elsewhere(report, v, result)))
+    expired = [v for v in report.expired_exceptions if quiet is False or v in report.deny]
+    if expired:
+        out += ["", "Expired exceptions (they no longer apply):"]
+        for v in expired:
+            out.append(f"  {control(_where(report, v))}")
+            out.append(_line(v, "deny" if v in report.deny else "warn", paint))
+    return out
+
+
+def _compact(report: Report, quiet: bool) -> list[str]:
+    """One line per finding: ``file:line: RULE address: fix``."""
+    kinds = (
+        [("error", report.deny)] if quiet else [("error", report.deny), ("warning", report.warn)]
+    )
+    out = []
+    for level, items in kinds:
+        for v in items:
+            what = f" {v.address}" if v.address else ""
+            out.append(
+                control(
+                    f"{_where(report, v)}: {level} {v.rule_id}{what}: {fix_for(v) or v.message}"
+                )
+            )
+    return out
+
+
+def _closing(report: Report, paint: _Paint) -> list[str]:
     s = report.summary
-    out.append("")
+    out = [""]
+    locations = report.locations
+    if locations.unmapped:
+        reasons = "; ".join(f"{count}: {control(reason)}" for reason, count in locations.unmapped)
+        out.append(
+            f"{locations.unmapped_total} finding(s) on the plan file, not mapped to Terraform source ({reasons})"
+        )
     out.append(
         f"{s.resources} resources, {s.checked} checked: {s.passed} pass, {s.failed} fail, "
         f"{s.indeterminate} indeterminate; {len(report.deny)} violation(s), {len(report.warn)} warning(s), "
@@ -82,9 +167,11 @@ def render(report: Report, *, color: bool = False) -> str:
     )
     if report.verdict is Verdict.FAIL:
         out.append(paint("deny", f"Deploy denied: {len(report.deny)} violation(s) must be fixed."))
+        if report.soft_fail:
+            out.append("--soft-fail: the exit code is 0 all the same.")
     else:
         out.append(paint("ok", "Deploy may go."))
-    return "\n".join(out) + "\n"
+    return out
 
 
 def _verdict(verdict: ResourceVerdict, paint: _Paint) -> str:
@@ -115,7 +202,7 @@ def cost_lines(report: Report) -> list[str]:
         f"(before {_usd(totals.before)}, after {_usd(totals.after)})",
     ]
     for team in cost.teams:
-        line = f"  {team.team}: {_usd(team.totals.delta, signed=True)}"
+        line = f"  {control(team.team)}: {_usd(team.totals.delta, signed=True)}"
         standing = report.budgets.get(Level.TEAMS, team.team)
         if standing is not None:
             line += (
@@ -141,9 +228,9 @@ def _capacity_line(capacity: CapacitySummary) -> str:
     if claim.plan_id is None:
         return "Capacity plan: none claimed (--plan-id, FINOPS_GATE_PLAN_ID or a plan tag)"
     if plan is None or capacity.state is None:
-        return f"Capacity plan: {claim.plan_id} not found in {claim.store}"
+        return f"Capacity plan: {control(claim.plan_id)} not found in {control(claim.store)}"
     return (
-        f"Capacity plan: {plan.id} ({capacity.state.value}, team {plan.team}, "
+        f"Capacity plan: {control(plan.id)} ({capacity.state.value}, team {control(plan.team)}, "
         f"approves {_usd(plan.approved_monthly_cost)}/month, valid "
-        f"{plan.fields.get('valid_from')} to {plan.fields.get('valid_until')})"
+        f"{control(str(plan.fields.get('valid_from')))} to {control(str(plan.fields.get('valid_until')))})"
     )

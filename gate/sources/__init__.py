@@ -62,6 +62,38 @@ SOURCES: Mapping[InputKind, Source] = {
 """One reader per input kind; a new kind is a module, an InputKind member and a line here."""
 
 
+BINARY_PLAN = (
+    "this is a binary plan, not JSON: run terraform show -json tfplan > plan.json "
+    "and check plan.json"
+)
+
+
+def is_binary_plan(head: bytes) -> bool:
+    """A plan file as ``terraform plan -out`` writes it is a zip archive."""
+    return head.startswith(b"PK\x03\x04")
+
+
+STDIN = Path("-")
+"""``finops-gate check -``: a plan JSON on standard input."""
+
+
+def _stdin(options: SourceOptions) -> SourceDocument:
+    import sys
+
+    from gate._io import plan_limit
+    from gate.sources import tfplan
+
+    if options.kind not in (None, InputKind.TFPLAN):
+        raise SourceError("standard input is read as a Terraform plan JSON only", path="-")
+    limit = plan_limit()
+    raw = sys.stdin.buffer.read(limit + 1)
+    if len(raw) > limit:
+        raise SourceError(
+            f"standard input is larger than {limit} bytes (FINOPS_GATE_MAX_PLAN_BYTES)", path="-"
+        )
+    return tfplan.read(STDIN, raw)
+
+
 def detect(path: Path) -> InputKind:
     """Decide the input kind from the path and, for JSON/YAML, from the content."""
     from gate.sources import _cfn_detect
@@ -71,6 +103,8 @@ def detect(path: Path) -> InputKind:
         return InputKind.HCL
     if not path.exists():
         raise SourceError("file not found", path=shown)
+    if is_binary_plan(_head(path, 4)):
+        raise SourceError(BINARY_PLAN, path=shown)
     suffix = path.suffix.lower()
     if suffix in (".tf", ".hcl") or path.name.endswith(".tf.json"):
         return InputKind.HCL
@@ -106,5 +140,7 @@ def _head(path: Path, size: int = 4096) -> bytes:
 
 
 def load(path: Path, options: SourceOptions) -> SourceDocument:
+    if path == STDIN:
+        return _stdin(options)
     kind = options.kind or detect(path)
     return SOURCES[kind](path, options)

@@ -18,6 +18,7 @@ import orjson
 
 from gate import _io
 from gate.errors import SourceError
+from gate.sources import BINARY_PLAN, is_binary_plan
 
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8"),
@@ -76,6 +77,8 @@ def _json_bytes(
     shown = str(path)
     notes: list[str] = []
     data = read_bytes(path, limit=limit, what=what) if raw is None else raw
+    if is_binary_plan(data):
+        raise SourceError(BINARY_PLAN, path=shown)
     data, note = decode_text(data, shown)
     if note:
         notes.append(note)
@@ -107,10 +110,11 @@ def load_json(path: Path, raw: bytes | None = None) -> tuple[Any, list[str]]:
     return _parse(data, str(path), skipped), notes
 
 
-def plan_bytes(path: Path) -> tuple[bytes, int, list[str]]:
+def plan_bytes(path: Path, raw: bytes | None = None) -> tuple[bytes, int, list[str]]:
     """A plan file's JSON bytes (within ``FINOPS_GATE_MAX_PLAN_BYTES``), the number of
-    lines printed before the document that were dropped, and notes on how it was read."""
-    return _json_bytes(path, None, _io.plan_limit(), "plan")
+    lines printed before the document that were dropped, and notes on how it was read.
+    ``raw``: the bytes already read (standard input), else the file is read."""
+    return _json_bytes(path, raw, _io.plan_limit(), "plan")
 
 
 def parse(data: bytes, shown: str, skipped: int) -> Any:

@@ -98,11 +98,11 @@ _DECODER = msgspec.json.Decoder(_Plan)
 # --------------------------------------------------------------------------- reading
 
 
-def read(path: Path) -> SourceDocument:
-    """Read and check a plan file: bounded (``FINOPS_GATE_MAX_PLAN_BYTES``), decoded from
-    UTF-8/UTF-16, typed in one pass."""
+def read(path: Path, raw: bytes | None = None) -> SourceDocument:
+    """Read and check a plan file (or ``raw``, the bytes of standard input): bounded
+    (``FINOPS_GATE_MAX_PLAN_BYTES``), decoded from UTF-8/UTF-16, typed in one pass."""
     shown = str(path)
-    data, skipped, notes = _jsonload.plan_bytes(path)
+    data, skipped, notes = _jsonload.plan_bytes(path, raw)
     return load(path, _decode(data, shown, skipped), notes)
 
 

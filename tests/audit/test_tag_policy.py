@@ -87,7 +87,7 @@ def test_cli_import_then_check_uses_the_policy(tmp_path: Path) -> None:
         ),
     )
     out = tmp_path / "r.json"
-    checked = run_cli("check", path, "--rules", folder, "-f", "json", "-o", out)
+    checked = run_cli("check", path, "--rules", folder, "-o", f"json={out}")
     assert checked.exit_code == 1
     report = json.loads(out.read_text())
     assert ("FG-TAG-005", "CostCenter") in {

@@ -225,10 +225,8 @@ def test_a_change_cannot_approve_its_own_plan(project: Path) -> None:
             "plan.json",
             "--plan-id",
             "CP-2026-001",
-            "-f",
-            "json",
             "-o",
-            out,
+            f"json={out}",
             *extra,
             cwd=project,
         )

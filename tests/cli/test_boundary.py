@@ -18,7 +18,7 @@ def test_an_internal_error_is_one_line_and_exit_2(
     def broken(options: object) -> object:
         raise ZeroDivisionError("boom")
 
-    monkeypatch.setattr(pipeline, "run", broken)
+    monkeypatch.setattr(pipeline, "check", broken)
     result = run_cli("check", EXAMPLE_PLAN, "--rules", EXAMPLE_RULES)
     assert result.exit_code == 2
     assert result.stderr.startswith("internal error: ZeroDivisionError: boom")
@@ -32,7 +32,7 @@ def test_debug_shows_the_internal_error(monkeypatch: pytest.MonkeyPatch) -> None
     def broken(options: object) -> object:
         raise ZeroDivisionError("boom")
 
-    monkeypatch.setattr(pipeline, "run", broken)
+    monkeypatch.setattr(pipeline, "check", broken)
     with pytest.raises(ZeroDivisionError):
         run_cli("check", EXAMPLE_PLAN, "--rules", EXAMPLE_RULES, "--debug")
 

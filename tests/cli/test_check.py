@@ -107,7 +107,7 @@ def test_json_report_validates_against_its_schema() -> None:
 def test_output_file_is_written_and_summary_goes_to_stderr(tmp_path: Path) -> None:
     out = tmp_path / "reports" / "gate.json"
     result = run_cli(
-        "check", EXAMPLE_PLAN, "--rules", EXAMPLE_RULES, "-f", "json", "-o", out, "--today", TODAY
+        "check", EXAMPLE_PLAN, "--rules", EXAMPLE_RULES, "-o", f"json={out}", "--today", TODAY
     )
     assert result.exit_code == 1
     assert result.stdout == ""
@@ -117,7 +117,7 @@ def test_output_file_is_written_and_summary_goes_to_stderr(tmp_path: Path) -> No
 
 def test_failed_run_leaves_no_output_file(tmp_path: Path) -> None:
     out = tmp_path / "gate.json"
-    result = run_cli("check", tmp_path / "missing.json", "-o", out)
+    result = run_cli("check", tmp_path / "missing.json", "-o", f"json={out}")
     assert result.exit_code == 2
     assert not out.exists()
 

@@ -289,13 +289,13 @@ def test_overlay_written_by_refresh_prices_a_region_the_catalog_lacks(
     path = write_json(tmp_path / "plan.json", document)
     out = tmp_path / "report.json"
     result = run_cli(
-        "check", path, "--rules", EXAMPLE_RULES, "--prices", overlay, "-f", "json", "-o", out
+        "check", path, "--rules", EXAMPLE_RULES, "--prices", overlay, "-o", f"json={out}"
     )
     assert result.exit_code == 0, result.stdout + result.stderr
     report = json.loads(out.read_text())
     assert report["cost"]["delta"] == 82.69, report["cost"][
         "unpriced"
     ]  # 0.112 × 730 + the default 8 GB root volume × 0.116
-    without = run_cli("check", path, "--rules", EXAMPLE_RULES, "-f", "json", "-o", out)
+    without = run_cli("check", path, "--rules", EXAMPLE_RULES, "-o", f"json={out}")
     assert without.exit_code == 0
     assert json.loads(out.read_text())["cost"]["unpriced"][0]["address"] == "aws_instance.web"

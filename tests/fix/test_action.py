@@ -45,13 +45,12 @@ def test_the_action_declares_the_input_and_passes_it_through_env() -> None:
 def test_fix_paths_posts_the_diff_as_a_suggestion_and_leaves_the_verdict(tmp_path: Path) -> None:
     root = project(tmp_path)
     plain = project(tmp_path, "plain")
-    without, _, plain_summary, _ = run_gate_step(plain, {"paths": "plan.json"}, {}, "push")
-    assert "finops-gate fix" not in plain_summary
-    done, outputs, summary, _ = run_gate_step(
-        root, {"paths": "plan.json", "fix-paths": "infra"}, {}, "push"
-    )
-    assert done.returncode == without.returncode, done.stderr
-    assert outputs["result"] in ("pass", "fail")
+    without = run_gate_step(plain, {"paths": "plan.json"}, {}, "push")
+    assert "finops-gate fix" not in without.summary
+    done = run_gate_step(root, {"paths": "plan.json", "fix-paths": "infra"}, {}, "push")
+    summary = done.summary
+    assert done.code == without.code, done.stdout
+    assert done.outputs["result"] in ("pass", "fail")
     assert "## finops-gate fix: suggested changes" in summary
     assert "`finops-gate fix --write infra`" in summary
     # The diff holds a line that would close a fence of three backticks.
@@ -69,17 +68,15 @@ def test_nothing_to_fix_says_so(tmp_path: Path) -> None:
         .replace('"prod"', '"production"'),
         encoding="utf-8",
     )
-    _, _, summary, _ = run_gate_step(root, {"paths": "plan.json", "fix-paths": "infra"}, {}, "push")
+    summary = run_gate_step(root, {"paths": "plan.json", "fix-paths": "infra"}, {}, "push").summary
     assert "## finops-gate fix\n\nNo tag to rewrite." in summary
 
 
 def test_fix_that_cannot_run_is_a_warning_not_a_verdict(tmp_path: Path) -> None:
     root = project(tmp_path)
-    without, _, _, _ = run_gate_step(project(tmp_path, "plain"), {"paths": "plan.json"}, {}, "push")
-    done, _, summary, _ = run_gate_step(
-        root, {"paths": "plan.json", "fix-paths": "nowhere"}, {}, "push"
-    )
-    assert done.returncode == without.returncode
-    assert "## finops-gate fix: could not run" in summary
-    assert "nowhere" in summary
+    without = run_gate_step(project(tmp_path, "plain"), {"paths": "plan.json"}, {}, "push")
+    done = run_gate_step(root, {"paths": "plan.json", "fix-paths": "nowhere"}, {}, "push")
+    assert done.code == without.code
+    assert "## finops-gate fix: could not run" in done.summary
+    assert "nowhere" in done.summary
     assert "::warning title=finops-gate fix could not run::" in done.stdout

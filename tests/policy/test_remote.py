@@ -35,10 +35,8 @@ def report(tmp_path: Path, *args: str | Path) -> tuple[int, dict[str, Any], str]
         EXAMPLE_RULES,
         "--today",
         "2026-11-23",
-        "-f",
-        "json",
         "-o",
-        out,
+        f"json={out}",
         *args,
     )
     document = json.loads(out.read_text()) if out.exists() else {}

@@ -64,10 +64,8 @@ def produce(scenario: Scenario, fmt: Format, tmp_path: Path) -> str:
         "--today",
         TODAY,
         "--no-color",
-        "-f",
-        fmt.value,
         "-o",
-        out,
+        f"{fmt.value}={out}",
         cwd=scenario.cwd,
     )
     assert result.exit_code == scenario.exit_code, result.stderr

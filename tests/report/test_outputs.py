@@ -33,9 +33,11 @@ def test_several_formats_in_one_run(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("-f", "json", "-f", "sarif"), "formats json, sarif would all go to stdout"),
-        (("-o", "a.json", "-o", "b.json"), "more --output files than formats"),
-        (("-o", "json=a", "-o", "json=b"), "--output json= given twice"),
+        (("-f", "json", "-o", "sarif"), "formats json, sarif would all go to stdout"),
+        (("-o", "json", "--output-file", "a", "--output-file", "b"), "more --output-file values"),
+        (("-o", "json=a", "-o", "json=b"), "-o/--format json given twice"),
+        (("-o", "gate.sarif"), "neither a format nor FORMAT=PATH; formats: text, json, sarif"),
+        (("-o", "sarif="), "names no file"),
     ],
 )
 def test_format_and_output_mistakes_are_refused_before_work(

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from gate.report import Format, render
+from gate.policy import Violation
+from gate.report import Format, render, sarif
 from tests.conftest import EXAMPLE_RULES, run_cli
 from tests.report.helpers import produce, scenario, tiny_report, validate_sarif, violation
 
@@ -21,13 +22,16 @@ def test_sarif_validates_against_the_oasis_schema(tmp_path: Path) -> None:
     assert ("FG-TAG-004", "error") in levels and ("FG-TAG-002", "warning") in levels
     for result in run["results"]:
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
-        assert (
-            result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-            == "examples/plan.json"
-        )
-        assert "region" not in result["locations"][0]["physicalLocation"]  # a plan has no lines
+        physical = result["locations"][0]["physicalLocation"]
+        if result["ruleId"] == "FG-EXC-001":
+            assert physical["artifactLocation"]["uri"] == "rules/exceptions.yaml"
+        else:  # no Terraform source beside the plan: the plan file, at line 1
+            assert physical["artifactLocation"]["uri"] == "examples/plan.json"
+        assert physical["region"] == {"startLine": 1}  # GitHub needs a line
     fingerprints = [r["partialFingerprints"]["finopsGate/v1"] for r in run["results"]]
     assert len(set(fingerprints)) == len(fingerprints)
+    assert run["automationDetails"]["id"] == "finops-gate/examples/plan.json/"
+    assert all("**Fix:**" in r["help"]["markdown"] for r in rules)
 
 
 def test_sarif_region_when_the_source_has_lines() -> None:
@@ -52,7 +56,7 @@ def test_terraform_source_findings_carry_their_block_line(tmp_path: Path) -> Non
     for result in denied:
         physical = result["locations"][0]["physicalLocation"]
         assert physical == {
-            "artifactLocation": {"uri": "source/main.tf"},
+            "artifactLocation": {"uri": "tests/report/fixtures/source/main.tf"},
             "region": {"startLine": 5},
         }
 
@@ -64,9 +68,40 @@ def test_source_notes_become_tool_notifications(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     out = tmp_path / "r.sarif"
-    result = run_cli("check", template, "--rules", EXAMPLE_RULES, "-f", "sarif", "-o", out)
+    result = run_cli("check", template, "--rules", EXAMPLE_RULES, "-o", f"sarif={out}")
     assert result.exit_code == 1
     sarif = json.loads(out.read_text())
     validate_sarif(sarif)
     [note] = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
     assert note["level"] == "warning" and "nested stack Child" in note["message"]["text"]
+
+
+def test_fingerprints_do_not_move_when_an_amount_changes() -> None:
+    def budget(amount: str) -> Violation:
+        return Violation(
+            rule_id="FG-BUD-001",
+            address="",
+            message=f"budget exceeded by ${amount}",
+            severity="deny",
+            fields={"team": "checkout"},
+        )
+
+    def fingerprints(amount: str) -> list[str]:
+        tag = violation("missing tag team", rule_id="FG-TAG-001")
+        document = sarif.document(tiny_report(budget(amount), tag))
+        return [r["partialFingerprints"]["finopsGate/v1"] for r in document["runs"][0]["results"]]
+
+    assert fingerprints("162.24") == fingerprints("999.99")
+    other_team = Violation("FG-BUD-001", "", "x", "deny", fields={"team": "payments"})
+    assert sarif.fingerprint(other_team) != sarif.fingerprint(budget("1"))
+
+
+def test_a_run_with_more_results_than_github_accepts_is_cut_with_a_note() -> None:
+    deny = [violation(f"bad {i}", address=f"aws_s3_bucket.b{i}") for i in range(12)]
+    document = sarif.document(tiny_report(*deny), max_results=10)
+    validate_sarif(document)
+    run = document["runs"][0]
+    assert len(run["results"]) == 10
+    notes = run["invocations"][0]["toolExecutionNotifications"]
+    assert any("2 result(s) left out" in n["message"]["text"] for n in notes)
+    assert sarif.MAX_RESULTS == 25_000

@@ -127,7 +127,7 @@ def test_no_output_format_shows_a_noecho_value(tmp_path: Path, parameters: Path,
 
 def test_sensitive_tags_still_decide(tmp_path: Path, parameters: Path) -> None:
     report_path = tmp_path / "report.json"
-    check(parameters, "-f", "json", "-o", report_path)
+    check(parameters, "-o", f"json={report_path}")
     report = json.loads(report_path.read_text())
     on_web = {(v["rule_id"], v.get("key")) for v in report["violations"] if v["address"] == "Web"}
     # cost-center "CC-<secret>" does not match CC-[0-9]{4}: refused, shown masked
