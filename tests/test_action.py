@@ -264,7 +264,7 @@ def test_pull_request_run_annotates_summarises_and_sets_outputs(project: Path) -
     )
     assert run.code == 1, run.stdout
     # plans come from the base branch: the pull request's own approval does not count
-    assert "--plans-ref main" in run.stdout
+    assert "--trusted-ref main" in run.stdout
     assert (
         "::error file=plan.json,line=1,title=FG-PLAN-002::Deploy failed: Capacity plan CP-2026-001 is draft, not approved."
         in run.stdout
@@ -299,7 +299,7 @@ def test_trusted_ref_is_where_plans_are_read_from(
         {"paths": "plan.json", "plan-id": "CP-2026-001", "trusted-ref": "feature"},
         PR_EVENT,
     )
-    assert "--plans-ref feature" in run.stdout
+    assert "--trusted-ref feature" in run.stdout
     assert run.code == 0, run.stdout  # the plan approved on that ref applies
     assert run.outputs["result"] == "pass"
 
@@ -369,7 +369,8 @@ def test_push_event_reads_plans_from_the_working_tree(
         "push",
     )
     # a push is not a pull request: no base ref, the (approved) working-tree plan applies
-    assert "--plans-ref" not in run.stdout
+    [command] = [line for line in run.stdout.splitlines() if line.startswith("::group::")]
+    assert "--trusted-ref" not in command
     assert run.code == 0, run.stdout
     assert run.outputs["result"] == "pass"
     assert "✅ deploy may go" in run.summary

@@ -7,6 +7,7 @@ policy echoes into a message can leak a secret.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
@@ -98,19 +99,21 @@ def resources_document(
 
 
 def inline_exception(exception: InlineException) -> dict[str, Any]:
-    """An exception written beside a resource, in the shape of data.finops.rules.exceptions."""
-    from gate.rules import glob_regex
+    """An exception written beside a resource, in the shape of data.finops.rules.exceptions:
+    it matches exactly the address it is written on (never as a glob: a ``*`` in a
+    for_each key is a character), and a reason without visible text is no reason."""
+    from gate.waivers import visible
 
     where = exception.location
     origin = f"{where.file}:{where.line}" if where.line else where.file
     return {
         "id": f"inline {origin}",
         "address": exception.address,
-        "address_regex": glob_regex(exception.address),
+        "address_regex": "^" + re.escape(exception.address) + "$",
         "rules": list(exception.rules),
-        "reason": exception.reason,
+        "reason": exception.reason if visible(exception.reason) else "",
         "approved_by": exception.approved_by or "(inline)",
-        "expires": exception.expires or "9999-12-31",
+        "expires": exception.expires or "0000-01-01",
         "origin": origin,
         "file": where.file,
         "line": where.line,

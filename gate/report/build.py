@@ -134,7 +134,9 @@ def build(
         budgets=facts.standings,
         trust=facts.trust,
         capacity=CapacitySummary(
-            _shown_claim(facts, paths), facts.claim.state if plan is not None else None
+            _shown_claim(facts, paths),
+            facts.claim.state if plan is not None else None,
+            facts.rules.settings.capacity_plans_required,
         ),
         expired_exceptions=tuple(v for v in (*deny, *warn) if v.rule_id == EXPIRED_EXCEPTION),
         locations=placer.summary(),

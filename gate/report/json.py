@@ -159,6 +159,7 @@ def _capacity(capacity: CapacitySummary) -> dict[str, Any]:
             "path": plan.path,
         }
     return {
+        "required": capacity.required,
         "claimed": claim.plan_id,
         "claimed_from": claim.claimed_from.value if claim.claimed_from else None,
         "other_claims": list(claim.conflicting),

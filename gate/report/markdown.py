@@ -19,7 +19,7 @@ from gate.cost import cents
 from gate.policy import Violation
 from gate.report._escape import markdown
 from gate.report._fix import fix_for
-from gate.report.model import EXPIRED_EXCEPTION, Report, Verdict, trust_line
+from gate.report.model import EXPIRED_EXCEPTION, GOVERNANCE_OFF, Report, Verdict, trust_line
 
 ROWS = 100
 """Rows of each table shown; the rest are counted (the JSON and SARIF reports list all)."""
@@ -208,7 +208,9 @@ def _plan(report: Report) -> list[str]:
     claim = capacity.claim
     plan = claim.plan
     out = ["### Capacity plan", ""]
-    if claim.plan_id is None:
+    if not capacity.required and not any(report.budgets.by_level.values()):
+        out.append(_cell(GOVERNANCE_OFF))
+    elif claim.plan_id is None:
         out.append("No capacity plan claimed (`--plan-id`, `FINOPS_GATE_PLAN_ID` or a plan tag).")
     elif plan is None or capacity.state is None:
         out.append(f"{_code(claim.plan_id)} was not found in {_cell(claim.store)}.")

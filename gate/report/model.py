@@ -97,6 +97,16 @@ class CostSummary:
 class CapacitySummary:
     claim: CapacityClaim
     state: PlanState | None  # of the claimed plan, on the report's day; None if none found
+    # Whether the rules ask for capacity plans (settings capacity_plans, or derived).
+    required: bool = True
+
+
+GOVERNANCE_OFF = (
+    "Budgets and capacity plans are off: the rules configure neither. To hold changes "
+    "to them, add rules/budgets.yaml and a hierarchy, or set capacity_plans: required "
+    "(and plan_threshold_monthly) in rules/settings.yaml."
+)
+"""The one line that tells a new user how to turn budgets and capacity plans on."""
 
 
 @dataclass(frozen=True, slots=True)

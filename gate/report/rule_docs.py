@@ -108,6 +108,12 @@ RULES: Mapping[str, RuleDoc] = {
         "A resource of a priced type cannot be priced.",
         "Run `finops-gate prices refresh --region R`, pass --region, or accept it.",
     ),
+    "FG-COST-002": RuleDoc(
+        "UnattributedCost",
+        "More of the change's monthly cost than the rules allow cannot be charged to any team.",
+        "Give those resources a team tag the hierarchy knows (not one known only after "
+        "apply), or claim an approved capacity plan that covers the cost (--plan-id).",
+    ),
 }
 
 

@@ -13,6 +13,7 @@ from gate.report._escape import control, workflow_line
 from gate.report._fix import fix_for
 from gate.report.model import (
     EXPIRED_EXCEPTION,
+    GOVERNANCE_OFF,
     CapacitySummary,
     Report,
     ResourceResult,
@@ -217,12 +218,14 @@ def cost_lines(report: Report) -> list[str]:
             f"  unpriced: {len(unpriced)} resource(s) ({supported} of a priced type, "
             f"{len(unpriced) - supported} of types the catalog does not cover)"
         )
-    out.append(_capacity_line(report.capacity))
+    out.append(_capacity_line(report.capacity, _budgeted(report)))
     out.append(trust_line(report.trust))
     return out
 
 
-def _capacity_line(capacity: CapacitySummary) -> str:
+def _capacity_line(capacity: CapacitySummary, budgeted: bool) -> str:
+    if not capacity.required and not budgeted:
+        return GOVERNANCE_OFF
     claim = capacity.claim
     plan = claim.plan
     if claim.plan_id is None:
@@ -234,3 +237,8 @@ def _capacity_line(capacity: CapacitySummary) -> str:
         f"approves {_usd(plan.approved_monthly_cost)}/month, valid "
         f"{control(str(plan.fields.get('valid_from')))} to {control(str(plan.fields.get('valid_until')))})"
     )
+
+
+def _budgeted(report: Report) -> bool:
+    """Whether any budget was held against the change."""
+    return any(report.budgets.by_level.values())
