@@ -7,12 +7,13 @@ where the policies turn them into denials and warnings.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from gate.model import SENSITIVE, Resource, SourceDocument
+from gate.model import SENSITIVE, Action, Resource, SourceDocument
 from gate.rules import Rules, Service, TagRule, ValueRule, fold
 
 
@@ -120,6 +121,11 @@ class Normaliser:
 
     def tag(self, resource: Resource) -> TaggedResource:
         if not resource.checked or not resource.taggable:
+            if resource.action is Action.DELETE and resource.taggable:
+                # Not checked, but its saving belongs to the team it was charged to (its
+                # tags before the change): deleting and recreating a resource nets to 0.
+                as_it_was = self.tag(dataclasses.replace(resource, action=Action.UPDATE))
+                return TaggedResource(resource, {}, (), as_it_was.attribution)
             return TaggedResource(resource, {}, (), NOT_CHECKED)
         tags = resource.tags
         matched: dict[str, list[str]] = {}

@@ -226,3 +226,28 @@ def test_the_suggested_command_runs_for_several_inputs(project: Path) -> None:
     result = run_cli(*args, cwd=project)
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("plans/CP-2026-001.md")
+
+
+def test_replacing_a_resource_of_a_team_nets_to_zero_for_that_team(project: Path) -> None:
+    """A delete's saving belongs to the team its tags said, so swapping a resource for an
+    identical one costs its team nothing and no budget or plan is asked for."""
+    tags = {**COMPLIANT_TAGS, "service": "checkout-api"}
+    (project / "rules/budgets.yaml").write_text(
+        "teams:\n  checkout: {monthly: 6000, forecast: 5990}\n", encoding="utf-8"
+    )
+    document = plan(
+        change(
+            "aws_instance.old",
+            actions=["delete"],
+            before={"tags": tags, "tags_all": tags, "instance_type": "m5.4xlarge"},
+        ),
+        change(
+            "aws_instance.new",
+            after={"tags": tags, "tags_all": tags, "instance_type": "m5.4xlarge"},
+        ),
+    )
+    write_json(project / "plan.json", document)
+    code, report = check(project)
+    assert code == 0, report["violations"]
+    assert report["cost"]["teams"]["checkout"]["delta"] == 0
+    assert "(unattributed)" not in report["cost"]["teams"]
