@@ -121,6 +121,23 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._send(404, {"code": "resource_not_found", "message": self.path})
 
+    def do_DELETE(self) -> None:
+        if self._faulty():
+            return
+        policy_id = self.path.removeprefix("/v1/policies/")
+        if not self.path.startswith("/v1/policies/") or policy_id not in self.state.policies:
+            self._send(404, {"code": "resource_not_found", "message": self.path})
+            return
+        remaining = {k: v for k, v in self.state.policies.items() if k != policy_id}
+        try:  # as OPA does: the policies left must still compile together
+            for other, source in remaining.items():
+                _compile(State(policies=dict(remaining)), other, source)
+        except BaseException as exc:
+            self._send(400, {"code": "invalid_parameter", "message": str(exc)})
+            return
+        del self.state.policies[policy_id]
+        self._send(200, {})
+
     def do_POST(self) -> None:
         if self._faulty():
             return

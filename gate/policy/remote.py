@@ -155,15 +155,22 @@ def push_rules(opa: Any, options: RemoteOptions, data: Mapping[str, Any]) -> Non
         ) from None
 
 
+PREFIX = "finops-gate/"
+"""The gate's policy ids on a server: ``finops-gate/<file>``. Only these are replaced
+or deleted; policies of others on the same server are left alone."""
+
+
 def push(
     options: RemoteOptions, policies: Sequence[PolicyFile], data: Mapping[str, Any]
 ) -> list[str]:
-    """Upload policies (one OPA policy id per file) and the rules; return the ids.
+    """Upload policies (one OPA policy id per file) and the rules; return the ids. The
+    server then holds exactly this policy set under the gate's prefix: policies pushed
+    earlier and since removed are deleted, so its decisions equal the embedded ones.
 
     OPA compiles each upload with the policies it already holds, so a policy that
     uses another one (capacity_plan.rego calls budget.rego) is refused until that
     one is there: refused uploads are retried after the others, as long as each
-    round makes progress."""
+    round makes progress (and likewise deletions a stale policy still needs)."""
     import requests
 
     opa = client(options)
@@ -173,7 +180,7 @@ def push(
         while pending:
             refused: list[tuple[PolicyFile, str]] = []
             for policy in pending:
-                policy_id = "finops-gate/" + policy.path.replace("\\", "/").rsplit("/", 1)[-1]
+                policy_id = PREFIX + policy.path.replace("\\", "/").rsplit("/", 1)[-1]
                 try:
                     opa.update_policy_from_string(policy.text, policy_id, rego_compat=False)
                 except requests.exceptions.RequestException:
@@ -186,12 +193,35 @@ def push(
                 policy, reason = refused[0]
                 raise PolicyError(f"the OPA server refused the policy: {reason}", path=policy.path)
             pending = [policy for policy, _ in refused]
+        _delete_stale(opa, set(uploaded))
         push_rules(opa, options, data)
     except requests.exceptions.RequestException as exc:
         raise _failure(options, exc) from None
     finally:
         opa.close_connection()
     return uploaded
+
+
+def _delete_stale(opa: Any, kept: set[str]) -> None:
+    """Delete the gate's policies the server holds that this push did not upload."""
+    import requests
+
+    stale = [p for p in opa.get_policies_list() if p.startswith(PREFIX) and p not in kept]
+    while stale:
+        refused: list[tuple[str, str]] = []
+        for policy_id in stale:
+            try:
+                opa.delete_policy(policy_id)
+            except requests.exceptions.RequestException:
+                raise
+            except Exception as exc:
+                refused.append((policy_id, _client_error(exc)))
+        if len(refused) == len(stale):
+            policy_id, reason = refused[0]
+            raise PolicyError(
+                f"the OPA server refused to delete the gate's old policy {policy_id}: {reason}"
+            )
+        stale = [policy_id for policy_id, _ in refused]
 
 
 def _client_error(exc: BaseException) -> str:
