@@ -115,7 +115,7 @@ def test_http_send_in_an_embedded_policy_is_an_error_naming_its_place(tmp_path: 
         '\tv := {"rule_id": "X-1", "address": "", "message": sprintf("%v", [answer])}\n'
         "}\n"
     )
-    with pytest.raises(PolicyError, match="http.send is not available") as caught:
+    with pytest.raises(PolicyError, match=r"http\.send is not available") as caught:
         decide(engine_with(tmp_path), [])
     assert caught.value.path is not None and caught.value.path.endswith("callout.rego")
     assert caught.value.line == 4
