@@ -7,7 +7,9 @@ policies (an OPA bundle, or ``finops-gate policy push``) and the rules as
 
 Fails closed: an unreachable or slow server, a non-200 answer, a missing or
 malformed decision all stop the gate with exit 2. Transient failures (connection
-errors, 500/502/504) are retried a bounded number of times with backoff.
+errors, 500/502/504) are retried a bounded number of times with backoff. The
+timeout (``--opa-timeout``) is a deadline for the whole exchange, retries and a
+server that trickles its answer included.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import orjson
 
 from gate.errors import EngineUnavailable, PolicyError
 from gate.policy import DECISION_PATH, PolicyFile
+from gate.policy._deadline import Deadline, DeadlineExceeded
 
 RULES_PATH = "finops/rules"
 
@@ -90,16 +93,28 @@ def _server_message(response: Any) -> str:
 class RemoteEngine:
     def __init__(self, options: RemoteOptions, data: Mapping[str, Any]) -> None:
         self._options = options
+        self._deadline = Deadline(options.timeout)  # the exchange starts here
         self._client = client(options)
         if options.push_rules:
-            push_rules(self._client, options, data)
+            self._within_deadline(lambda: push_rules(self._client, options, data))
+
+    def _within_deadline(self, call: Any) -> Any:
+        try:
+            return self._deadline.run(call)
+        except DeadlineExceeded:
+            raise EngineUnavailable(
+                f"the OPA server at {self._options.url} did not answer within "
+                f"{self._options.timeout:g} s (--opa-timeout bounds the whole exchange)"
+            ) from None
 
     def evaluate(self, input_json: str) -> Any:
         package, _, rule = DECISION_PATH.removeprefix("data.").rpartition(".")
         document = orjson.loads(input_json)
         try:
-            answer = _with_retries(
-                lambda: self._client.query_rule(document, package, rule), self._options
+            answer = self._within_deadline(
+                lambda: _with_retries(
+                    lambda: self._client.query_rule(document, package, rule), self._options
+                )
             )
         finally:
             self._client.close_connection()

@@ -221,3 +221,28 @@ def test_the_hcl_parser_is_not_loaded_without_terraform_source() -> None:
         [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
     )
     assert done.stdout.split() == ["False", "False", "False"]
+
+
+def test_placing_a_finding_keeps_every_other_field() -> None:
+    import dataclasses
+
+    from gate.policy import AppliedException, Violation
+    from gate.report.locations import _placed
+
+    original = Violation(
+        rule_id="FG-TAG-001",
+        address="aws_s3_bucket.a",
+        message="m",
+        severity="deny",
+        policy="tags",
+        file="plan.json",
+        line=None,
+        indeterminate=True,
+        fields={"key": "owner"},
+        exception=AppliedException("E", "r", "a", "2027-01-01", "o"),
+    )
+    placed = _placed(original, "main.tf", 7)
+    assert (placed.file, placed.line) == ("main.tf", 7)
+    for field in dataclasses.fields(Violation):
+        if field.name not in ("file", "line"):
+            assert getattr(placed, field.name) == getattr(original, field.name), field.name
