@@ -206,6 +206,9 @@ class Settings:
     capacity_plan_tag: str = "capacity-plan-id"
     plan_threshold_monthly: float = 0.0
     audit_min_compliance: float | None = None
+    # A resource the change adds that the gate cannot price: warn (FG-COST-001, left
+    # out of the totals) or deny (FG-COST-002: fail closed).
+    unpriced: str = "warn"
 
 
 @dataclass(frozen=True, slots=True)
@@ -556,6 +559,7 @@ def _settings(doc: Mapping[str, Any]) -> Settings:
         capacity_plan_tag=doc.get("capacity_plan_tag", "capacity-plan-id"),
         plan_threshold_monthly=float(doc.get("plan_threshold_monthly", 0)),
         audit_min_compliance=doc.get("audit_min_compliance"),
+        unpriced=doc.get("unpriced", "warn"),
     )
 
 
@@ -583,6 +587,7 @@ def data_document(rules: Rules) -> dict[str, Any]:
                     },
                     "capacity_plan_tag": settings.capacity_plan_tag,
                     "plan_threshold_monthly": settings.plan_threshold_monthly,
+                    "unpriced": settings.unpriced,
                 },
                 "exceptions": [
                     {
