@@ -527,7 +527,9 @@ class Instance:
                 continue
             expr = attribute.expr
             value, found = log.collect(evaluate, expr, scope)
-            if found:
+            if found and body.json and key in _BLOCK_NAMES and isinstance(expr.node, JsonValue):
+                self._json_block_references(key, expr.node.raw, expr, path, references)
+            elif found:
                 references[f"{path}{key}"] = found[0]
             if body.json and isinstance(attribute.expr.node, (JsonValue, JsonLiteral)):
                 value = _json_blocks(key, value)
@@ -555,6 +557,25 @@ class Instance:
         if body.json and "dynamic" in body.attributes:
             self._json_dynamic(body, values, unknown, references, path)
         return values, unknown
+
+    def _json_block_references(
+        self, name: str, raw: Any, expr: Expr, path: str, references: dict[str, str]
+    ) -> None:
+        """In the JSON syntax a nested block is one value (an object, or a list of them):
+        the references of each of its attributes, by the path a plan would give them."""
+        items = [raw] if isinstance(raw, dict) else raw if isinstance(raw, list) else []
+        for position, item in enumerate(items):
+            if not isinstance(item, dict):
+                continue
+            inner = f"{path}{name}.{position}."
+            for key, value in item.items():
+                if key in _BLOCK_NAMES and isinstance(value, (dict, list)):
+                    self._json_block_references(key, value, expr, inner, references)
+                    continue
+                part = Expr(JsonValue(value, expr.line), expr.path, expr.line)
+                _, found = self.session.references.collect(evaluate, part, self.scope)
+                if found:
+                    references[f"{inner}{key}"] = found[0]
 
     def _dynamic(
         self,

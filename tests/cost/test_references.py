@@ -27,6 +27,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "references"
 PLAN = FIXTURES / "asg_from_launch_templates_through_modules.plan.json"
 SOURCE = FIXTURES / "asg_from_launch_templates_through_modules"
 TEMPLATE = FIXTURES / "asg_and_service_from_template_resources.yaml"
+JSON_SOURCE = FIXTURES / "asg_from_launch_template_json_syntax"
 
 # 3 × (m5.large 0.096 $/h × 730 h + 50 GB gp3 × 0.08 $/GB)
 FLEET = Decimal("222.24")
@@ -63,8 +64,10 @@ def by_address(estimated: CostEstimate) -> dict[str, ResourceCost]:
             },
         ),
         (TEMPLATE, {"WebFleet": FLEET, "Workers": WORKERS}),
+        # 2 × m5.large 0.096 $/h × 730 h, the block written as one JSON object
+        (JSON_SOURCE, {"aws_autoscaling_group.fleet": Decimal("140.16")}),
     ],
-    ids=["plan", "terraform-source", "cloudformation"],
+    ids=["plan", "terraform-source", "cloudformation", "terraform-json-syntax"],
 )
 def test_a_group_is_priced_from_the_launch_template_it_refers_to(
     path: Path, expected: dict[str, Decimal]
