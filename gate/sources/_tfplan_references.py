@@ -49,6 +49,7 @@ class PlanReferences:
         self._found: dict[tuple[_Path, str], Mapping[str, list[tuple[_Path, str]]]] = {}
         self._changes = addresses
         self._addresses: frozenset[str] | None = None
+        self._followed: dict[tuple[_Path, str], list[tuple[_Path, str]]] = {}
         root = configuration.get("root_module") if isinstance(configuration, dict) else None
         if isinstance(root, dict):
             self._index((), root)
@@ -138,40 +139,49 @@ class PlanReferences:
     def _targets(self, path: _Path, references: list[Any], depth: int) -> list[tuple[_Path, str]]:
         """The managed resources an expression's references lead to, in written order
         (``cond ? aws_a.x.id : aws_b.y.id`` leads to both; the plan says which exists)."""
-        found: list[tuple[_Path, str]] = []
+        found: dict[tuple[_Path, str], None] = {}
         for reference in references:
             if isinstance(reference, str):
-                for target in self._follow(path, reference, depth):
-                    if target not in found:
-                        found.append(target)
-        return found
+                found.update(dict.fromkeys(self._follow(path, reference, depth)))
+        return list(found)
 
     def _follow(self, path: _Path, reference: str, depth: int) -> list[tuple[_Path, str]]:
-        if depth > MAX_DEPTH:
-            return []
         head = _REFERENCE.match(reference)
-        if head is None:
+        if head is None or depth > MAX_DEPTH:
             return []
         kind, name = head["type"], head["name"]
         if kind not in _NOT_RESOURCES:
             return [(path, f"{kind}.{name}{head['index'] or ''}")]
-        if kind == "var" and path:
+        if kind == "var" and path:  # what the caller gave, in the caller's module
+            key, scope = (path, f"var.{name}"), path[:-1]
+        elif kind == "module":  # what the called module's output returns, in that module
+            output = reference[head.end() :].split(".", 1)[0].split("[", 1)[0]
+            scope = (*path, name)
+            key = (scope, f"output.{output}")
+        else:
+            return []
+        # Each variable and output is followed once: a crafted plan whose variables and
+        # outputs refer to several others each, or in a circle, costs no more than its size.
+        known = self._followed.get(key)
+        if known is None:
+            self._followed[key] = []  # in progress: a circle leads nowhere
+            known = self._followed[key] = self._targets(scope, self._expression(key), depth + 1)
+        return known
+
+    def _expression(self, key: tuple[_Path, str]) -> list[Any]:
+        """The references of what a variable was given, or of what an output returns."""
+        path, name = key
+        kind, _, name = name.partition(".")
+        if kind == "var":
             call = self._calls.get(path)
             expressions = call.get("expressions") if call is not None else None
-            given = expressions.get(name) if isinstance(expressions, dict) else None
-            references = given.get("references") if isinstance(given, dict) else None
-            if isinstance(references, list):
-                return self._targets(path[:-1], references, depth + 1)
-        if kind == "module":
-            output = reference[head.end() :].split(".", 1)[0].split("[", 1)[0]
-            child = (*path, name)
-            outputs = self._modules.get(child, {}).get("outputs")
-            declared = outputs.get(output) if isinstance(outputs, dict) else None
+            expression = expressions.get(name) if isinstance(expressions, dict) else None
+        else:
+            outputs = self._modules.get(path, {}).get("outputs")
+            declared = outputs.get(name) if isinstance(outputs, dict) else None
             expression = declared.get("expression") if isinstance(declared, dict) else None
-            references = expression.get("references") if isinstance(expression, dict) else None
-            if isinstance(references, list):
-                return self._targets(child, references, depth + 1)
-        return []
+        references = expression.get("references") if isinstance(expression, dict) else None
+        return references if isinstance(references, list) else []
 
 
 def _module_steps(module_address: str | None) -> list[tuple[str, str]]:

@@ -214,3 +214,24 @@ def test_the_json_report_shows_the_group_priced_from_its_template(tmp_path: Path
     costs = {r["address"]: r["cost"] for r in report["resources"]}
     assert costs["module.fleet.aws_autoscaling_group.this[0]"]["monthly_after"] == 222.24
     assert report["cost"]["after"] == 346.34
+
+
+def test_a_plan_whose_references_fan_out_at_every_step_is_followed_once_each(
+    tmp_path: Path,
+) -> None:
+    """A crafted configuration: each output of the module returns three of its variables,
+    each of which its caller gives as the next output. Followed naively that is 3^15
+    paths; each variable and output is followed once, and the template at the end is
+    found."""
+    document = json.loads(PLAN.read_text())
+    root = document["configuration"]["root_module"]
+    fleet = root["module_calls"]["fleet"]
+    depth = 15
+    fleet["module"]["outputs"] = {
+        f"o{i}": {"expression": {"references": [f"var.v{i + 1}"] * 3}} for i in range(depth)
+    }
+    fleet["expressions"] = {f"v{i}": {"references": [f"module.fleet.o{i}"]} for i in range(depth)}
+    fleet["expressions"][f"v{depth}"] = {"references": ["aws_launch_template.web"]}
+    fleet["expressions"]["template_id"] = {"references": ["module.fleet.o0"]}
+    found = by_address(estimate(write_json(tmp_path / "plan.json", document)))
+    assert found["module.fleet.aws_autoscaling_group.this[0]"].after == FLEET
