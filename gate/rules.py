@@ -215,6 +215,9 @@ class Settings:
     unattributed_cost_limit: float = 0.0
     inline_exceptions: bool = True  # exceptions written beside resources are honoured
     exception_max_days: int = 365  # the longest an exception may run from the day judged
+    # A resource the change adds that the gate cannot price: warn (FG-COST-001, left
+    # out of the totals) or deny (FG-COST-002: fail closed).
+    unpriced: str = "warn"
 
 
 @dataclass(frozen=True, slots=True)
@@ -595,6 +598,7 @@ def _settings(doc: Mapping[str, Any], configured: bool = False) -> Settings:
         unattributed_cost_limit=float(doc.get("unattributed_cost_limit", threshold)),
         inline_exceptions=doc.get("inline_exceptions", "allowed") == "allowed",
         exception_max_days=int(doc.get("exception_max_days", 365)),
+        unpriced=doc.get("unpriced", "warn"),
     )
 
 
@@ -624,6 +628,7 @@ def data_document(rules: Rules) -> dict[str, Any]:
                     "plan_threshold_monthly": settings.plan_threshold_monthly,
                     "capacity_plans_required": settings.capacity_plans_required,
                     "unattributed_cost_limit": settings.unattributed_cost_limit,
+                    "unpriced": settings.unpriced,
                 },
                 "exceptions": [
                     {

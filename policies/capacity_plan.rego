@@ -96,7 +96,7 @@ deny contains v if {
 	t.delta > unattributed_limit
 	not unattributed_covered(t.delta)
 	v := {
-		"rule_id": "FG-COST-002",
+		"rule_id": "FG-COST-003",
 		"address": "",
 		"monthly_delta": t.delta,
 		"limit": unattributed_limit,

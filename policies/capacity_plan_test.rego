@@ -61,7 +61,7 @@ unattributed(delta, claim) := {"resources": [], "cost": {"teams": {"(unattribute
 
 test_unattributed_cost_above_the_limit_is_denied if {
 	some v in capacity_plan.deny with input as unattributed(64116, no_claim) with data.finops.rules as {"settings": {"plan_threshold_monthly": 500, "unattributed_cost_limit": 500}}
-	v.rule_id == "FG-COST-002"
+	v.rule_id == "FG-COST-003"
 	v.monthly_delta == 64116
 	startswith(v.message, "Deploy failed: $64116.00 a month of this change cannot be charged to any team")
 }

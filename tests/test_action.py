@@ -273,7 +273,9 @@ def test_pull_request_run_annotates_summarises_and_sets_outputs(project: Path) -
     assert set(outputs) == set(action.OUTPUTS)
     assert outputs["result"] == "fail" and outputs["exit-code"] == "1"
     assert outputs["violations"] == "2"  # the plan is a draft, and so the budget is not covered
-    assert "title=FG-BUD-001::Deploy failed: budget exceeded by $161.44" in run.stdout
+    # next month (rules/budgets.yaml): 5,700 expected + 561.44 a month, budget 6,000
+    assert "title=FG-BUD-001::Deploy failed: team checkout goes over budget " in run.stdout
+    assert "= $6261.44 of $6000.00, over by $261.44" in run.stdout
     assert outputs["monthly-cost-delta"] == "561.44"
     assert run.summary.startswith("## finops-gate: ❌ deploy denied")
     assert "FG-PLAN-002" in run.summary

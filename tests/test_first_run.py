@@ -119,6 +119,6 @@ def test_unknown_ownership_never_hides_cost(tmp_path: Path) -> None:
     result = run_cli("check", "plan.json", "-o", f"json={out}", cwd=tmp_path)
     assert result.exit_code == 1, result.stdout
     report = json.loads(out.read_text(encoding="utf-8"))
-    [denial] = [v for v in report["violations"] if v["rule_id"] == "FG-COST-002"]
+    [denial] = [v for v in report["violations"] if v["rule_id"] == "FG-COST-003"]
     assert denial["monthly_delta"] > 60000
     assert report["cost"]["teams"]["(unattributed)"]["delta"] == denial["monthly_delta"]

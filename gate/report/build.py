@@ -163,6 +163,7 @@ def _shown_exception(v: Violation, paths: PathBase) -> Violation:
 def _cost(facts: Facts) -> CostSummary:
     cost = facts.cost
     hierarchy = facts.rules.hierarchy
+    unpriced = cost.unpriced_by("team")
     teams = []
     for team, totals in cost.by("team").items():
         info = hierarchy.teams.get(team) if team != UNATTRIBUTED else None
@@ -173,6 +174,7 @@ def _cost(facts: Facts) -> CostSummary:
                 business_unit=info.business_unit if info else None,
                 business_group=info.business_group if info else None,
                 link=facts.links.get(team),
+                unpriced=unpriced.get(team, 0),
             )
         )
     return CostSummary(
@@ -182,4 +184,6 @@ def _cost(facts: Facts) -> CostSummary:
         teams=tuple(teams),
         services=tuple(cost.by("service").items()),
         unpriced=cost.unpriced,
+        catalog_date=cost.catalog_date,
+        price_sources=cost.price_sources,
     )

@@ -28,6 +28,7 @@ from gate.errors import SourceError
 from gate.model import Action, InputKind, Resource, ResourceAddress, SourceDocument, Tags
 from gate.sources import _jsonload
 from gate.sources._tfplan_marks import Marks, any_marked, masked, with_tag_families
+from gate.sources._tfplan_references import PlanReferences
 
 _ACTIONS: dict[tuple[str, ...], Action] = {
     ("create",): Action.CREATE,
@@ -206,12 +207,13 @@ def load(path: Path, plan: _Plan, notes: list[str]) -> SourceDocument:
             "the plan has no resource_changes: nothing would be created, changed or deleted"
         )
     defaults = _DefaultTags(plan.configuration, shown)
+    references = PlanReferences(plan.configuration, (c.address for c in changes))
     resources: list[Resource] = []
     for position, change in enumerate(changes):
         if change.mode != "managed":
             continue
         try:
-            resources.append(_resource(change, position, shown, defaults))
+            resources.append(_resource(change, position, shown, defaults, references))
         except RecursionError:
             raise SourceError(
                 "the resource change is nested too deeply to read",
@@ -286,7 +288,13 @@ def _escape(step: str | int) -> str:
 _NEEDS_VALUES = frozenset({Action.CREATE, Action.UPDATE, Action.REPLACE})
 
 
-def _resource(change: _Change, position: int, shown: str, defaults: _DefaultTags) -> Resource:
+def _resource(
+    change: _Change,
+    position: int,
+    shown: str,
+    defaults: _DefaultTags,
+    references: PlanReferences,
+) -> Resource:
     body = change.change
     action = _ACTIONS.get(tuple(body.actions))
     if action is None:
@@ -334,6 +342,7 @@ def _resource(change: _Change, position: int, shown: str, defaults: _DefaultTags
         before=masked(body.before, before_sensitive),
         unknown=marks.unknown_attributes(),
         region=_region(values, marks.secrets) or defaults.region_for(change),
+        references=references.of(change.module_address, change.type, change.name),
     )
 
 
