@@ -53,24 +53,28 @@ def read_bytes(
     path: Path,
     *,
     limit: int | None = None,
+    plan: bool = False,
     error: type[GateError] = SourceError,
     what: str = "file",
 ) -> bytes:
-    """The bytes of a regular file of at most ``limit`` bytes (default: ``file_limit()``).
+    """The bytes of a regular file of at most ``limit`` bytes (default: ``plan_limit()``
+    for a plan or another large machine-written JSON, ``plan=True``, else ``file_limit()``).
 
     Anything else (missing, a directory, a FIFO, a device, too large, unreadable) raises
-    ``error`` naming the file and the reason.
+    ``error`` naming the file, the reason and the variable that raises the limit.
     """
-    limit = file_limit() if limit is None else limit
+    variable = PLAN_LIMIT_ENV if plan else FILE_LIMIT_ENV
+    if limit is None:
+        limit = plan_limit() if plan else file_limit()
     with _open_regular(path, error, what) as (stream, size):
         if size > limit:
-            raise error(_too_large(what, limit), path=str(path))
+            raise error(_too_large(what, limit, variable), path=str(path))
         try:
             data = stream.read(limit + 1)
         except OSError as exc:
             raise error(f"cannot read {what}: {exc.strerror}", path=str(path)) from exc
     if len(data) > limit:  # grew while being read
-        raise error(_too_large(what, limit), path=str(path))
+        raise error(_too_large(what, limit, variable), path=str(path))
     return data
 
 
@@ -132,8 +136,7 @@ def read_text(
         ) from None
 
 
-def _too_large(what: str, limit: int) -> str:
-    variable = PLAN_LIMIT_ENV if limit == plan_limit() else FILE_LIMIT_ENV
+def _too_large(what: str, limit: int, variable: str) -> str:
     return f"{what} is larger than {limit:,} bytes; refusing to read it (raise the limit with {variable})"
 
 

@@ -281,6 +281,15 @@ class Normaliser:
                 else "no team tag and no service catalog entry matches"
             )
             return Attribution(None, unit, group, service.name if service else None, reason)
+        if team == SENSITIVE:
+            # The team would be shown in every report: a secret cannot be a team.
+            return Attribution(
+                None,
+                unit,
+                group,
+                service.name if service else None,
+                "the team tag's value is sensitive, so it cannot name the team in reports",
+            )
         if hierarchy.teams:
             known = hierarchy.teams.get(team)
             if known is None:

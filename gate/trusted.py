@@ -72,6 +72,13 @@ class WorkingTree:
         return _io.read_text(path, error=error, what=what)
 
     def shown(self, path: Path) -> str:
+        """Relative to the working directory when the file lies under it (reports show
+        no absolute paths), else as given."""
+        if path.is_absolute():
+            try:
+                return str(path.relative_to(Path.cwd()))
+            except ValueError:
+                return str(path)
         return str(path)
 
 

@@ -35,16 +35,7 @@ def apply(
 ) -> tuple[SourceDocument, ...]:
     """Validate every inline exception (exit 2 naming file:line when one is malformed)
     and every exception of ``exceptions.yaml``; drop inline ones when they are off."""
-    day = dt.date.fromisoformat(today)
-    latest = day + dt.timedelta(days=rules.settings.exception_max_days)
-    for exception in rules.exceptions:
-        if not visible(exception.reason):
-            raise RulesError(
-                f"exception {exception.id} has no reason with visible text", path=exception.origin
-            )
-        _check_lifetime(
-            exception.expires, latest, rules.settings.exception_max_days, exception.origin, None
-        )
+    latest = check_exceptions(rules, today)
     checked = []
     for document in documents:
         if not document.exceptions:
@@ -62,6 +53,21 @@ def apply(
             _check_inline(inline, latest, rules.settings.exception_max_days)
         checked.append(document)
     return tuple(checked)
+
+
+def check_exceptions(rules: Rules, today: str) -> dt.date:
+    """Hold every exception of ``exceptions.yaml`` to a visible reason and the maximum
+    lifetime from ``today``; return the latest expiry allowed."""
+    latest = dt.date.fromisoformat(today) + dt.timedelta(days=rules.settings.exception_max_days)
+    for exception in rules.exceptions:
+        if not visible(exception.reason):
+            raise RulesError(
+                f"exception {exception.id} has no reason with visible text", path=exception.origin
+            )
+        _check_lifetime(
+            exception.expires, latest, rules.settings.exception_max_days, exception.origin, None
+        )
+    return latest
 
 
 def _check_inline(exception: InlineException, latest: dt.date, max_days: int) -> None:

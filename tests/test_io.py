@@ -187,3 +187,18 @@ def test_writing_to_a_device_or_fifo_writes_into_it_and_never_replaces_it(
     _io.write_atomic(Path(os.devnull), b"discarded\n")
     assert stat.S_ISCHR(Path(os.devnull).stat().st_mode)
     assert not list(tmp_path.glob(".pipe.*"))  # no temporary file left behind
+
+
+def test_a_file_too_large_names_the_variable_of_its_own_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(_io.PLAN_LIMIT_ENV, "8")
+    monkeypatch.setenv(_io.FILE_LIMIT_ENV, "8")  # the same value: the message must still tell
+    big = tmp_path / "big.yaml"
+    big.write_text("x" * 100, encoding="utf-8")
+    with pytest.raises(GateError) as caught:
+        _io.read_bytes(big)
+    assert _io.FILE_LIMIT_ENV in str(caught.value)
+    with pytest.raises(GateError) as caught:
+        _io.read_bytes(big, plan=True)
+    assert _io.PLAN_LIMIT_ENV in str(caught.value)

@@ -106,3 +106,24 @@ def test_the_lifetime_bound_is_a_setting(rules: Path) -> None:
         stream.write("exception_max_days: 0\n")
     with pytest.raises(RulesError):
         rules_module.load(rules)
+
+
+def test_rules_check_refuses_what_check_refuses(rules: Path, tmp_path: Path) -> None:
+    (rules / "exceptions.yaml").write_text(
+        "exceptions:\n  - address: Queue\n    rules: [FG-TAG-001]\n    reason: vendor\n"
+        "    approved_by: lead@acme.example\n    expires: '2031-01-01'\n",
+        encoding="utf-8",
+    )
+    result = run_cli("rules", "check", "--today", "2026-11-23", cwd=tmp_path)
+    assert result.exit_code == 2 and "exceptions.yaml" in result.stderr
+
+
+def test_rules_found_in_the_working_directory_are_shown_relative(
+    rules: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "t.yaml").write_text(TEMPLATE, encoding="utf-8")
+    out = tmp_path / "r.json"
+    run_cli("check", "t.yaml", "--today", "2026-11-23", "-o", f"json={out}", cwd=tmp_path)
+    report = json.loads(out.read_text())
+    assert report["rules"]["budgets"] == "rules/budgets.yaml"
+    assert report["budgets"]["source"] == "rules/budgets.yaml"

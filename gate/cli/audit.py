@@ -41,7 +41,10 @@ def audit(
     outputs: Annotated[
         list[str] | None,
         typer.Option(
-            "--output", "-o", help="[FORMAT=]FILE, as for check.", metavar="[FORMAT=]FILE"
+            "--output",
+            "-o",
+            help="Write a report to a file (repeatable): FILE for the only (or first) format, or FORMAT=FILE (e.g. -o csv=resources.csv).",
+            metavar="[FORMAT=]FILE",
         ),
     ] = None,
     min_compliance: Annotated[

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from gate.cli._group import group_app
-from gate.cli._options import DebugOption, OutputFileOption, RulesOption
+from gate.cli._options import DebugOption, OutputFileOption, PlanDateOption, RulesOption
 from gate.cli._output import emit
 from gate.errors import GateError
 
@@ -86,11 +86,16 @@ def rules_import_aws_tag_policy(
 
 
 @app.command("check")
-def rules_check(rules_dir: RulesOption = None, debug: DebugOption = False) -> None:
-    """Validate the rules files against their schemas and print what applies."""
-    from gate import rules
+def rules_check(
+    rules_dir: RulesOption = None, today: PlanDateOption = None, debug: DebugOption = False
+) -> None:
+    """Validate the rules files as check does (schemas, and every exception's reason and
+    lifetime from today) and print what applies."""
+    from gate import rules, waivers
+    from gate._dates import resolve_today
 
     loaded = rules.load(rules.find_rules_dir(rules_dir, Path.cwd()))
+    waivers.check_exceptions(loaded, resolve_today(today))
     for kind, origin in loaded.origins.items():
         typer.echo(f"{kind:<11} {origin}")
     typer.echo(

@@ -100,10 +100,10 @@ def estimate(
 def _read(path: Path) -> dict[str, Any]:
     import orjson
 
-    from gate._io import plan_limit, read_bytes
+    from gate._io import read_bytes
 
     shown = str(path)
-    data = read_bytes(path, limit=plan_limit(), error=PricingError, what="the cost file")
+    data = read_bytes(path, plan=True, error=PricingError, what="the cost file")
     try:
         document = orjson.loads(data)
     except orjson.JSONDecodeError as exc:

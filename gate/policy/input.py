@@ -1,7 +1,7 @@
 """The Rego input document: one versioned, normalised view of the change.
 
-Whatever the source format, policies see ``input.resources`` as documented in the
-README ("Input document"). Sensitive values are already masked here, so nothing a
+Whatever the source format, policies see ``input.resources`` as documented in
+docs/contracts.md ("The Rego input document"). Sensitive values are already masked here, so nothing a
 policy echoes into a message can leak a secret.
 """
 

@@ -27,9 +27,9 @@ _BOMS = (
 )
 
 
-def read_bytes(path: Path, *, limit: int | None = None, what: str = "file") -> bytes:
-    """A regular file of at most ``limit`` bytes (default: the source-file limit)."""
-    return _io.read_bytes(path, limit=limit, error=SourceError, what=what)
+def read_bytes(path: Path, *, plan: bool = False, what: str = "file") -> bytes:
+    """A regular file within the plan limit (``plan``) or the source-file limit."""
+    return _io.read_bytes(path, plan=plan, error=SourceError, what=what)
 
 
 def decode_text(raw: bytes, path: str) -> tuple[bytes, str | None]:
@@ -71,12 +71,12 @@ def _strip_leading_text(data: bytes) -> tuple[bytes, int]:
 
 
 def _json_bytes(
-    path: Path, raw: bytes | None, limit: int | None = None, what: str = "file"
+    path: Path, raw: bytes | None, plan: bool = False, what: str = "file"
 ) -> tuple[bytes, int, list[str]]:
     """The bytes of the JSON document itself: decoded to UTF-8, leading text dropped."""
     shown = str(path)
     notes: list[str] = []
-    data = read_bytes(path, limit=limit, what=what) if raw is None else raw
+    data = read_bytes(path, plan=plan, what=what) if raw is None else raw
     if is_binary_plan(data):
         raise SourceError(BINARY_PLAN, path=shown)
     data, note = decode_text(data, shown)
@@ -114,7 +114,7 @@ def plan_bytes(path: Path, raw: bytes | None = None) -> tuple[bytes, int, list[s
     """A plan file's JSON bytes (within ``FINOPS_GATE_MAX_PLAN_BYTES``), the number of
     lines printed before the document that were dropped, and notes on how it was read.
     ``raw``: the bytes already read (standard input), else the file is read."""
-    return _json_bytes(path, raw, _io.plan_limit(), "plan")
+    return _json_bytes(path, raw, plan=True, what="plan")
 
 
 def parse(data: bytes, shown: str, skipped: int) -> Any:
