@@ -90,11 +90,6 @@ active_by_rule[rule_id] contains e if {
 
 covers(e, v) if regex.match(e.address_regex, v.address)
 
-exempt(r, v) if {
-	some e in r.exceptions
-	covers(e, v)
-}
-
 # An expired exception is reported once, about the exception (where it is written),
 # not about a resource.
 expired_exceptions contains {
@@ -263,37 +258,48 @@ any_ruling(result, excepted) if {
 	r.excepted == excepted
 }
 
+# The violations whose rule id an exception names, each with the exceptions that cover
+# its address (matched once here, used by deny, warn and exempted alike).
+excepted := [[r, v, covering] |
+	some result in ["deny", "warn", "override", "keep"]
+	some [r, v] in judged(result, true)
+	covering := [e | some e in r.exceptions; covers(e, v)]
+]
+
+uncovered(result) := [[r, v] |
+	some [r, v, covering] in excepted
+	covering == []
+	r.outcome == result
+]
+
 deny := array.concat(
 	[object.union(v, r.deny_fields) | some [r, v] in judged("deny", false)],
-	[object.union(v, r.deny_fields) | some [r, v] in judged("deny", true); not exempt(r, v)],
+	[object.union(v, r.deny_fields) | some [r, v] in uncovered("deny")],
 )
 
 # Warnings, and advisory denials: reported, never failing.
 warn := array.concat(
 	[object.union(v, r.fields) | some [r, v] in judged("warn", false)],
-	[object.union(v, r.fields) | some [r, v] in judged("warn", true); not exempt(r, v)],
+	[object.union(v, r.fields) | some [r, v] in uncovered("warn")],
 )
 
-# Exempted: each exception that covers a violation, whatever its outcome, and an
-# override with a reason of a soft denial no exception covers.
+# Exempted: by each exception that covers a violation, whatever its outcome; and a
+# soft denial that an override with a reason names, when no exception covers it.
 exempted := array.concat(
 	[object.union_n([v, r.fields, {"exception": applied(e)}]) |
-		some result in ["deny", "warn", "override", "keep"]
-		some [r, v] in judged(result, true)
-		some e in r.exceptions
-		covers(e, v)
+		some [r, v, covering] in excepted
+		some e in covering
 	],
-	[object.union_n([v, r.fields, {"exception": applied(overriding(o))}]) |
-		some excepted in [false, true]
-		some [r, v] in judged("override", excepted)
-		not exempt(r, v)
-		o := override_for(r.rule_id, r.fields.policy)
+	[object.union_n([v, r.fields, {"exception": applied(overriding(r))}]) |
+		some [r, v] in array.concat(judged("override", false), uncovered("override"))
 	],
 )
 
 applied(e) := {"id": e.id, "reason": e.reason, "approved_by": e.approved_by, "expires": e.expires, "origin": e.origin}
 
-overriding(o) := {"id": sprintf("override %s", [o.rule]), "reason": o.reason, "approved_by": o.by, "expires": input.context.today, "origin": "override"}
+overriding(r) := {"id": sprintf("override %s", [o.rule]), "reason": o.reason, "approved_by": o.by, "expires": input.context.today, "origin": "override"} if {
+	o := override_for(r.rule_id, r.fields.policy)
+}
 
 decision := {
 	"schema": "finops-gate/decision/v1",
