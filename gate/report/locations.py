@@ -18,11 +18,14 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from gate.model import Location, Resource
 from gate.policy import Violation
 from gate.report.model import LocationSummary
-from gate.sources.sourcemap import SourceMap
+
+if TYPE_CHECKING:
+    from gate.sources.sourcemap import SourceMap
 
 NO_SOURCE = "no Terraform source beside the plan (pass --source-dir)"
 
