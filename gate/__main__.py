@@ -4,18 +4,36 @@ then the command line.
 One command builds mostly acyclic objects once and exits; the collector's passes over
 a large parsed plan cost a third of a run and free nothing. It is switched off here,
 once, before the command line's imports run, and nowhere else.
+
+``finops-gate --version`` alone is answered here, before the command line (typer and
+its dependencies are most of a small run's start-up) is imported.
 """
 
 from __future__ import annotations
 
 import gc
+import os
+import sys
 
 
 def main() -> None:
+    if sys.argv[1:] == ["--version"]:
+        _version()
+        return
     gc.disable()
     from gate.cli import main as run
 
     run()
+
+
+def _version() -> None:
+    from gate import __version__
+
+    try:
+        sys.stdout.write(f"finops-gate {__version__}\n")
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away (`… | head -0`): nothing to add
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 if __name__ == "__main__":

@@ -104,6 +104,14 @@ class Normaliser:
         self._expected: dict[str, str | None] = {}
         self._applicable: dict[tuple[str, str, str], tuple[TagRule, ...]] = {}
         self._key_fold: dict[str, str] = {}
+        # Resources of the same kind with the same tags that the rules govern are
+        # normalised alike (a plan repeats its default tags on thousands; a Name tag
+        # differs on each, and no rule reads it): each distinct one is worked out once.
+        # The address matters only where the service catalog matches addresses.
+        self._tagged: dict[
+            tuple[object, ...], tuple[dict[str, str | None], tuple[Finding, ...], Attribution]
+        ] = {}
+        self._address_services = tuple(s for s in rules.services if s.address_regexes)
         attribution = rules.settings.attribution
         self._roles = {
             "team": attribution.team,
@@ -142,6 +150,44 @@ class Normaliser:
                 as_it_was = self.tag(dataclasses.replace(resource, action=Action.UPDATE))
                 return TaggedResource(resource, {}, (), as_it_was.attribution)
             return TaggedResource(resource, {}, (), NOT_CHECKED)
+        tags = resource.tags
+        governed: list[tuple[str, str | None, bool]] = []
+        service_tagged = False
+        for raw_key, value in tags.values.items():
+            folded = self._key_fold.get(raw_key)
+            if folded is None:
+                folded = self._key_fold[raw_key] = fold(raw_key)
+            rule = self._by_folded.get(folded)
+            if rule is not None:
+                governed.append((raw_key, value, raw_key in tags.sensitive))
+                if rule.key == self._roles["service"] and value and value.strip():
+                    service_tagged = True
+        memo_key = (
+            resource.provider,
+            resource.type,
+            resource.action,
+            tuple(governed),
+            tags.partially_unknown,
+            tags.not_propagated,
+            # a resource without a service tag may be matched to a service by address
+            None if service_tagged else self._address_matches(resource.address),
+        )
+        done = self._tagged.get(memo_key)
+        if done is None:
+            done = self._tagged[memo_key] = self._normalise(resource)
+        return TaggedResource(resource, *done)
+
+    def _address_matches(self, address: str) -> tuple[bool, ...]:
+        """Which services of the catalog match this address (what attribution may take
+        from the address)."""
+        return tuple(
+            any(pattern.match(address) for pattern in service.address_regexes)
+            for service in self._address_services
+        )
+
+    def _normalise(
+        self, resource: Resource
+    ) -> tuple[dict[str, str | None], tuple[Finding, ...], Attribution]:
         tags = resource.tags
         matched: dict[str, list[str]] = {}
         for raw_key in tags.values:
@@ -218,7 +264,7 @@ class Normaliser:
                     )
                 )
         attribution = self._attribute(resource, normalised, findings)
-        return TaggedResource(resource, normalised, tuple(findings), attribution)
+        return normalised, tuple(findings), attribution
 
     def _rules_for(self, provider: str, rtype: str, action: str) -> tuple[TagRule, ...]:
         """The tag rules whose scope covers a provider, type and action (memoised)."""

@@ -184,3 +184,53 @@ test_check_and_skip_check_select_rule_ids if {
 		with input as {"context": {"today": "2026-01-01"}, "selection": {"skip": ["^FG-BUD-001$"]}}
 	{v.rule_id | some v in skipped.deny} == {"FG-TAG-001"}
 }
+
+# The gate decides once per policy, kind and rule id; these pin what each violation
+# still gets on its own.
+
+test_a_policy_listing_a_violation_twice_reports_it_once if {
+	d := gate.decision with data.finops.policy.custom as {"deny": [violation("ACME-1", "a"), violation("ACME-1", "a")]}
+		with input as {"context": {"today": "2026-01-01"}}
+	count(d.deny) == 1
+}
+
+test_a_violation_denied_and_warned_under_one_severity_is_reported_once if {
+	d := gate.decision with data.finops.policy.custom as {"deny": {violation("ACME-1", "a")}, "warn": {violation("ACME-1", "a")}}
+		with data.finops.rules as {"settings": {"severities": {"ACME-1": "warn"}}, "exceptions": []}
+		with input as {"context": {"today": "2026-01-01"}}
+	count(d.deny) == 0
+	count(d.warn) == 1
+}
+
+test_entries_of_every_shape_in_one_policy_are_completed_alike if {
+	d := gate.decision with data.finops.policy.custom as {"deny": {"a bare string", {"message": "no rule id"}, {"rule_id": "ACME-2", "message": "no address"}, 42}}
+		with input as {"context": {"today": "2026-01-01"}}
+	{[v.rule_id, v.address, v.message] | some v in d.deny} == {
+		["CUSTOM-custom", "", "a bare string"],
+		["CUSTOM-custom", "", "no rule id"],
+		["ACME-2", "", "no address"],
+		["CUSTOM-custom", "", "42"],
+	}
+	every v in d.deny {
+		v.severity == "deny"
+		v.policy == "custom"
+		v.enforcement == "hard"
+	}
+}
+
+test_an_exception_covers_only_the_addresses_it_names if {
+	d := gate.decision with data.finops.policy.tags as {"deny": {violation("FG-TAG-001", "module.legacy.aws_instance.a"), violation("FG-TAG-001", "aws_instance.b")}}
+		with data.finops.rules as {"settings": {"severities": {}}, "exceptions": [exception("2026-06-30")]}
+		with input as {"context": {"today": "2026-01-01"}}
+	[v.address | some v in d.deny] == ["aws_instance.b"]
+	[v.address | some v in d.exempted] == ["module.legacy.aws_instance.a"]
+}
+
+test_an_exception_wins_over_an_override_and_covers_advisory_denials_too if {
+	d := gate.decision with data.finops.policy.tags as mock_tags
+		with data.finops.rules as {"settings": {"severities": {}, "enforcement": {"FG-TAG-001": "soft", "FG-TAG-002": "advisory"}}, "exceptions": [object.union(exception("2026-06-30"), {"rules": ["FG-TAG-001"]})]}
+		with input as {"context": {"today": "2026-01-01"}, "overrides": [override("FG-TAG-001", "launch day")]}
+	d.allow == true
+	[e.exception.id | some e in d.exempted] == ["EXC-1"]
+	count(d.warn) == 1
+}

@@ -131,20 +131,28 @@ _KNOWN_FIELDS = frozenset(
 
 def _violation(raw: dict[str, Any]) -> Violation:
     """One entry of a decision whose shape :func:`_shape.check` has accepted."""
-    line = raw.get("line")
-    exception = raw.get("exception")
+    get = raw.get
+    line = get("line")
+    exception = get("exception")
     return Violation(
-        rule_id=raw["rule_id"],
-        address=raw.get("address", ""),
-        message=raw["message"],
-        severity=raw.get("severity", ""),
-        policy=raw.get("policy", ""),
-        file=raw.get("file"),
-        line=None if line is None else int(line),
-        indeterminate=raw.get("indeterminate") is True,
-        fields={k: _plain(v) for k, v in raw.items() if k not in _KNOWN_FIELDS},
-        exception=None if exception is None else _applied(exception),
+        raw["rule_id"],
+        get("address", ""),
+        raw["message"],
+        get("severity", ""),
+        get("policy", ""),
+        get("file"),
+        None if line is None else int(line),
+        get("indeterminate") is True,
+        {
+            k: v if type(v) in _SCALARS else _plain(v)
+            for k, v in raw.items()
+            if k not in _KNOWN_FIELDS
+        },
+        None if exception is None else _applied(exception),
     )
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def _applied(raw: Mapping[str, str]) -> AppliedException:

@@ -20,7 +20,7 @@ from gate.capacity.claim import CapacityClaim
 from gate.cost import ResourceCost, cents
 from gate.facts import Facts
 from gate.model import SENSITIVE, Action, InlineException, SourceDocument
-from gate.tags import Finding, FindingKind, TaggedResource
+from gate.tags import Attribution, Finding, FindingKind, TaggedResource
 
 SCHEMA = "finops-gate/input/v1"
 
@@ -57,6 +57,9 @@ def resources_document(
     unattributable: list[int] = []
     unknown_service: list[int] = []
     checked = taggable = 0
+    # The same finding and the same attribution recur on thousands of resources of a
+    # plan: each distinct one is written once and shared (nothing changes them later).
+    shared: dict[Any, dict[str, Any]] = {}
     for item in tagged:
         resource = item.resource
         by_action[resource.action.value] += 1
@@ -64,7 +67,7 @@ def resources_document(
             continue
         checked += resource.checked
         taggable += resource.checked and resource.taggable
-        document = _resource(item)
+        document = _resource(item, shared)
         if resource_costs is not None:
             document["cost"] = resource_costs.get(resource.address)
         position = len(resources)
@@ -120,7 +123,7 @@ def inline_exception(exception: InlineException) -> dict[str, Any]:
     }
 
 
-def _resource(item: TaggedResource) -> dict[str, Any]:
+def _resource(item: TaggedResource, shared: dict[Any, dict[str, Any]]) -> dict[str, Any]:
     resource = item.resource
     tags = resource.tags
     shown: dict[str, str | None] = {}
@@ -147,15 +150,22 @@ def _resource(item: TaggedResource) -> dict[str, Any]:
         "unknown_tags": unknown,
         "tags_partially_unknown": tags.partially_unknown,
         "normalised_tags": dict(item.normalised),
-        "findings": [finding_document(f) for f in item.findings],
-        "attribution": {
-            "team": attribution.team,
-            "business_unit": attribution.business_unit,
-            "business_group": attribution.business_group,
-            "service": attribution.service,
-            "attributable": attribution.attributable,
-            "reason": attribution.reason,
-        },
+        "findings": [
+            shared.get(f) or shared.setdefault(f, finding_document(f)) for f in item.findings
+        ],
+        "attribution": shared.get(attribution)
+        or shared.setdefault(attribution, attribution_document(attribution)),
+    }
+
+
+def attribution_document(attribution: Attribution) -> dict[str, Any]:
+    return {
+        "team": attribution.team,
+        "business_unit": attribution.business_unit,
+        "business_group": attribution.business_group,
+        "service": attribution.service,
+        "attributable": attribution.attributable,
+        "reason": attribution.reason,
     }
 
 

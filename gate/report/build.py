@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gate.capacity.claim import CapacityClaim
 from gate.cost import UNATTRIBUTED
@@ -31,7 +32,9 @@ from gate.report.model import (
     TeamCost,
     Verdict,
 )
-from gate.sources.sourcemap import SourceMap
+
+if TYPE_CHECKING:
+    from gate.sources.sourcemap import SourceMap
 
 
 @dataclass(frozen=True)

@@ -18,11 +18,14 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from gate.model import Location, Resource
 from gate.policy import Violation
 from gate.report.model import LocationSummary
-from gate.sources.sourcemap import SourceMap
+
+if TYPE_CHECKING:
+    from gate.sources.sourcemap import SourceMap
 
 NO_SOURCE = "no Terraform source beside the plan (pass --source-dir)"
 
@@ -76,6 +79,9 @@ class Placer:
     default_file: str
     mapped: int = 0
     unmapped: Counter[str] = field(default_factory=Counter)
+    _spots: dict[tuple[str, str | _Block | None], tuple[str, int, str | None]] = field(
+        default_factory=dict, repr=False
+    )
 
     def resource(self, resource: Resource) -> tuple[str, int | None]:
         location, _ = self._locate(resource, _BLOCK)
@@ -90,16 +96,25 @@ class Placer:
         if resource is None:
             file = self.paths.shown(v.file) if v.file else self.default_file
             return _placed(v, file, 1)
-        location, reason = self._locate(resource, _tag_key(v))
+        # A resource has several findings, often about the same tag: placed once each.
+        spot_key = (v.address, _tag_key(v))
+        spot = self._spots.get(spot_key)
+        if spot is None:
+            spot = self._spots[spot_key] = self._spot(resource, spot_key[1])
+        file, line, reason = spot
         if not count:
             pass
         elif reason is not None:
             self.unmapped[reason] += 1
         elif resource.location is None:
             self.mapped += 1
+        return _placed(v, file, line)
+
+    def _spot(self, resource: Resource, key: str | _Block | None) -> tuple[str, int, str | None]:
+        location, reason = self._locate(resource, key)
         if location is None:
-            return _placed(v, self.paths.shown(resource.source), 1)
-        return _placed(v, location.file, location.line or 1)
+            return self.paths.shown(resource.source), 1, reason
+        return location.file, location.line or 1, reason
 
     def _locate(
         self, resource: Resource, key: str | _Block | None
@@ -156,14 +171,14 @@ def _placed(v: Violation, file: str, line: int) -> Violation:
     if v.file == file and v.line == line:
         return v
     return Violation(
-        rule_id=v.rule_id,
-        address=v.address,
-        message=v.message,
-        severity=v.severity,
-        policy=v.policy,
-        file=file,
-        line=line,
-        indeterminate=v.indeterminate,
-        fields=v.fields,
-        exception=v.exception,
+        v.rule_id,
+        v.address,
+        v.message,
+        v.severity,
+        v.policy,
+        file,
+        line,
+        v.indeterminate,
+        v.fields,
+        v.exception,
     )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -258,3 +260,18 @@ def test_a_reader_that_goes_away_is_not_an_internal_error() -> None:
     process.stderr.close()
     assert process.wait(timeout=60) == 2  # the output was not delivered: not a success
     assert "internal error" not in stderr and "Traceback" not in stderr
+
+
+def test_version_is_answered_without_loading_the_command_line() -> None:
+    probe = (
+        "import sys\n"
+        "sys.argv = ['finops-gate', '--version']\n"
+        "from gate.__main__ import main\n"
+        "main()\n"
+        "print('typer' in sys.modules, 'gate.cli' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.splitlines() == [f"finops-gate {__version__}", "False False"]
+    assert run_subprocess("--version").stdout == f"finops-gate {__version__}\n"

@@ -218,3 +218,36 @@ def test_scope_limits_required_tags_by_type() -> None:
     scoped = rules._build(doc, dict.fromkeys(rules.KINDS, "test"))
     assert kinds(tag({}, scoped)) == {("missing", "team")}
     assert kinds(tag({}, scoped, rtype="aws_s3_bucket", address="aws_s3_bucket.b")) == set()
+
+
+def test_resources_with_the_same_tags_are_still_attributed_by_their_own_address() -> None:
+    # One normaliser for a whole plan works out each distinct tag set once; the service
+    # catalog's address match must still see each resource's address.
+    normaliser = Normaliser(EXAMPLE)
+    tags = {k: v for k, v in COMPLIANT_TAGS.items() if k != "team"}
+    payments = normaliser.tag(
+        resource({**tags, "Name": "a"}, address="module.payments.aws_instance.gw")
+    )
+    other = normaliser.tag(resource({**tags, "Name": "b"}, address="aws_instance.elsewhere"))
+    again = normaliser.tag(
+        resource({**tags, "Name": "c"}, address="module.payments.aws_instance.x")
+    )
+    assert payments.attribution.service == again.attribution.service == "payments-gateway"
+    assert other.attribution.service is None
+    assert not other.attribution.attributable
+    assert other.resource.address == "aws_instance.elsewhere"
+
+
+def test_resources_that_differ_only_in_ungoverned_tags_share_their_findings() -> None:
+    normaliser = Normaliser(EXAMPLE)
+    first = normaliser.tag(
+        resource({"Team": "team_checkout", "Name": "a"}, address="aws_instance.a")
+    )
+    second = normaliser.tag(
+        resource({"Team": "team_checkout", "Name": "b"}, address="aws_instance.b")
+    )
+    assert first.findings == second.findings
+    assert (
+        first.resource.address == "aws_instance.a" and second.resource.address == "aws_instance.b"
+    )
+    assert kinds(first) >= {("key_not_canonical", "team"), ("value_not_canonical", "team")}
