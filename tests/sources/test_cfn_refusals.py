@@ -49,6 +49,8 @@ FIXTURES = Path(__file__).parent / "fixtures" / "cfn"
         ("constant-nan.json", 4, None),
         # an alias inside the node it names: the document would be infinite (fuzzing)
         ("recursive-alias.yaml", 5, None),
+        # an escape Python's JSON reader accepts: an internal error downstream (fuzzing)
+        ("tag-value-a-lone-surrogate.json", 6, None),
     ],
 )
 def test_an_invalid_template_is_exit_2_naming_file_line_and_path(
