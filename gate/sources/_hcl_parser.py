@@ -37,8 +37,11 @@ from lark.exceptions import LarkError, UnexpectedInput
 from gate.errors import SourceError
 
 CACHE_FORMAT = "1"
-MAX_TOKENS = 1_000_000
-"""Tokens one load may parse: its trees are held together, at about a kilobyte a token."""
+MAX_TOKENS = 150_000
+"""Tokens one load may parse: its trees are held together, at about a kilobyte a token,
+and parsing takes 20-50 µs a token. 150,000 (some 4,000 small resources, 500 kB of
+source) keep a load within about 200 MB and a few seconds; a million took 900 MB and
+20-40 s."""
 _CHUNK = 4096
 """Longest piece of a quoted string matched as one token (a longer string is several)."""
 

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from gate import sources
+from gate.errors import SourceError
 from gate.sources import _hcl_functions
 from gate.sources._hcl_values import Budget
 
@@ -94,3 +95,21 @@ def test_an_expression_built_to_exhaust_memory_is_refused_within_bounded_memory(
     message, peak_mib = done.stdout.splitlines()
     assert message.startswith("3 too large to evaluate"), done.stderr
     assert int(peak_mib) < 400  # each built 800-900 MB before
+
+
+@pytest.mark.slow
+def test_source_of_more_tokens_than_a_load_parses_is_refused(tmp_path: Path) -> None:
+    # 5,000 small resources, 185,000 tokens: a load reads them for 10-30 s (fuzzing)
+    main = tmp_path / "main.tf"
+    main.write_text(
+        "".join(
+            f'resource "aws_instance" "r{i}" {{\n  ami = "ami-{i}"\n'
+            f'  tags = {{ Name = "web-{i}", team = "checkout", index = {i} }}\n}}\n'
+            for i in range(5000)
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(SourceError) as caught:
+        sources.load(main, sources.SourceOptions())
+    assert caught.value.path is not None and caught.value.path.endswith("main.tf")
+    assert "tokens" in caught.value.message
