@@ -32,6 +32,9 @@ from gate.sources._cfn_problem import Problem
 MAX_ALIASES = 200
 """Real templates use few or no aliases."""
 
+MAX_NUMBER_TEXT = 100
+"""Characters a number may be written with (real templates use a few dozen at most)."""
+
 MAX_EXPANDED_NODES = 2_000_000
 """Nodes the document would have with every alias expanded; a bomb has billions."""
 
@@ -151,6 +154,12 @@ def _checked(
     The message names the tag, never the text (a parameters file holds secrets)."""
 
     def checked(loader: _Loader, node: yaml.Node) -> Any:
+        if kind in ("int", "float") and len(str(node.value)) > MAX_NUMBER_TEXT:
+            # A base-60 integer (1:00:00:…) costs time quadratic in its length, and past
+            # 4,300 digits Python cannot print it.
+            raise Problem(
+                f"a number written with more than {MAX_NUMBER_TEXT} characters", *_at(node)
+            )
         try:
             return construct(loader, node)
         except (ValueError, KeyError, TypeError, AttributeError, OverflowError, IndexError):

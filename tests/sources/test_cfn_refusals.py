@@ -51,6 +51,9 @@ FIXTURES = Path(__file__).parent / "fixtures" / "cfn"
         ("recursive-alias.yaml", 5, None),
         # an escape Python's JSON reader accepts: an internal error downstream (fuzzing)
         ("tag-value-a-lone-surrogate.json", 6, None),
+        # a base-60 integer (YAML 1.1) of 3,000 groups: 5,000 digits, which Python
+        # refuses to print (an internal error; fuzzing)
+        ("core-int-base-60-of-3000-groups.yaml", 7, None),
     ],
 )
 def test_an_invalid_template_is_exit_2_naming_file_line_and_path(
