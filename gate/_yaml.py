@@ -73,14 +73,15 @@ class _Loader(_Base):  # type: ignore[misc]
     first_line = 1
 
 
-def _shown(text: str) -> str:
+def shown(text: str) -> str:
+    """A value from the file, quoted and cut short: the file's author chooses its length."""
     return repr(text) if len(text) <= 40 else repr(text[:40]) + "…"
 
 
 def _finite_float(loader: Any, node: yaml.ScalarNode) -> float:
     value: float = yaml.SafeLoader.construct_yaml_float(loader, node)
     if math.isnan(value) or math.isinf(value):
-        raise _at(node, f"{_shown(node.value)} is not a finite number", loader)
+        raise _at(node, f"{shown(node.value)} is not a finite number", loader)
     return value
 
 
@@ -89,7 +90,7 @@ def _real_date(loader: Any, node: yaml.ScalarNode) -> Any:
         return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
     except ValueError as exc:
         raise _at(
-            node, f"{_shown(node.value)} is not a valid date or time ({exc})", loader
+            node, f"{shown(node.value)} is not a valid date or time ({exc})", loader
         ) from None
 
 
@@ -115,9 +116,9 @@ def _checked(construct: Any, kind: str) -> Any:
         except YamlProblem:
             raise
         except (ValueError, KeyError, TypeError, AttributeError, OverflowError, IndexError):
-            raise _at(node, f"{_shown(node.value)} is not a valid {kind}", loader) from None
+            raise _at(node, f"{shown(node.value)} is not a valid {kind}", loader) from None
         if numeric and isinstance(value, int) and abs(value) > MAX_INTEGER:
-            raise _at(node, f"{_shown(node.value)} is larger than a 64-bit integer", loader)
+            raise _at(node, f"{shown(node.value)} is larger than a 64-bit integer", loader)
         return value
 
     return checked

@@ -51,7 +51,7 @@ def load(path: Path) -> UsageFile:
     version = str(document.get("version", ""))
     if version != "0.1":
         raise PricingError(
-            f"unsupported usage file version {version!r} (expected 0.1, as infracost writes)",
+            f"unsupported usage file version {_yaml.shown(version)} (expected 0.1, as infracost writes)",
             path=shown,
             line=_yaml.line_of(text, ["version"]),
         )

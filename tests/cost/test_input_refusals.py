@@ -48,3 +48,19 @@ def test_a_usage_figure_no_usage_has_is_refused_at_its_line(name: str) -> None:
     assert code == 2, stdout
     assert len(stderr.splitlines()) == 1
     assert stderr.startswith(f"{path}:5: ")
+
+
+@pytest.mark.parametrize(
+    ("option", "name"),
+    [
+        ("--cost-file", "infracost/version-of-a-thousand-characters.json"),
+        ("--usage-file", "usage/version-of-a-thousand-characters.yml"),
+    ],
+)
+def test_a_value_quoted_in_a_refusal_is_cut_short(option: str, name: str) -> None:
+    # the file's author chooses the length: a version of 2 MB was a 2 MB line (fuzzing)
+    path = FIXTURES / name
+    code, stdout, stderr = check(option, path)
+    assert code == 2, stdout
+    assert stderr.startswith(f"{path}")
+    assert "unsupported" in stderr and len(stderr) < len(str(path)) + 200
