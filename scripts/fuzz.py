@@ -104,6 +104,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--keep", action="store_true", help="keep every workspace, not only failures"
     )
     parser.add_argument(
+        "--summarise",
+        action="store_true",
+        help="run nothing: summarise every case in --out's cases.jsonl (a campaign over runs)",
+    )
+    parser.add_argument(
         "--known",
         type=Path,
         default=REPO / "tests" / "fuzz" / "findings" / "known.json",
@@ -434,9 +439,26 @@ def render(summary: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def summarise_campaign(args: argparse.Namespace) -> int:
+    """The summary of every case a campaign's runs appended to cases.jsonl."""
+    lines = (args.out / "cases.jsonl").read_text(encoding="utf-8").splitlines()
+    records = [json.loads(line) for line in lines if line.strip()]
+    summary = summarise(records, args, 0.0)
+    summary["seed"] = ",".join(sorted({str(r["id"]).split("-")[0] for r in records}))
+    (args.out / "summary-all.json").write_text(
+        json.dumps(summary, indent=2) + "\n", encoding="utf-8"
+    )
+    text = render(summary)
+    (args.out / "summary-all.txt").write_text(text + "\n", encoding="utf-8")
+    print(text)
+    return 1 if summary["failures"] else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.summarise:
+        return summarise_campaign(args)
     campaign = Campaign(args)
     indexes = args.only or list(range(args.start, args.start + args.cases))
     summary = campaign.run(indexes)

@@ -113,3 +113,10 @@ def test_source_of_more_tokens_than_a_load_parses_is_refused(tmp_path: Path) -> 
         sources.load(main, sources.SourceOptions())
     assert caught.value.path is not None and caught.value.path.endswith("main.tf")
     assert "tokens" in caught.value.message
+
+
+def test_brackets_nested_past_the_limit_are_refused_while_parsing() -> None:
+    with pytest.raises(SourceError) as caught:
+        sources.load(FIXTURES / "brackets-nested-600-deep.tf", sources.SourceOptions())
+    assert caught.value.line == 4
+    assert "nested more than 500 levels deep" in caught.value.message
