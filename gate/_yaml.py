@@ -6,8 +6,10 @@ allows but a configuration file must not have: a key given twice (YAML keeps the
 silently, so ``status: draft`` then ``status: approved`` would read as approved),
 aliases that would expand into a huge document (a "billion laughs"), and nesting
 deeper than any real file. Construction refuses dates that do not exist
-(``2026-02-30``) and numbers that are not finite (``.nan``, ``.inf``). Every refusal
-carries the line, so the error names the file and the place.
+(``2026-02-30``), numbers that are not finite (``.nan``, ``.inf``), written with more
+than 100 characters or beyond 64 bits, core tags whose text is not what they claim
+(``!!int abc``) and the types JSON has no form for (``!!set``, ``!!binary``). Every
+refusal carries the line, so the error names the file and the place.
 """
 
 from __future__ import annotations
