@@ -96,8 +96,9 @@ def _git_ref_exists(ref: str) -> bool:
     return done.returncode == 0
 
 
-def plans_ref(explicit: str, env: Mapping[str, str]) -> str | None:
-    """The ref plans are read from: the input, else the PR base (fetched if needed)."""
+def trusted_ref(explicit: str, env: Mapping[str, str]) -> str | None:
+    """The ref whose rules, policies and plans decide: the input, else the pull
+    request's base (fetched if needed)."""
     if explicit:
         return explicit
     base = base_ref(env)
@@ -133,9 +134,9 @@ def command(out_dir: Path, env: Mapping[str, str]) -> tuple[list[str], dict[str,
         argv += ["--policies", folder]
     argv += ["--plans", env.get("FG_PLANS") or "plans"]
     # trusted-ref is read as the plans ref for now; the rules and policies follow it later.
-    ref = plans_ref(env.get("FG_TRUSTED_REF") or env.get("FG_PLANS_REF", ""), env)
+    ref = trusted_ref(env.get("FG_TRUSTED_REF") or env.get("FG_PLANS_REF", ""), env)
     if ref:
-        argv += ["--plans-ref", ref]
+        argv += ["--trusted-ref", ref]
     if env.get("FG_SOURCE_DIR"):
         argv += ["--source-dir", env["FG_SOURCE_DIR"]]
     if env.get("FG_SOFT_FAIL") == "true":

@@ -4,10 +4,18 @@ From ``rules/budgets.yaml`` by default, or from AWS Budgets (``--budgets aws``):
 a budget belongs to a team when its name is the team's name (or an alias, in any
 case or spelling, optionally with a ``team-`` prefix or ``-budget`` suffix), or when
 its cost filter selects the team's cost-allocation tag (``user:<team key>$<team>``).
+
+The month is held as finance holds it: what the change costs for the rest of this
+month (its monthly run-rate prorated by the days left, today included) against this
+month's budget, and its full monthly run-rate against next month's budget where one
+is configured. Budgets in another currency than the prices are compared only through
+a configured exchange rate.
 """
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -50,6 +58,14 @@ class Level(str, enum.Enum):
 
 
 @dataclass(frozen=True, slots=True)
+class NextMonth:
+    """Next month's budget, and what next month will cost without the change."""
+
+    monthly: Decimal
+    forecast: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Budget:
     name: str  # canonical team, business unit or group
     level: Level
@@ -57,6 +73,7 @@ class Budget:
     spend: Decimal | None = None
     forecast: Decimal | None = None
     source: str = ""
+    next_month: NextMonth | None = None  # when configured
 
     @property
     def expected(self) -> Decimal:
@@ -65,6 +82,12 @@ class Budget:
             return self.forecast
         return self.spend if self.spend is not None else Decimal(0)
 
+    @property
+    def next_expected(self) -> Decimal:
+        """What next month will cost without the change: its forecast, else this month's."""
+        forecast = self.next_month.forecast if self.next_month is not None else None
+        return self.expected if forecast is None else forecast
+
 
 @dataclass(frozen=True)
 class Budgets:
@@ -72,22 +95,47 @@ class Budgets:
     currency: str = "USD"
     month: str | None = None
     source: str = "none"
+    # Units of the budgets' currency per unit of a price currency ({"USD": 0.92} for
+    # EUR budgets): without one, prices in another currency cannot be held against them.
+    exchange_rates: Mapping[str, Decimal] = field(default_factory=dict)
 
     def get(self, level: Level, name: str) -> Budget | None:
         return self.by_level.get(level, {}).get(name)
 
 
 @dataclass(frozen=True, slots=True)
+class Days:
+    """Where the day judged on falls in its month: ``left`` counts today."""
+
+    left: int
+    in_month: int
+
+    @classmethod
+    def of(cls, today: str) -> Days:
+        day = dt.date.fromisoformat(today)
+        in_month = calendar.monthrange(day.year, day.month)[1]
+        return cls(in_month - day.day + 1, in_month)
+
+
+@dataclass(frozen=True, slots=True)
 class Standing:
-    """One budget held against the change: the month with and without it."""
+    """One budget held against the change: this month, and next month where it has a
+    budget. Amounts are in the budget's currency."""
 
     budget: Budget
-    delta: Decimal  # what the change adds to the month of the teams the budget covers
+    delta: Decimal  # the change's full monthly run-rate for the teams the budget covers
     teams: tuple[str, ...]
+    days: Days = Days(30, 30)
+    unpriced: int = 0  # resources of those teams the change has that could not be priced
+
+    @property
+    def month_delta(self) -> Decimal:
+        """What the change adds to this month: its run-rate for the days left."""
+        return self.delta * self.days.left / self.days.in_month
 
     @property
     def projected(self) -> Decimal:
-        return self.budget.expected + self.delta
+        return self.budget.expected + self.month_delta
 
     @property
     def remaining(self) -> Decimal:
@@ -96,6 +144,20 @@ class Standing:
     @property
     def over_by(self) -> Decimal:
         return max(self.projected - self.budget.monthly, Decimal(0))
+
+    @property
+    def next_projected(self) -> Decimal | None:
+        """Next month with the change's full run-rate, when next month has a budget."""
+        if self.budget.next_month is None:
+            return None
+        return self.budget.next_expected + self.delta
+
+    @property
+    def next_over_by(self) -> Decimal | None:
+        projected = self.next_projected
+        if projected is None or self.budget.next_month is None:
+            return None
+        return max(projected - self.budget.next_month.monthly, Decimal(0))
 
 
 @dataclass(frozen=True)
@@ -106,14 +168,29 @@ class Standings:
     currency: str
     month: str | None
     by_level: Mapping[Level, tuple[Standing, ...]]
+    days: Days = Days(30, 30)
+    rate: Decimal | None = None  # budget currency per price currency, when they differ
 
     def get(self, level: Level, name: str) -> Standing | None:
         return next((s for s in self.by_level.get(level, ()) if s.budget.name == name), None)
 
 
-def standings(budgets: Budgets, teams: Mapping[str, Totals], hierarchy: Hierarchy) -> Standings:
+def standings(
+    budgets: Budgets,
+    teams: Mapping[str, Totals],
+    hierarchy: Hierarchy,
+    *,
+    today: str,
+    currency: str,
+    unpriced: Mapping[str, int] | None = None,
+) -> Standings:
     """Hold each team's share of the change against its budget and against the budgets
-    of its business unit and group (which cover all their teams in the change)."""
+    of its business unit and group (which cover all their teams in the change), on the
+    day ``today``, with the change priced in ``currency``; ``unpriced`` counts, per
+    team, the resources that could not be priced (they are not in the delta)."""
+    rate = exchange_rate(budgets, currency)
+    days = Days.of(today)
+    unpriced = unpriced or {}
     members: dict[Level, dict[str, list[str]]] = {level: {} for level in Level}
     for team in teams:
         info = hierarchy.teams.get(team)
@@ -129,9 +206,29 @@ def standings(budgets: Budgets, teams: Mapping[str, Totals], hierarchy: Hierarch
             budget = budgets.get(level, name)
             if budget is not None:
                 delta = sum((teams[t].delta for t in covered), Decimal(0))
-                found.append(Standing(budget, delta, tuple(sorted(covered))))
+                if rate is not None:
+                    delta *= rate
+                missing = sum(unpriced.get(t, 0) for t in covered)
+                found.append(Standing(budget, delta, tuple(sorted(covered)), days, missing))
         by_level[level] = tuple(found)
-    return Standings(budgets.source, budgets.currency, budgets.month, by_level)
+    return Standings(budgets.source, budgets.currency, budgets.month, by_level, days, rate)
+
+
+def exchange_rate(budgets: Budgets, currency: str) -> Decimal | None:
+    """The budgets' currency per unit of the prices' (None when they are the same).
+    Budgets in another currency without a configured rate are refused: comparing
+    them as they are would take 1 USD for 1 EUR."""
+    if currency == budgets.currency or not any(budgets.by_level.values()):
+        return None
+    rate = budgets.exchange_rates.get(currency)
+    if rate is None:
+        raise RulesError(
+            f"the budgets are in {budgets.currency} but the change is priced in {currency}; "
+            f"give the rate in budgets.yaml (exchange_rates: {{{currency}: <{budgets.currency} "
+            f"per {currency}>}}) or budgets in {currency}",
+            path=budgets.source,
+        )
+    return rate
 
 
 def from_rules(rules: Rules) -> Budgets:
@@ -148,6 +245,7 @@ def from_rules(rules: Rules) -> Budgets:
                     path=origin,
                     pointer=f"/{level.value}/{name}",
                 )
+            following = entry.get("next_month")
             by_level.setdefault(level, {})[name] = Budget(
                 name=name,
                 level=level,
@@ -155,8 +253,21 @@ def from_rules(rules: Rules) -> Budgets:
                 spend=_decimal(entry.get("spend")),
                 forecast=_decimal(entry.get("forecast")),
                 source=origin,
+                next_month=None
+                if following is None
+                else NextMonth(_decimal(following["monthly"]), _decimal(following.get("forecast"))),
             )
-    return Budgets(by_level, str(document.get("currency", "USD")), document.get("month"), origin)
+    return Budgets(
+        by_level,
+        str(document.get("currency", "USD")),
+        document.get("month"),
+        origin,
+        _rates(document),
+    )
+
+
+def _rates(document: Mapping[str, Any]) -> dict[str, Decimal]:
+    return {str(k): _decimal(v) for k, v in (document.get("exchange_rates") or {}).items()}
 
 
 def _known_names(rules: Rules) -> dict[Level, set[str]]:
@@ -219,7 +330,9 @@ def from_aws(rules: Rules, *, session: Any | None = None) -> Budgets:
             forecast=Decimal(str(forecast["Amount"])) if "Amount" in forecast else None,
             source=f"aws-budgets:{account}/{item.get('BudgetName')}",
         )
-    return Budgets(by_level, currency, None, f"aws-budgets:{account}")
+    # Rates (for budgets in another currency than the prices) come from budgets.yaml.
+    rates = _rates(rules.raw.get("budgets") or {})
+    return Budgets(by_level, currency, None, f"aws-budgets:{account}", rates)
 
 
 def _aliases(rules: Rules) -> dict[str, tuple[Level, str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, NewType, TypeAlias
 
 ResourceAddress = NewType("ResourceAddress", str)
@@ -40,6 +41,9 @@ class Action(str, enum.Enum):
     NOOP = "no-op"
     READ = "read"
 
+
+NO_REFERENCES: Mapping[str, str] = MappingProxyType({})
+"""The references of a resource that refers to no other (shared: most do not)."""
 
 CHECKED_ACTIONS = frozenset({Action.CREATE, Action.UPDATE, Action.REPLACE})
 """Resources the deploy creates or changes have their tags checked; the rest are counted."""
@@ -95,6 +99,12 @@ class Resource:
     # Instances this one entry stands for: a source block with a known count or
     # for_each (a plan lists every instance on its own, so there it is 1).
     instances: int = 1
+    # Which resource of the same input an attribute refers to, by attribute path as a
+    # plan spells it (``launch_template.0.id``, ``task_definition``) for Terraform, by
+    # property path for CloudFormation (``LaunchTemplate.LaunchTemplateId``): the
+    # address the source's own references give (for pricing a resource from the one
+    # it takes its shape from). Only attributes that refer to a resource are listed.
+    references: Mapping[str, str] = field(default_factory=lambda: NO_REFERENCES)
 
     @property
     def checked(self) -> bool:

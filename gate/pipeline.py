@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from gate import budget, policy, rules, sources
+from gate import budget, policy, rules, sources, waivers
 from gate._dates import resolve_today
 from gate._io import write_atomic
 from gate.capacity.claim import CapacityOptions, claim, links
@@ -152,7 +152,9 @@ def gather(options: Options, origin: Origin | None = None) -> Facts:
         origin = open_origin(options.trusted_ref, options.cwd)
     rules_dir = rules.find_rules_dir(options.rules_dir, options.cwd, origin)
     loaded_rules = rules.load(rules_dir, origin)
+    today = resolve_today(options.today)
     documents = tuple(sources.load(path, options.source) for path in options.paths)
+    documents = waivers.apply(documents, loaded_rules, today)
     tagged = tag_all(documents, loaded_rules)
     cost = price(tagged, options.cost)
     budgets = budget.load(options.budgets, loaded_rules)
@@ -163,7 +165,6 @@ def gather(options: Options, origin: Origin | None = None) -> Facts:
             capacity.plan_id,
             str(capacity.directory),
         )
-    today = resolve_today(options.today)
     decision_paths = [options.cwd / "rules" if rules_dir is None else rules_dir]
     decision_paths += [*options.policy_dirs, capacity.directory]
     return Facts(
@@ -173,7 +174,14 @@ def gather(options: Options, origin: Origin | None = None) -> Facts:
         tagged=tagged,
         cost=cost,
         budgets=budgets,
-        standings=budget.standings(budgets, cost.by("team"), loaded_rules.hierarchy),
+        standings=budget.standings(
+            budgets,
+            cost.by("team"),
+            loaded_rules.hierarchy,
+            today=today,
+            currency=cost.currency,
+            unpriced=cost.unpriced_by("team"),
+        ),
         claim=claim(tagged, loaded_rules, capacity, today, origin),
         links=links(cost, loaded_rules, [d.path for d in documents]),
         trust=trust(origin, decision_paths),

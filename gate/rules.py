@@ -206,6 +206,18 @@ class Settings:
     capacity_plan_tag: str = "capacity-plan-id"
     plan_threshold_monthly: float = 0.0
     audit_min_compliance: float | None = None
+    # Whether a change that adds cost needs an approved capacity plan. Unset in
+    # settings.yaml: yes once the organisation configures any of it (its own hierarchy,
+    # budgets, a plan threshold or generator URL), no with the built-in defaults alone.
+    capacity_plans_required: bool = False
+    # Monthly cost no team can be charged for, above which the change needs a plan
+    # (default: the plan threshold).
+    unattributed_cost_limit: float = 0.0
+    inline_exceptions: bool = True  # exceptions written beside resources are honoured
+    exception_max_days: int = 365  # the longest an exception may run from the day judged
+    # A resource the change adds that the gate cannot price: warn (FG-COST-001, left
+    # out of the totals) or deny (FG-COST-002: fail closed).
+    unpriced: str = "warn"
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,11 +343,15 @@ def _load_file(path: Path, kind: str, origin: Origin, *, shipped: bool = False) 
 
 
 def _yaml_off(settings: dict[str, Any]) -> dict[str, Any]:
-    """YAML 1.1 reads an unquoted ``off`` as false; in severities it means "off"."""
+    """YAML 1.1 reads an unquoted ``off`` as false; in severities and the on/off settings
+    it means "off"."""
     severities = settings.get("severities")
     if isinstance(severities, dict):
         fixed = {k: ("off" if v is False else v) for k, v in severities.items()}
         settings = {**settings, "severities": fixed}
+    for key in ("capacity_plans", "inline_exceptions"):
+        if settings.get(key) is False:
+            settings = {**settings, key: "off"}
     return settings
 
 
@@ -382,7 +398,7 @@ def _build(documents: dict[str, Any], origins: dict[str, str]) -> Rules:
     hierarchy = _hierarchy(documents["hierarchy"], origins["hierarchy"])
     services = _services(documents["services"], hierarchy, origins["services"])
     tags = _tags(documents["tags"], hierarchy, services, origins["tags"])
-    settings = _settings(documents["settings"])
+    settings = _settings(documents["settings"], _configured(documents, origins))
     exceptions = tuple(
         RuleException(
             id=str(item.get("id") or f"exception-{position + 1}"),
@@ -546,16 +562,43 @@ def _value_rule(
     return ValueRule(folded, frozenset(canonical), tuple(patterns), allowed_pattern, closed, source)
 
 
-def _settings(doc: Mapping[str, Any]) -> Settings:
+def _configured(documents: Mapping[str, Any], origins: Mapping[str, str]) -> bool:
+    """Whether the organisation's own rules configure budgets or capacity planning."""
+
+    def own(kind: str) -> bool:
+        return origins.get(kind) not in ("built-in", "none", None)
+
+    settings = documents.get("settings") or {} if own("settings") else {}
+    hierarchy = documents.get("hierarchy") or {}
+    budgets = documents.get("budgets") or {}
+    return (
+        (own("hierarchy") and bool(hierarchy.get("business_groups")))
+        or (own("budgets") and any(budgets.get(k) for k in _BUDGET_LEVELS))
+        or "plan_threshold_monthly" in settings
+        or "plan_generator_url" in settings
+    )
+
+
+_BUDGET_LEVELS = ("teams", "business_units", "business_groups")
+
+
+def _settings(doc: Mapping[str, Any], configured: bool = False) -> Settings:
     attribution = AttributionKeys(**doc.get("attribution", {}))
+    threshold = float(doc.get("plan_threshold_monthly", 0))
+    explicit = doc.get("capacity_plans")
     return Settings(
         severities=dict(doc.get("severities", {})),
         enforcement=dict(doc.get("enforcement", {})),
         plan_generator_url=doc.get("plan_generator_url"),
         attribution=attribution,
         capacity_plan_tag=doc.get("capacity_plan_tag", "capacity-plan-id"),
-        plan_threshold_monthly=float(doc.get("plan_threshold_monthly", 0)),
+        plan_threshold_monthly=threshold,
         audit_min_compliance=doc.get("audit_min_compliance"),
+        capacity_plans_required=configured if explicit is None else explicit == "required",
+        unattributed_cost_limit=float(doc.get("unattributed_cost_limit", threshold)),
+        inline_exceptions=doc.get("inline_exceptions", "allowed") == "allowed",
+        exception_max_days=int(doc.get("exception_max_days", 365)),
+        unpriced=doc.get("unpriced", "warn"),
     )
 
 
@@ -583,6 +626,9 @@ def data_document(rules: Rules) -> dict[str, Any]:
                     },
                     "capacity_plan_tag": settings.capacity_plan_tag,
                     "plan_threshold_monthly": settings.plan_threshold_monthly,
+                    "capacity_plans_required": settings.capacity_plans_required,
+                    "unattributed_cost_limit": settings.unattributed_cost_limit,
+                    "unpriced": settings.unpriced,
                 },
                 "exceptions": [
                     {

@@ -7,12 +7,13 @@ where the policies turn them into denials and warnings.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from gate.model import SENSITIVE, Resource, SourceDocument
+from gate.model import SENSITIVE, Action, Resource, SourceDocument
 from gate.rules import Rules, Service, TagRule, ValueRule, fold
 
 
@@ -97,6 +98,10 @@ class Normaliser:
             for name in rule.folded_names:
                 self._by_folded[name] = rule
         self._resolved: dict[tuple[str, str], _Resolution] = {}
+        # "did you mean" and "expected" per (rule, value): fuzzy matching is the costly
+        # part of normalising, and a plan repeats the same wrong values many times.
+        self._suggested: dict[tuple[str, str], str | None] = {}
+        self._expected: dict[str, str | None] = {}
         self._applicable: dict[tuple[str, str, str], tuple[TagRule, ...]] = {}
         self._key_fold: dict[str, str] = {}
         attribution = rules.settings.attribution
@@ -116,10 +121,26 @@ class Normaliser:
             cached = self._resolved[cache_key] = _resolve(rule.values, raw)
         return cached
 
+    def expected(self, rule: TagRule) -> str | None:
+        if rule.key not in self._expected:
+            self._expected[rule.key] = _expected(rule.values)
+        return self._expected[rule.key]
+
+    def suggest(self, rule: TagRule, raw: str) -> str | None:
+        cache_key = (rule.key, raw)
+        if cache_key not in self._suggested:
+            self._suggested[cache_key] = _suggest(rule.values, raw)
+        return self._suggested[cache_key]
+
     # ---------------------------------------------------------------- resources
 
     def tag(self, resource: Resource) -> TaggedResource:
         if not resource.checked or not resource.taggable:
+            if resource.action is Action.DELETE and resource.taggable:
+                # Not checked, but its saving belongs to the team it was charged to (its
+                # tags before the change): deleting and recreating a resource nets to 0.
+                as_it_was = self.tag(dataclasses.replace(resource, action=Action.UPDATE))
+                return TaggedResource(resource, {}, (), as_it_was.attribution)
             return TaggedResource(resource, {}, (), NOT_CHECKED)
         tags = resource.tags
         matched: dict[str, list[str]] = {}
@@ -178,8 +199,8 @@ class Normaliser:
                         rule.key,
                         found_key=raw_key,
                         found_value=shown_value,
-                        expected=_expected(rule.values),
-                        suggestion=None if hidden else _suggest(rule.values, value),
+                        expected=self.expected(rule),
+                        suggestion=None if hidden else self.suggest(rule, value),
                     )
                 )
                 normalised[rule.key] = shown_value
@@ -216,14 +237,14 @@ class Normaliser:
                     FindingKind.NOT_PROPAGATED,
                     rule.key,
                     found_key=raw_key,
-                    expected=_expected(rule.values),
+                    expected=self.expected(rule),
                     detail="set on the group with propagate_at_launch = false, so the instances it launches do not carry it",
                 )
         if tags.partially_unknown:
             return Finding(
                 FindingKind.UNKNOWN, rule.key, detail="the tags are known only after apply"
             )
-        return Finding(FindingKind.MISSING, rule.key, expected=_expected(rule.values))
+        return Finding(FindingKind.MISSING, rule.key, expected=self.expected(rule))
 
     # ---------------------------------------------------------------- attribution
 

@@ -10,15 +10,23 @@ default threshold := 0
 
 threshold := data.finops.rules.settings.plan_threshold_monthly
 
+# Capacity plans are asked for once the organisation configures them (the gate derives
+# this from its rules); rules data without the flag fail closed: plans are required.
+default plans_required := true
+
+plans_required := data.finops.rules.settings.capacity_plans_required
+
 unattributed := "(unattributed)"
 
 required contains team if {
+	plans_required
 	some team, _ in input.cost.teams
 	team != unattributed
 	threshold == 0
 }
 
 required contains team if {
+	plans_required
 	some team, t in input.cost.teams
 	team != unattributed
 	t.delta > threshold
@@ -35,6 +43,7 @@ unknown_service_positions := input.index.unknown_service if {
 ]
 
 required contains team if {
+	plans_required
 	some i in unknown_service_positions
 	r := input.resources[i]
 	r.action == "create"
@@ -72,4 +81,35 @@ problem(team) := {"rule_id": "FG-PLAN-001", "why": "No approved capacity plan fo
 	plan.state in {"expired", "not-yet-valid"}
 } else := {"rule_id": "FG-PLAN-005", "why": sprintf("This change adds %s a month for team %s, more than the %s capacity plan %s approves.", [budget.money(input.cost.teams[team].delta), team, budget.money(plan.approved_monthly_cost), plan.id])} if {
 	input.cost.teams[team].delta > plan.approved_monthly_cost
+}
+
+# Cost nobody can be charged for (a team tag unknown until apply, no team, a team the
+# hierarchy does not know) is held to a rule of its own, so that unknown ownership
+# never hides cost from the budget and plan checks.
+default unattributed_limit := 0
+
+unattributed_limit := data.finops.rules.settings.unattributed_cost_limit
+
+deny contains v if {
+	plans_required
+	t := input.cost.teams[unattributed]
+	t.delta > unattributed_limit
+	not unattributed_covered(t.delta)
+	v := {
+		"rule_id": "FG-COST-003",
+		"address": "",
+		"monthly_delta": t.delta,
+		"limit": unattributed_limit,
+		"plan_id": input.capacity_plan.claimed,
+		"message": sprintf(
+			"Deploy failed: %s a month of this change cannot be charged to any team (its team is unknown until apply, missing or not in the hierarchy), more than the %s allowed without a plan: give those resources a known team tag, or claim an approved capacity plan that covers it (--plan-id).",
+			[budget.money(t.delta), budget.money(unattributed_limit)],
+		),
+	}
+}
+
+unattributed_covered(delta) if {
+	p := input.capacity_plan.plan
+	p.state == "approved"
+	p.approved_monthly_cost >= delta
 }

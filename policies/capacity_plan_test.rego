@@ -57,9 +57,31 @@ test_new_unknown_service_needs_a_plan_even_when_cheap if {
 	rule_ids(doc, 500) == {"FG-PLAN-001"}
 }
 
-test_unattributed_cost_is_left_to_the_tag_policies if {
-	doc := {"resources": [], "cost": {"teams": {"(unattributed)": {"delta": 900}}}, "capacity_plan": no_claim}
-	rule_ids(doc, 500) == set()
+unattributed(delta, claim) := {"resources": [], "cost": {"teams": {"(unattributed)": {"delta": delta}}}, "capacity_plan": claim}
+
+test_unattributed_cost_above_the_limit_is_denied if {
+	some v in capacity_plan.deny with input as unattributed(64116, no_claim) with data.finops.rules as {"settings": {"plan_threshold_monthly": 500, "unattributed_cost_limit": 500}}
+	v.rule_id == "FG-COST-003"
+	v.monthly_delta == 64116
+	startswith(v.message, "Deploy failed: $64116.00 a month of this change cannot be charged to any team")
+}
+
+test_unattributed_cost_within_the_limit_passes if {
+	ids := {v.rule_id | some v in capacity_plan.deny with input as unattributed(400, no_claim) with data.finops.rules as {"settings": {"unattributed_cost_limit": 500}}}
+	ids == set()
+}
+
+test_unattributed_cost_covered_by_an_approved_plan_passes if {
+	ids := rule_ids(unattributed(700, claim_of(plan({}))), 500)
+	ids == set()
+}
+
+test_nothing_is_required_when_capacity_plans_are_off if {
+	off := {"settings": {"plan_threshold_monthly": 0, "capacity_plans_required": false}}
+	ids := {v.rule_id | some v in capacity_plan.deny with input as change(600, no_claim) with data.finops.rules as off}
+	unpaid := {v.rule_id | some v in capacity_plan.deny with input as unattributed(900, no_claim) with data.finops.rules as off}
+	ids == set()
+	unpaid == set()
 }
 
 test_the_input_index_gives_the_same_answer_as_a_scan if {

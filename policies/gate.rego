@@ -70,11 +70,16 @@ exceptions := array.concat(rules_exceptions, [e | some e in inline_exceptions; t
 
 # Every violation as an object with at least rule_id, address and message. A bare
 # string (conftest style) still counts: the gate fails closed, never silently open.
-as_violation(name, v) := object.union({"rule_id": sprintf("CUSTOM-%s", [name]), "address": "", "message": ""}, v) if {
+as_violation(name, v) := object.union(violation_defaults[name], v) if {
 	is_object(v)
-} else := {"rule_id": sprintf("CUSTOM-%s", [name]), "address": "", "message": v} if {
+} else := object.union(violation_defaults[name], {"message": v}) if {
 	is_string(v)
-} else := {"rule_id": sprintf("CUSTOM-%s", [name]), "address": "", "message": sprintf("%v", [v])}
+} else := object.union(violation_defaults[name], {"message": sprintf("%v", [v])})
+
+# What a violation of each policy starts from: built once per policy, not per violation.
+violation_defaults[name] := {"rule_id": sprintf("CUSTOM-%s", [name]), "address": "", "message": ""} if {
+	some name, _ in data.finops.policy
+}
 
 candidates contains object.union(c, {"severity": object.get(severities, c.rule_id, "deny"), "policy": name}) if {
 	some name
@@ -207,5 +212,5 @@ decision := {
 	"allow": count(deny) == 0,
 	"deny": deny,
 	"warn": warn,
-	"exempted": exempted,
+	"exempted": [v | some v in exempted], # a list, as deny and warn are
 }

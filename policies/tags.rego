@@ -3,22 +3,17 @@
 # id and exceptions are applied by package finops.gate, not here.
 package finops.policy.tags
 
-# The fields every tag violation carries, plus whatever the finding holds that a fix needs.
-violation(r, f, rule_id, message) := object.union(
+# The fields every tag violation carries, plus whatever the finding holds that a fix
+# needs; the resource's address, file and line are added by deny and warn below.
+violation_parts(f, rule_id) := object.union(
 	object.filter(f, {"found_key", "found_value", "canonical_value", "expected", "suggestion", "detail"}),
 	{
 		"rule_id": rule_id,
-		"address": r.address,
-		"file": r.file,
-		"line": r.line,
 		"key": f.key,
-		"message": message,
+		"message": message(f),
 	},
 )
 
-# One pass over the findings: each finding kind maps to at most one violation. The
-# kind selects the rule id by lookup, so a finding is matched once, not tried
-# against every rule.
 deny_rules := {
 	"missing": "FG-TAG-001",
 	"not_propagated": "FG-TAG-001",
@@ -36,13 +31,34 @@ warn_rules := {
 	"unknown_service": "FG-SVC-001",
 }
 
+# The findings of the resources whose tags are checked. The same finding (one
+# misspelt key, one stray value) recurs on many resources: its rule id, message and
+# fields are worked out once per distinct finding, and each violation only adds where
+# it is. A plan with thousands of findings costs little more than its resources.
+judged contains f if {
+	some r in input.resources
+	r.checked
+	r.taggable
+	some f in r.findings
+}
+
+denial[f] := with_cause(violation_parts(f, rule_id), f) if {
+	some f in judged
+	rule_id := deny_rules[f.kind]
+}
+
+warning[f] := warned(violation_parts(f, rule_id), f) if {
+	some f in judged
+	rule_id := warn_rules[f.kind]
+}
+
 deny contains v if {
 	some r in input.resources
 	r.checked
 	r.taggable
 	some f in r.findings
-	rule_id := deny_rules[f.kind]
-	v := with_cause(violation(r, f, rule_id, message(f)), f)
+	parts := denial[f]
+	v := object.union(parts, {"address": r.address, "file": r.file, "line": r.line})
 }
 
 # A tag set on an auto scaling group without propagate_at_launch: the fix is the flag.
@@ -55,8 +71,8 @@ warn contains v if {
 	r.checked
 	r.taggable
 	some f in r.findings
-	rule_id := warn_rules[f.kind]
-	v := warned(violation(r, f, rule_id, message(f)), f)
+	parts := warning[f]
+	v := object.union(parts, {"address": r.address, "file": r.file, "line": r.line})
 }
 
 # Unknown until apply: the resource is indeterminate, neither passing nor failing.

@@ -76,6 +76,15 @@ def _rows() -> list[Row]:
             "Instance usage (Linux/UNIX, on-demand, m3.medium)",
         ),
         r(
+            "ec2.instance",
+            E1,
+            "t3.medium/dedicated",
+            "0.0441",
+            "aws_instance",
+            "instance_withLaunchTemplateById",  # its launch template's tenancy is dedicated
+            "Instance usage (Linux/UNIX, on-demand, t3.medium)",
+        ),
+        r(
             "ec2.ebs_optimized",
             E1,
             "r3.xlarge",

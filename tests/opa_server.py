@@ -34,8 +34,11 @@ except ImportError:  # the real OPA is optional here (see .ci/run)
 class State:
     policies: dict[str, str] = field(default_factory=dict)
     data: dict[str, Any] = field(default_factory=dict)
-    fault: str | None = None  # "500", "slow", "garbage", "no-result", "flaky", "401"
+    fault: str | None = None  # "500", "slow", "garbage", "no-result", "flaky", "401", "trickle"
     failures_left: int = 0
+    answer: Any = None  # with fault "answer": every query's result, whatever the policies say
+    trickle_gap: float = 0.05  # with fault "trickle": seconds between the bytes of the answer
+    stopped: threading.Event = field(default_factory=threading.Event)  # the server is shut
     requests: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
     token: str | None = None
 
@@ -121,6 +124,23 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._send(404, {"code": "resource_not_found", "message": self.path})
 
+    def do_DELETE(self) -> None:
+        if self._faulty():
+            return
+        policy_id = self.path.removeprefix("/v1/policies/")
+        if not self.path.startswith("/v1/policies/") or policy_id not in self.state.policies:
+            self._send(404, {"code": "resource_not_found", "message": self.path})
+            return
+        remaining = {k: v for k, v in self.state.policies.items() if k != policy_id}
+        try:  # as OPA does: the policies left must still compile together
+            for other, source in remaining.items():
+                _compile(State(policies=dict(remaining)), other, source)
+        except BaseException as exc:
+            self._send(400, {"code": "invalid_parameter", "message": str(exc)})
+            return
+        del self.state.policies[policy_id]
+        self._send(200, {})
+
     def do_POST(self) -> None:
         if self._faulty():
             return
@@ -134,6 +154,9 @@ class _Handler(BaseHTTPRequestHandler):
         if self.state.fault == "no-result":
             self._send(200, {})
             return
+        if self.state.fault == "answer":
+            self._send(200, {"result": self.state.answer})
+            return
         rule = "data." + self.path.removeprefix("/v1/data/").split("?", 1)[0].strip("/").replace(
             "/", "."
         )
@@ -142,7 +165,28 @@ class _Handler(BaseHTTPRequestHandler):
         except BaseException as exc:
             self._send(500, {"code": "internal_error", "message": str(exc)})
             return
+        if self.state.fault == "trickle":
+            self._trickle({} if value is _UNDEFINED else {"result": value})
+            return
         self._send(200, {} if value is _UNDEFINED else {"result": value})
+
+    def _trickle(self, body: Any) -> None:
+        """A whole, valid answer, one byte at a time: every byte comes well within a
+        socket timeout, the answer only after many of them."""
+        payload = json.dumps(body).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        try:
+            for position in range(len(payload)):
+                if self.state.stopped.is_set():
+                    return
+                self.wfile.write(payload[position : position + 1])
+                self.wfile.flush()
+                time.sleep(self.state.trickle_gap)
+        except OSError:  # the client gave up and went away
+            pass
 
 
 _UNDEFINED = object()
@@ -197,5 +241,6 @@ def serve(state: State | None = None) -> Iterator[tuple[str, State]]:
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}", state
     finally:
+        state.stopped.set()
         server.shutdown()
         server.server_close()

@@ -264,7 +264,7 @@ def test_pull_request_run_annotates_summarises_and_sets_outputs(project: Path) -
     )
     assert run.code == 1, run.stdout
     # plans come from the base branch: the pull request's own approval does not count
-    assert "--plans-ref main" in run.stdout
+    assert "--trusted-ref main" in run.stdout
     assert (
         "::error file=plan.json,line=1,title=FG-PLAN-002::Deploy failed: Capacity plan CP-2026-001 is draft, not approved."
         in run.stdout
@@ -273,7 +273,9 @@ def test_pull_request_run_annotates_summarises_and_sets_outputs(project: Path) -
     assert set(outputs) == set(action.OUTPUTS)
     assert outputs["result"] == "fail" and outputs["exit-code"] == "1"
     assert outputs["violations"] == "2"  # the plan is a draft, and so the budget is not covered
-    assert "title=FG-BUD-001::Deploy failed: budget exceeded by $161.44" in run.stdout
+    # next month (rules/budgets.yaml): 5,700 expected + 561.44 a month, budget 6,000
+    assert "title=FG-BUD-001::Deploy failed: team checkout goes over budget " in run.stdout
+    assert "= $6261.44 of $6000.00, over by $261.44" in run.stdout
     assert outputs["monthly-cost-delta"] == "561.44"
     assert run.summary.startswith("## finops-gate: ❌ deploy denied")
     assert "FG-PLAN-002" in run.summary
@@ -299,7 +301,7 @@ def test_trusted_ref_is_where_plans_are_read_from(
         {"paths": "plan.json", "plan-id": "CP-2026-001", "trusted-ref": "feature"},
         PR_EVENT,
     )
-    assert "--plans-ref feature" in run.stdout
+    assert "--trusted-ref feature" in run.stdout
     assert run.code == 0, run.stdout  # the plan approved on that ref applies
     assert run.outputs["result"] == "pass"
 
@@ -369,7 +371,8 @@ def test_push_event_reads_plans_from_the_working_tree(
         "push",
     )
     # a push is not a pull request: no base ref, the (approved) working-tree plan applies
-    assert "--plans-ref" not in run.stdout
+    [command] = [line for line in run.stdout.splitlines() if line.startswith("::group::")]
+    assert "--trusted-ref" not in command
     assert run.code == 0, run.stdout
     assert run.outputs["result"] == "pass"
     assert "✅ deploy may go" in run.summary

@@ -163,10 +163,7 @@ def test_approved_plan_lets_it_go_claimed_by_option_env_or_tag(
     assert report["capacity_plan"]["plan"]["state"] == "approved"
 
 
-def test_budget_exceeded_names_the_amount(project: Path) -> None:
-    (project / "rules/budgets.yaml").write_text(
-        "teams:\n  checkout: {monthly: 6000, spend: 3900, forecast: 5600}\n", encoding="utf-8"
-    )
+def loose_threshold(project: Path) -> None:
     settings = project / "rules/settings.yaml"
     settings.write_text(
         settings.read_text().replace(
@@ -174,17 +171,54 @@ def test_budget_exceeded_names_the_amount(project: Path) -> None:
         ),
         encoding="utf-8",
     )
+
+
+def test_budget_exceeded_names_both_months_figures(project: Path) -> None:
+    """On the 23rd (8 of 30 days left) the change's 561.44 a month adds 149.72 to this
+    month, within budget; its full run-rate takes next month over."""
+    (project / "rules/budgets.yaml").write_text(
+        "teams:\n  checkout: {monthly: 6000, spend: 3900, forecast: 5600, "
+        "next_month: {monthly: 6000}}\n",
+        encoding="utf-8",
+    )
+    loose_threshold(project)
     write_change(project)
     code, report = check(project)
     assert code == 1
     message = denied(report)["FG-BUD-001"]
     assert message.startswith(
-        "Deploy failed: budget exceeded by $161.44: team checkout expects $5600.00 this month, "
-        "this change adds $561.44, budget $6000.00; no approved capacity plan covers it. "
-        f"Please generate a new plan here: {GENERATOR}?team=checkout"
+        "Deploy failed: team checkout goes over budget next month: this month $5600.00 "
+        "expected + $149.72 for the 8 day(s) left = $5749.72 of $6000.00; next month "
+        "$5600.00 expected + $561.44 a month = $6161.44 of $6000.00, over by $161.44. "
+        f"No approved capacity plan covers it. Please generate a new plan here: {GENERATOR}?team=checkout"
     )
-    write_plan(project)  # an approved plan for the team covering the increase lifts it
+    standing = report["budgets"]["teams"]["checkout"]
+    assert (standing["month_delta"], standing["delta"], standing["days_left"]) == (
+        149.72,
+        561.44,
+        8,
+    )
+    write_plan(project)  # an approved plan for the team covering the run-rate lifts it
     assert check(project, "--plan-id", "CP-2026-001")[0] == 0
+
+
+def test_this_months_budget_takes_the_change_for_the_days_left(project: Path) -> None:
+    (project / "rules/budgets.yaml").write_text(
+        "teams:\n  checkout: {monthly: 6000, spend: 3900, forecast: 5600}\n", encoding="utf-8"
+    )
+    loose_threshold(project)
+    write_change(project)
+    assert check(project)[0] == 0  # 5600 + 149.72 for 8 days: within 6000
+    out = project / "first.json"
+    result = run_cli(
+        "check", "plan.json", "--today", "2026-11-01", "-o", f"json={out}", cwd=project
+    )
+    assert result.exit_code == 1  # the whole month left: 5600 + 561.44
+    message = denied(json.loads(out.read_text()))["FG-BUD-001"]
+    assert "goes over budget this month: this month $5600.00 expected + $561.44 for the 30" in (
+        message
+    )
+    assert "over by $161.44; next month has no budget configured" in message
 
 
 def test_business_unit_budget_sums_its_teams(project: Path) -> None:
@@ -226,3 +260,97 @@ def test_the_suggested_command_runs_for_several_inputs(project: Path) -> None:
     result = run_cli(*args, cwd=project)
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("plans/CP-2026-001.md")
+
+
+def test_replacing_a_resource_of_a_team_nets_to_zero_for_that_team(project: Path) -> None:
+    """A delete's saving belongs to the team its tags said, so swapping a resource for an
+    identical one costs its team nothing and no budget or plan is asked for."""
+    tags = {**COMPLIANT_TAGS, "service": "checkout-api"}
+    (project / "rules/budgets.yaml").write_text(
+        "teams:\n  checkout: {monthly: 6000, forecast: 5990}\n", encoding="utf-8"
+    )
+    document = plan(
+        change(
+            "aws_instance.old",
+            actions=["delete"],
+            before={"tags": tags, "tags_all": tags, "instance_type": "m5.4xlarge"},
+        ),
+        change(
+            "aws_instance.new",
+            after={"tags": tags, "tags_all": tags, "instance_type": "m5.4xlarge"},
+        ),
+    )
+    write_json(project / "plan.json", document)
+    code, report = check(project)
+    assert code == 0, report["violations"]
+    assert report["cost"]["teams"]["checkout"]["delta"] == 0
+    assert "(unattributed)" not in report["cost"]["teams"]
+
+
+def write_unpriced_change(project: Path) -> None:
+    """One priced instance, one resource of a type the catalog does not price, one
+    whose cost depends on usage, and a deleted instance of unknown type."""
+    tags = {**COMPLIANT_TAGS, "service": "checkout-api"}
+    document = plan(
+        change("aws_instance.api", after={"tags": tags, "instance_type": "m5.large"}),
+        change("aws_sns_topic_subscription.hook", after={"tags": tags}),
+        change("aws_lambda_function.worker", after={"tags": tags}),
+        change(
+            "aws_instance.old",
+            actions=("delete",),
+            before={"tags": tags, "instance_type": "x9.unknown"},
+        ),
+    )
+    write_json(project / "plan.json", document)
+
+
+def test_unpriced_resources_are_listed_with_the_reason_and_never_zero(project: Path) -> None:
+    write_unpriced_change(project)
+    code, report = check(project)
+    assert code == 0
+    warned = {
+        v["address"]: v["message"] for v in report["warnings"] if v["rule_id"] == "FG-COST-001"
+    }
+    assert set(warned) == {
+        "aws_sns_topic_subscription.hook",
+        "aws_lambda_function.worker",
+        "aws_instance.old",
+    }
+    assert "is not in the price catalog" in warned["aws_sns_topic_subscription.hook"]
+    unpriced = {u["address"]: u["why"] for u in report["cost"]["unpriced"]}
+    assert unpriced == {
+        "aws_sns_topic_subscription.hook": "type",
+        "aws_lambda_function.worker": "usage",
+        "aws_instance.old": "price",
+    }
+    # Counted with their team (a deleted resource's team aside: attributed or not).
+    teams = report["cost"]["teams"]
+    assert sum(t["unpriced"] for t in teams.values()) == 3
+    assert teams["checkout"]["unpriced"] >= 2
+    assert report["budgets"]["teams"]["checkout"]["unpriced"] == teams["checkout"]["unpriced"]
+    text = run_cli("check", "plan.json", "--today", TODAY, cwd=project).stdout
+    assert f"checkout: +$70.88 (+ {teams['checkout']['unpriced']} unpriced)" in text
+    assert "  unpriced, in no total: 3 resource(s)" in text
+    assert "    aws_sns_topic_subscription.hook: aws_sns_topic_subscription is not in" in text
+
+
+def test_unpriced_deny_fails_closed_on_what_the_change_adds(project: Path) -> None:
+    write_unpriced_change(project)
+    settings = project / "rules/settings.yaml"
+    settings.write_text(settings.read_text() + "unpriced: deny\n", encoding="utf-8")
+    code, report = check(project)
+    assert code == 1
+    denied_addresses = {v["address"] for v in report["violations"] if v["rule_id"] == "FG-COST-002"}
+    # Missing usage and a deleted resource still only warn.
+    assert denied_addresses == {"aws_sns_topic_subscription.hook"}
+    warned = {v["address"] for v in report["warnings"] if v["rule_id"] == "FG-COST-001"}
+    assert warned == {"aws_lambda_function.worker", "aws_instance.old"}
+
+
+def test_an_unknown_unpriced_setting_is_refused(project: Path) -> None:
+    write_change(project)
+    settings = project / "rules/settings.yaml"
+    settings.write_text(settings.read_text() + "unpriced: maybe\n", encoding="utf-8")
+    result = run_cli("check", "plan.json", cwd=project)
+    assert result.exit_code == 2
+    assert "settings.yaml" in result.stderr and "unpriced" in result.stderr

@@ -49,6 +49,7 @@ def test_wheel_contents(wheel: zipfile.ZipFile) -> None:
         "gate/_bundled/example-rules/budgets.yaml",
         "gate/_bundled/plan-template.md",
         "gate/schemas/report.json",
+        "gate/schemas/decision.json",
         "gate/schemas/capacity-plan.json",
         "gate/schemas/rules-budgets.json",
         "gate/data/prices.json",

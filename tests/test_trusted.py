@@ -116,7 +116,7 @@ def waive_everything(root: Path) -> None:
         "    rules: [FG-PLAN-001, FG-BUD-001]\n"
         "    reason: mine\n"
         "    approved_by: me@acme.example\n"
-        "    expires: '2099-12-31'\n",
+        "    expires: '2027-06-30'\n",
         encoding="utf-8",
     )
 

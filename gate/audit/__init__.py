@@ -72,14 +72,17 @@ class AuditReport:
     def groups(self, level: str) -> dict[str, dict[str, Any]]:
         """Per team, business_unit or business_group: resources, compliant, %, cost."""
         rows: dict[str, dict[str, Any]] = defaultdict(
-            lambda: {"resources": 0, "compliant": 0, "monthly_cost": Decimal(0)}
+            lambda: {"resources": 0, "compliant": 0, "monthly_cost": Decimal(0), "unpriced": 0}
         )
         for item in self.resources:
             name = getattr(item, level) or UNATTRIBUTABLE
             row = rows[name]
             row["resources"] += 1
             row["compliant"] += item.compliant
-            row["monthly_cost"] += item.monthly_cost or 0
+            if item.monthly_cost is None:  # never a silent $0: counted apart
+                row["unpriced"] += 1
+            else:
+                row["monthly_cost"] += item.monthly_cost
         for row in rows.values():
             row["compliance"] = 100.0 * row["compliant"] / row["resources"]
         return dict(sorted(rows.items()))
@@ -156,7 +159,10 @@ def run(options: AuditOptions) -> AuditReport:
                 unattributable_reason=attribution.reason,
                 compliant=raw.arn not in denied,
                 violations=tuple(sorted(denied.get(raw.arn, []))),
-                monthly_cost=cost.after if cost is not None and cost.status == "priced" else None,
+                # priced or free: its cost; unpriced (or not priced at all): None
+                monthly_cost=(
+                    cost.after if cost is not None and cost.status in ("priced", "free") else None
+                ),
             )
         )
     actual: dict[str, Decimal] = {}

@@ -56,6 +56,9 @@ def document(report: AuditReport) -> dict[str, Any]:
             "source": report.cost_source,
             "estimated": report.cost_source == "estimate",
             "by_team": {k: _money(v) for k, v in sorted(showback(report).items())},
+            # Resources the catalog could not price, per team: left out of the amounts
+            # above, never counted as $0 (an estimate only; Cost Explorer prices all).
+            "unpriced_by_team": unpriced(report),
         },
         "worst_teams": [name for name, _ in report.worst_teams()],
         "worst_resources": [
@@ -83,6 +86,13 @@ def document(report: AuditReport) -> dict[str, Any]:
         ],
         "skipped": list(report.skipped),
     }
+
+
+def unpriced(report: AuditReport) -> dict[str, int]:
+    """Per team, the resources an estimate could not price (empty with Cost Explorer)."""
+    if report.cost_source == "cost-explorer":
+        return {}
+    return {name: row["unpriced"] for name, row in report.groups("team").items() if row["unpriced"]}
 
 
 def showback(report: AuditReport) -> dict[str, Decimal]:
@@ -155,10 +165,12 @@ def _text(report: AuditReport) -> str:
                 f"  {level.replace('_', ' '):<15} {name:<22} {row['resources']:>5}  {row['compliance']:>8.1f}%  ${row['monthly_cost']:>11,.2f}"
             )
     lines += ["", f"Showback ({_cost_label(report)}):"]
+    left_out = unpriced(report)
     for name, amount in sorted(
         showback(report).items(), key=lambda kv: (kv[0] != UNATTRIBUTABLE, kv[0])
     ):
-        lines.append(f"  {name:<24} ${amount:>11,.2f}")
+        more = f"  + {left_out[name]} unpriced resource(s)" if name in left_out else ""
+        lines.append(f"  {name:<24} ${amount:>11,.2f}{more}")
     if report.worst_resources():
         lines += ["", "Worst offenders:"]
         lines += [f"  {r.arn}  {', '.join(r.violations)}" for r in report.worst_resources()]
@@ -197,8 +209,10 @@ def _markdown(report: AuditReport) -> str:
         "| Team | Monthly cost |",
         "|---|---:|",
     ]
+    left_out = unpriced(report)
     for name, amount in sorted(showback(report).items()):
-        lines.append(f"| {name} | ${amount:,.2f} |")
+        more = f" + {left_out[name]} unpriced" if name in left_out else ""
+        lines.append(f"| {name} | ${amount:,.2f}{more} |")
     if report.messy_values:
         lines += [
             "",

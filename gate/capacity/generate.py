@@ -38,10 +38,10 @@ def next_id(store: CapacityPlanStore, year: int) -> str:
 def choose_team(cost: CostEstimate, wanted: str | None, rules: Rules) -> str:
     teams = cost.by("team")
     if wanted is not None:
-        if wanted not in rules.hierarchy.teams:
-            raise CapacityPlanError(
-                f"unknown team {wanted!r}: use a canonical name from hierarchy.yaml"
-            )
+        known = rules.hierarchy.teams
+        if known and wanted not in known:  # without a hierarchy any team name is taken
+            listed = ", ".join(sorted(known)[:12]) + (" …" if len(known) > 12 else "")
+            raise CapacityPlanError(f"unknown team {wanted!r}: hierarchy.yaml knows {listed}")
         return wanted
     ranked = sorted(
         ((totals.delta, team) for team, totals in teams.items() if team != UNATTRIBUTED),
@@ -69,14 +69,14 @@ def draft(
     mine = [r for r in cost.resources if r.team == team]
     delta = sum((r.delta for r in mine), Decimal(0))
     services = sorted({r.service for r in mine if r.service})
-    info = rules.hierarchy.teams[team]
+    info = rules.hierarchy.teams.get(team)  # None without a hierarchy
     plan_id = next_id(store, today.year)
     fields: dict[str, Any] = {
         "id": plan_id,
         "title": title
         or f"{team}: {money(delta)} a month for {', '.join(services) or 'new resources'}",
         "team": team,
-        "business_unit": info.business_unit,
+        "business_unit": info.business_unit if info else None,
         "service": services[0] if services else "",
         "status": "draft",
         "approved_monthly_cost": float(cents(max(delta, Decimal(0)))),
@@ -88,8 +88,9 @@ def draft(
         "created": today.isoformat(),
         "created_from": " ".join(sources),
     }
-    if not fields["service"]:
-        del fields["service"]
+    for optional in ("service", "business_unit"):
+        if not fields[optional]:
+            del fields[optional]
     body = _fill(_template_body(template), _sections(budgets, team, mine, catalog))
     text = render(fields, body)
     path = store.directory / f"{plan_id}.md"

@@ -150,7 +150,10 @@ OpaTokenOption = Annotated[
 OpaTimeoutOption = Annotated[
     float,
     typer.Option(
-        "--opa-timeout", min=0.1, help="Seconds to wait for each OPA request.", metavar="SECONDS"
+        "--opa-timeout",
+        min=0.1,
+        help="Seconds the whole exchange with the OPA server may take.",
+        metavar="SECONDS",
     ),
 ]
 OpaCaOption = Annotated[

@@ -27,10 +27,11 @@ def cents(amount: Decimal) -> Decimal:
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def money(amount: Decimal, currency: str = "USD") -> str:
-    """``$1,234.50`` / ``-$12.00``: for people, never for arithmetic."""
+def money(amount: Decimal, currency: str = "USD", *, signed: bool = False, minus: str = "-") -> str:
+    """``$1,234.50`` / ``-$12.00`` / ``EUR 1,234.50`` (``+$5.00`` when ``signed``): for
+    people, never for arithmetic. Every amount shown says its currency."""
     rounded = cents(amount)
-    sign = "-" if rounded < 0 else ""
+    sign = minus if rounded < 0 else ("+" if signed and rounded > 0 else "")
     symbol = "$" if currency == "USD" else f"{currency} "
     return f"{sign}{symbol}{abs(rounded):,.2f}"
 
@@ -117,6 +118,14 @@ class CostEstimate:
     def by(self, level: str) -> dict[str, Totals]:
         """Totals per ``team`` or ``service`` (resources without one under UNATTRIBUTED)."""
         return _totals((getattr(r, level) or UNATTRIBUTED, r) for r in self.resources)
+
+    def unpriced_by(self, level: str) -> dict[str, int]:
+        """How many resources could not be priced, per ``team`` or ``service``: they
+        are in no total, and a total must never pass for their cost."""
+        counts: dict[str, int] = defaultdict(int)
+        for r in self.unpriced:
+            counts[getattr(r, level) or UNATTRIBUTED] += 1
+        return dict(sorted(counts.items()))
 
 
 @dataclass(frozen=True, slots=True)

@@ -295,6 +295,15 @@ def _machine_parts(
 
 def _instance(i: Inputs) -> list[Component]:
     a = i.attrs
+    if _block(a.get("launch_template")):
+        template = _referred(i, *_LT_PATHS)
+        if template is not None:
+            return _machine_parts(i, _from_instance_and_template(i, template), ONE)
+        if _own(i, "instance_type") is None:
+            raise Unpriceable(
+                "its launch template is not in the change, so the instance type is not known",
+                Why.REFERENCE,
+            )
     itype = _text(_known(i, "instance_type"), "instance_type")
     root = _block(a.get("root_block_device")) if "root_block_device" not in i.unknown else {}
     machine = Machine(
@@ -307,6 +316,48 @@ def _instance(i: Inputs) -> list[Component]:
         devices=tuple(_blocks(a.get("ebs_block_device"))),
     )
     return _machine_parts(i, machine, ONE, on_host=bool(a.get("host_id")))
+
+
+def _own(i: Inputs, name: str) -> Any:
+    """An attribute the resource sets itself: None when unset or unknown until apply
+    (in a plan, an unset optional attribute the provider computes is unknown)."""
+    return None if name in i.unknown else i.attrs.get(name)
+
+
+def _from_instance_and_template(i: Inputs, lt: Attributes) -> Machine:
+    """An instance launched from a template: what the instance sets wins, the template
+    gives the rest; the instance's block devices are merged into the template's by
+    device name (as EC2 does, and Infracost prices)."""
+    template = _from_launch_template(lt, _own(i, "instance_type"))
+    credits = _block(_own(i, "credit_specification")).get("cpu_credits")
+    tenancy, optimized, monitoring = (
+        _own(i, name) for name in ("tenancy", "ebs_optimized", "monitoring")
+    )
+    root = _own(i, "root_block_device")
+    return Machine(
+        instance_type=template.instance_type,
+        tenancy=str(tenancy or template.tenancy),
+        ebs_optimized=template.ebs_optimized if optimized is None else _truthy(optimized),
+        monitoring=template.monitoring if monitoring is None else _truthy(monitoring),
+        cpu_credits=str(credits or template.cpu_credits),
+        root=_block(root),
+        devices=_merged_devices(_blocks(_own(i, "ebs_block_device")), lt),
+    )
+
+
+def _merged_devices(own: list[Mapping[str, Any]], lt: Attributes) -> tuple[Mapping[str, Any], ...]:
+    mapped = [
+        (str(mapping.get("device_name") or ""), _block(mapping.get("ebs")))
+        for mapping in _blocks(lt.get("block_device_mappings"))
+        if _block(mapping.get("ebs"))
+    ]
+    merged: list[Mapping[str, Any]] = []
+    for device in own:
+        name = str(device.get("device_name") or "")
+        same = next((n for n, (known, _) in enumerate(mapped) if name and known == name), None)
+        base = mapped.pop(same)[1] if same is not None else {}
+        merged.append({**base, **{k: v for k, v in device.items() if v is not None}})
+    return (*merged, *(ebs for _, ebs in mapped))
 
 
 def _from_launch_configuration(lc: Attributes, itype: str | None = None) -> Machine:
@@ -1370,6 +1421,7 @@ FREE = frozenset(
 """Free types missing from Infracost's free list (which the catalog ships)."""
 
 REFERENCES: Mapping[str, tuple[str, ...]] = {
+    "aws_instance": _LT_PATHS,
     "aws_autoscaling_group": ("launch_configuration", *_LT_PATHS, *_MIXED_PATHS),
     "aws_eks_node_group": _LT_PATHS,
     "aws_ecs_service": ("task_definition",),

@@ -4,7 +4,8 @@ so a template is priced by the same code and catalog keys as a plan.
 The CloudFormation reader resolves intrinsics where it can: numbers and booleans
 arrive as strings, and a ``Ref`` to another resource arrives as None (unknown), so
 an auto scaling group reaches its launch template only through the estimate's
-reference resolver, which passes the Terraform-style attribute path.
+reference resolver: it asks with the Terraform-style attribute path, which
+``REFERENCE_PATHS`` turns into the property path the reader recorded the ``Ref`` at.
 """
 
 from __future__ import annotations
@@ -57,6 +58,11 @@ def _instance(p: Properties) -> Attributes:
         else:
             devices.append(_ebs(ebs))
     attrs["ebs_block_device"] = devices
+    lt = _obj(p.get("LaunchTemplate"))
+    if lt:
+        attrs["launch_template"] = [
+            {"id": lt.get("LaunchTemplateId"), "name": lt.get("LaunchTemplateName")}
+        ]
     return attrs
 
 
@@ -534,6 +540,26 @@ _REVERSE = {
     "InstanceTypes": "instance_types",
     "TransitGatewayId": "transit_gateway_id",
 }
+
+
+_ASG = "AWS::AutoScaling::AutoScalingGroup"
+_MIXED = "MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification"
+_TF_MIXED = "mixed_instances_policy.0.launch_template.0.launch_template_specification.0"
+
+REFERENCE_PATHS: Mapping[tuple[str, str], str] = {
+    ("AWS::EC2::Instance", "launch_template.0.id"): "LaunchTemplate.LaunchTemplateId",
+    ("AWS::EC2::Instance", "launch_template.0.name"): "LaunchTemplate.LaunchTemplateName",
+    (_ASG, "launch_configuration"): "LaunchConfigurationName",
+    (_ASG, "launch_template.0.id"): "LaunchTemplate.LaunchTemplateId",
+    (_ASG, "launch_template.0.name"): "LaunchTemplate.LaunchTemplateName",
+    (_ASG, f"{_TF_MIXED}.launch_template_id"): f"{_MIXED}.LaunchTemplateId",
+    (_ASG, f"{_TF_MIXED}.launch_template_name"): f"{_MIXED}.LaunchTemplateName",
+    ("AWS::EKS::Nodegroup", "launch_template.0.id"): "LaunchTemplate.Id",
+    ("AWS::EKS::Nodegroup", "launch_template.0.name"): "LaunchTemplate.Name",
+    ("AWS::ECS::Service", "task_definition"): "TaskDefinition",
+}
+"""(CloudFormation type, the attribute path a mapper asks for) → the property path the
+template reader records the ``Ref``/``Fn::GetAtt`` of (``Resource.references``)."""
 
 
 def translate(

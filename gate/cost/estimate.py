@@ -6,9 +6,10 @@ word; an unpriced resource adds nothing to the totals and is listed for the poli
 
 Some resources take their shape from another resource of the change: an auto scaling
 group runs its launch template's instance type. ``resolve`` answers "which resource of
-the change does this attribute refer to": the pipeline passes one built from the
-plan's configuration references; without it, references are matched by the literal
-values the plan knows (a launch template's name, a task definition's family).
+the change does this attribute refer to": ``check`` passes one built from the
+references each reader records (``gate.cost.references``); where it has no answer,
+references are matched by the literal values the change knows (a launch template's
+name, a task definition's family).
 """
 
 from __future__ import annotations

@@ -28,11 +28,15 @@ def price(tagged: Sequence[TaggedResource], options: CostOptions) -> CostEstimat
         from gate.cost import infracost
 
         return infracost.estimate(options.cost_file, tagged, loaded.free_types)
-    from gate.cost import estimate, usage
+    from gate.cost import estimate, references, usage
 
     usage_file = usage.load(options.usage_file) if options.usage_file else None
     return estimate.estimate(
-        tagged, loaded, usage=usage_file, default_region=options.region or environment_region()
+        tagged,
+        loaded,
+        usage=usage_file,
+        default_region=options.region or environment_region(),
+        resolve=references.resolver([t.resource for t in tagged]),
     )
 
 

@@ -114,77 +114,100 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-_KNOWN_FIELDS = {
-    "rule_id",
-    "address",
-    "message",
-    "severity",
-    "policy",
-    "file",
-    "line",
-    "indeterminate",
-    "exception",
-}
+_KNOWN_FIELDS = frozenset(
+    {
+        "rule_id",
+        "address",
+        "message",
+        "severity",
+        "policy",
+        "file",
+        "line",
+        "indeterminate",
+        "exception",
+    }
+)
 
 
-def _violation(raw: Any, where: str) -> Violation:
-    if not isinstance(raw, dict):
-        raise PolicyError(f"malformed decision: an entry of {where} is not an object")
-    message = raw.get("message")
-    rule_id = raw.get("rule_id")
-    if not isinstance(message, str) or not isinstance(rule_id, str):
-        raise PolicyError(
-            f"malformed decision: an entry of {where} lacks a string rule_id or message"
-        )
+def _violation(raw: dict[str, Any]) -> Violation:
+    """One entry of a decision whose shape :func:`_shape.check` has accepted."""
     line = raw.get("line")
     exception = raw.get("exception")
     return Violation(
-        rule_id=rule_id,
-        address=str(raw.get("address") or ""),
-        message=message,
-        severity=str(raw.get("severity", "")),
-        policy=str(raw.get("policy", "")),
-        file=raw.get("file") if isinstance(raw.get("file"), str) else None,
-        line=line if isinstance(line, int) and not isinstance(line, bool) else None,
+        rule_id=raw["rule_id"],
+        address=raw.get("address", ""),
+        message=raw["message"],
+        severity=raw.get("severity", ""),
+        policy=raw.get("policy", ""),
+        file=raw.get("file"),
+        line=None if line is None else int(line),
         indeterminate=raw.get("indeterminate") is True,
-        fields={k: v for k, v in raw.items() if k not in _KNOWN_FIELDS},
-        exception=_applied(exception) if isinstance(exception, dict) else None,
+        fields={k: _plain(v) for k, v in raw.items() if k not in _KNOWN_FIELDS},
+        exception=None if exception is None else _applied(exception),
     )
 
 
-def _applied(raw: Mapping[str, Any]) -> AppliedException:
+def _applied(raw: Mapping[str, str]) -> AppliedException:
     return AppliedException(
-        id=str(raw.get("id", "")),
-        reason=str(raw.get("reason", "")),
-        approved_by=str(raw.get("approved_by", "")),
-        expires=str(raw.get("expires", "")),
-        origin=str(raw.get("origin", "")),
+        raw["id"], raw["reason"], raw["approved_by"], raw["expires"], raw["origin"]
     )
 
 
-def parse_decision(raw: Any) -> Decision:
-    """Validate the decision document the policies returned (any engine)."""
-    if not isinstance(raw, dict):
+def _plain(value: Any) -> Any:
+    """A value as JSON has it: regorus hands a Rego set of scalars over as a Python set."""
+    kind = type(value)
+    if kind is set or kind is frozenset:
+        return sorted(value, key=_rego_order)
+    if kind is dict:
+        return {k: _plain(v) for k, v in value.items()}
+    if kind is list:
+        return [_plain(v) for v in value]
+    return value
+
+
+def _rego_order(value: Any) -> tuple[int, Any]:
+    """Rego's order of scalars: null, booleans, numbers, strings."""
+    if value is None:
+        return (0, 0)
+    if isinstance(value, bool):
+        return (1, value)
+    return (2, value) if isinstance(value, (int, float)) else (3, value)
+
+
+def parse_decision(raw: Any, engine: str = "the embedded engine") -> Decision:
+    """Check the decision the policies returned (any engine) against its contract,
+    ``gate/schemas/decision.json``, and type it. Anything else is a PolicyError naming
+    the engine and the offending field."""
+    from gate.policy import _shape
+
+    if raw is None:
         raise PolicyError(
-            f"the policies produced no decision at {DECISION_PATH} (is package finops.gate loaded?)"
+            f"{engine} produced no decision at {DECISION_PATH} (is package finops.gate loaded?)"
         )
-    lists = {}
-    for name in ("deny", "warn", "exempted"):
-        value = raw.get(name, [])
-        if not isinstance(value, list):
-            raise PolicyError(f"malformed decision: {name} must be a list")
-        lists[name] = tuple(_sorted(_violation(v, name) for v in value))
-    allow = raw.get("allow")
-    if not isinstance(allow, bool):
-        raise PolicyError("malformed decision: allow must be true or false")
-    if allow and lists["deny"]:
-        raise PolicyError("malformed decision: allow is true but deny is not empty")
-    return Decision(allow, lists["deny"], lists["warn"], lists["exempted"])
+    try:
+        _shape.check(raw)
+    except _shape.Malformed as exc:
+        raise PolicyError(
+            f"malformed decision from {engine}: {exc.problem} (at {exc.pointer})"
+        ) from None
+    lists = {
+        name: tuple(_sorted([_violation(v) for v in raw[name]]))
+        for name in ("deny", "warn", "exempted")
+    }
+    return Decision(raw["allow"], lists["deny"], lists["warn"], lists["exempted"])
 
 
-def _sorted(violations: Any) -> list[Violation]:
+def _sorted(violations: list[Violation]) -> list[Violation]:
     return sorted(
-        violations, key=lambda v: (v.file or "", v.line or 0, v.address, v.rule_id, v.message)
+        violations,
+        key=lambda v: (
+            v.file or "",
+            v.line or 0,
+            v.address,
+            v.rule_id,
+            v.message,
+            v.exception.id if v.exception else "",
+        ),
     )
 
 
@@ -237,4 +260,9 @@ def decide(
     import orjson
 
     engine = create(kind, policy_files(policy_dirs, origin=origin), data, remote)
-    return parse_decision(engine.evaluate(orjson.dumps(document).decode()))
+    shown = (
+        f"the OPA server at {remote.url}"
+        if kind is EngineKind.REMOTE and remote is not None
+        else "the embedded engine"
+    )
+    return parse_decision(engine.evaluate(orjson.dumps(document).decode()), shown)

@@ -2,6 +2,11 @@
 
 regorus reports Rust panics as ``pyo3_runtime.PanicException``, which derives from
 BaseException, so the boundary catches BaseException (but lets interrupts through).
+
+Policies decide from the input and the rules alone: ``http.send`` is an error here
+(regorus would quietly make it undefined, and a policy would then decide without the
+answer it asked for). regorus's Python binding offers no time or memory limit for an
+evaluation, so none is set; ``docs/policies.md`` says so.
 """
 
 from __future__ import annotations
@@ -35,6 +40,8 @@ def _regorus() -> Any:
 def translate(exc: BaseException, fallback_path: str | None = None) -> PolicyError:
     """A regorus error as a PolicyError naming file, line and column."""
     text = str(exc).split("Stack backtrace:", 1)[0].strip()
+    if HTTP_SEND_REFUSED in text:
+        text = text.replace(text[text.find("error:") : text.find(HTTP_SEND_REFUSED)], "error: ")
     where = _LOCATION.search(text)
     found = _ERROR_LINE.search(text)
     message = (
@@ -57,10 +64,21 @@ def _guard(exc: BaseException) -> None:
         raise exc
 
 
+HTTP_SEND_REFUSED = (
+    "http.send is not available to policies run by the embedded engine: a policy decides "
+    "from the input and the rules alone (run policies that call out on an OPA server)"
+)
+
+
+def _refuse_http_send(request: Any) -> Any:
+    raise PermissionError(HTTP_SEND_REFUSED)
+
+
 class EmbeddedEngine:
     def __init__(self, policies: Sequence[PolicyFile], data: Mapping[str, Any]) -> None:
         regorus = _regorus()
         self._engine = regorus.Engine()
+        self._engine.add_extension("http.send", 1, _refuse_http_send)
         for policy in policies:
             try:
                 self._engine.add_policy(policy.path, policy.text)
@@ -79,12 +97,17 @@ class EmbeddedEngine:
         return self.evaluate_rule(DECISION_PATH, input_json)
 
     def evaluate_rule(self, rule: str, input_json: str | None = None) -> Any:
+        """The rule's value as Python values (None when undefined). Rego sets of scalars
+        arrive as Python sets; a set of objects, which Python cannot hold in a set,
+        is fetched again through JSON, where every set is a list."""
         try:
             if input_json is not None:
                 self._engine.set_input_json(input_json)
-            result = self._engine.eval_rule_as_json(rule)
+            try:
+                return self._engine.eval_rule(rule)
+            except TypeError:  # unhashable: a set of objects or arrays
+                value = orjson.loads(self._engine.eval_rule_as_json(rule))
+                return None if value == "<undefined>" else value
         except BaseException as exc:
             _guard(exc)
             raise translate(exc) from None
-        value = orjson.loads(result)
-        return None if value == "<undefined>" else value

@@ -7,13 +7,14 @@ policy echoes into a message can leak a secret.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 from gate import __version__
-from gate.budget import Level, Standings
+from gate.budget import Level, Standing, Standings
 from gate.capacity import CapacityPlan
 from gate.capacity.claim import CapacityClaim
 from gate.cost import ResourceCost, cents
@@ -98,19 +99,21 @@ def resources_document(
 
 
 def inline_exception(exception: InlineException) -> dict[str, Any]:
-    """An exception written beside a resource, in the shape of data.finops.rules.exceptions."""
-    from gate.rules import glob_regex
+    """An exception written beside a resource, in the shape of data.finops.rules.exceptions:
+    it matches exactly the address it is written on (never as a glob: a ``*`` in a
+    for_each key is a character), and a reason without visible text is no reason."""
+    from gate.waivers import visible
 
     where = exception.location
     origin = f"{where.file}:{where.line}" if where.line else where.file
     return {
         "id": f"inline {origin}",
         "address": exception.address,
-        "address_regex": glob_regex(exception.address),
+        "address_regex": "^" + re.escape(exception.address) + "$",
         "rules": list(exception.rules),
-        "reason": exception.reason,
+        "reason": exception.reason if visible(exception.reason) else "",
         "approved_by": exception.approved_by or "(inline)",
-        "expires": exception.expires or "9999-12-31",
+        "expires": exception.expires or "0000-01-01",
         "origin": origin,
         "file": where.file,
         "line": where.line,
@@ -186,6 +189,7 @@ def resource_cost(item: ResourceCost) -> dict[str, Any]:
 def cost_section(facts: Facts) -> dict[str, Any]:
     cost = facts.cost
     hierarchy = facts.rules.hierarchy
+    unpriced = cost.unpriced_by("team")
     teams: dict[str, Any] = {}
     for team, totals in cost.by("team").items():
         link = facts.links.get(team)
@@ -194,6 +198,7 @@ def cost_section(facts: Facts) -> dict[str, Any]:
             "before": money(totals.before),
             "after": money(totals.after),
             "delta": money(totals.delta),
+            "unpriced": unpriced.get(team, 0),
             "business_unit": info.business_unit if info else None,
             "business_group": info.business_group if info else None,
             "new_plan_url": link.url if link else "",
@@ -202,6 +207,7 @@ def cost_section(facts: Facts) -> dict[str, Any]:
     return {
         "source": cost.source,
         "currency": cost.currency,
+        "catalog_date": cost.catalog_date,
         "before": money(cost.before),
         "after": money(cost.after),
         "delta": money(cost.delta),
@@ -211,35 +217,67 @@ def cost_section(facts: Facts) -> dict[str, Any]:
             for name, t in cost.by("service").items()
         },
         "unpriced": [
-            {"address": r.address, "type": r.type, "reason": r.reason, "supported": r.supported}
+            {
+                "address": r.address,
+                "type": r.type,
+                "action": r.action,
+                "reason": r.reason,
+                "why": r.why,
+                "supported": r.supported,
+            }
             for r in cost.unpriced
         ],
     }
 
 
 def budget_section(standings: Standings) -> dict[str, Any]:
+    """The budgets the change touches, in the budgets' currency: this month with the
+    change's run-rate prorated by the days left, next month with the full run-rate."""
     section: dict[str, Any] = {
         "source": standings.source,
         "currency": standings.currency,
         "month": standings.month,
+        "days_left": standings.days.left,
+        "days_in_month": standings.days.in_month,
+        "exchange_rate": None if standings.rate is None else float(standings.rate),
     }
     for level in Level:
         section[level.value] = {
-            standing.budget.name: {
-                "budget": money(standing.budget.monthly),
-                "spend": money(standing.budget.spend),
-                "forecast": money(standing.budget.forecast),
-                "expected": money(standing.budget.expected),
-                "remaining": money(standing.remaining),
-                "delta": money(standing.delta),
-                "projected": money(standing.projected),
-                "over_by": money(standing.over_by),
-                "teams": list(standing.teams),
-                "source": standing.budget.source,
-            }
-            for standing in standings.by_level.get(level, ())
+            s.budget.name: standing_document(s, standings.rate)
+            for s in standings.by_level.get(level, ())
         }
     return section
+
+
+def standing_document(standing: Standing, rate: Decimal | None) -> dict[str, Any]:
+    budget = standing.budget
+    following = budget.next_month
+    return {
+        "budget": money(budget.monthly),
+        "spend": money(budget.spend),
+        "forecast": money(budget.forecast),
+        "expected": money(budget.expected),
+        "remaining": money(standing.remaining),
+        "delta": money(standing.delta),
+        # The run-rate in the prices' currency: what a capacity plan approves.
+        "run_rate": money(standing.delta if rate is None else standing.delta / rate),
+        "month_delta": money(standing.month_delta),
+        "days_left": standing.days.left,
+        "projected": money(standing.projected),
+        "over_by": money(standing.over_by),
+        "next_month": None
+        if following is None
+        else {
+            "budget": money(following.monthly),
+            "expected": money(budget.next_expected),
+            "delta": money(standing.delta),
+            "projected": money(standing.next_projected),
+            "over_by": money(standing.next_over_by),
+        },
+        "unpriced": standing.unpriced,
+        "teams": list(standing.teams),
+        "source": budget.source,
+    }
 
 
 def claim_section(claim: CapacityClaim) -> dict[str, Any]:

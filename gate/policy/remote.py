@@ -7,7 +7,9 @@ policies (an OPA bundle, or ``finops-gate policy push``) and the rules as
 
 Fails closed: an unreachable or slow server, a non-200 answer, a missing or
 malformed decision all stop the gate with exit 2. Transient failures (connection
-errors, 500/502/504) are retried a bounded number of times with backoff.
+errors, 500/502/504) are retried a bounded number of times with backoff. The
+timeout (``--opa-timeout``) is a deadline for the whole exchange, retries and a
+server that trickles its answer included.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import orjson
 
 from gate.errors import EngineUnavailable, PolicyError
 from gate.policy import DECISION_PATH, PolicyFile
+from gate.policy._deadline import Deadline, DeadlineExceeded
 
 RULES_PATH = "finops/rules"
 
@@ -90,16 +93,28 @@ def _server_message(response: Any) -> str:
 class RemoteEngine:
     def __init__(self, options: RemoteOptions, data: Mapping[str, Any]) -> None:
         self._options = options
+        self._deadline = Deadline(options.timeout)  # the exchange starts here
         self._client = client(options)
         if options.push_rules:
-            push_rules(self._client, options, data)
+            self._within_deadline(lambda: push_rules(self._client, options, data))
+
+    def _within_deadline(self, call: Any) -> Any:
+        try:
+            return self._deadline.run(call)
+        except DeadlineExceeded:
+            raise EngineUnavailable(
+                f"the OPA server at {self._options.url} did not answer within "
+                f"{self._options.timeout:g} s (--opa-timeout bounds the whole exchange)"
+            ) from None
 
     def evaluate(self, input_json: str) -> Any:
         package, _, rule = DECISION_PATH.removeprefix("data.").rpartition(".")
         document = orjson.loads(input_json)
         try:
-            answer = _with_retries(
-                lambda: self._client.query_rule(document, package, rule), self._options
+            answer = self._within_deadline(
+                lambda: _with_retries(
+                    lambda: self._client.query_rule(document, package, rule), self._options
+                )
             )
         finally:
             self._client.close_connection()
@@ -155,15 +170,22 @@ def push_rules(opa: Any, options: RemoteOptions, data: Mapping[str, Any]) -> Non
         ) from None
 
 
+PREFIX = "finops-gate/"
+"""The gate's policy ids on a server: ``finops-gate/<file>``. Only these are replaced
+or deleted; policies of others on the same server are left alone."""
+
+
 def push(
     options: RemoteOptions, policies: Sequence[PolicyFile], data: Mapping[str, Any]
 ) -> list[str]:
-    """Upload policies (one OPA policy id per file) and the rules; return the ids.
+    """Upload policies (one OPA policy id per file) and the rules; return the ids. The
+    server then holds exactly this policy set under the gate's prefix: policies pushed
+    earlier and since removed are deleted, so its decisions equal the embedded ones.
 
     OPA compiles each upload with the policies it already holds, so a policy that
     uses another one (capacity_plan.rego calls budget.rego) is refused until that
     one is there: refused uploads are retried after the others, as long as each
-    round makes progress."""
+    round makes progress (and likewise deletions a stale policy still needs)."""
     import requests
 
     opa = client(options)
@@ -173,7 +195,7 @@ def push(
         while pending:
             refused: list[tuple[PolicyFile, str]] = []
             for policy in pending:
-                policy_id = "finops-gate/" + policy.path.replace("\\", "/").rsplit("/", 1)[-1]
+                policy_id = PREFIX + policy.path.replace("\\", "/").rsplit("/", 1)[-1]
                 try:
                     opa.update_policy_from_string(policy.text, policy_id, rego_compat=False)
                 except requests.exceptions.RequestException:
@@ -186,12 +208,35 @@ def push(
                 policy, reason = refused[0]
                 raise PolicyError(f"the OPA server refused the policy: {reason}", path=policy.path)
             pending = [policy for policy, _ in refused]
+        _delete_stale(opa, set(uploaded))
         push_rules(opa, options, data)
     except requests.exceptions.RequestException as exc:
         raise _failure(options, exc) from None
     finally:
         opa.close_connection()
     return uploaded
+
+
+def _delete_stale(opa: Any, kept: set[str]) -> None:
+    """Delete the gate's policies the server holds that this push did not upload."""
+    import requests
+
+    stale = [p for p in opa.get_policies_list() if p.startswith(PREFIX) and p not in kept]
+    while stale:
+        refused: list[tuple[str, str]] = []
+        for policy_id in stale:
+            try:
+                opa.delete_policy(policy_id)
+            except requests.exceptions.RequestException:
+                raise
+            except Exception as exc:
+                refused.append((policy_id, _client_error(exc)))
+        if len(refused) == len(stale):
+            policy_id, reason = refused[0]
+            raise PolicyError(
+                f"the OPA server refused to delete the gate's old policy {policy_id}: {reason}"
+            )
+        stale = [policy_id for policy_id, _ in refused]
 
 
 def _client_error(exc: BaseException) -> str:

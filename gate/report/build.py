@@ -134,7 +134,9 @@ def build(
         budgets=facts.standings,
         trust=facts.trust,
         capacity=CapacitySummary(
-            _shown_claim(facts, paths), facts.claim.state if plan is not None else None
+            _shown_claim(facts, paths),
+            facts.claim.state if plan is not None else None,
+            facts.rules.settings.capacity_plans_required,
         ),
         expired_exceptions=tuple(v for v in (*deny, *warn) if v.rule_id == EXPIRED_EXCEPTION),
         locations=placer.summary(),
@@ -161,6 +163,7 @@ def _shown_exception(v: Violation, paths: PathBase) -> Violation:
 def _cost(facts: Facts) -> CostSummary:
     cost = facts.cost
     hierarchy = facts.rules.hierarchy
+    unpriced = cost.unpriced_by("team")
     teams = []
     for team, totals in cost.by("team").items():
         info = hierarchy.teams.get(team) if team != UNATTRIBUTED else None
@@ -171,6 +174,7 @@ def _cost(facts: Facts) -> CostSummary:
                 business_unit=info.business_unit if info else None,
                 business_group=info.business_group if info else None,
                 link=facts.links.get(team),
+                unpriced=unpriced.get(team, 0),
             )
         )
     return CostSummary(
@@ -180,4 +184,6 @@ def _cost(facts: Facts) -> CostSummary:
         teams=tuple(teams),
         services=tuple(cost.by("service").items()),
         unpriced=cost.unpriced,
+        catalog_date=cost.catalog_date,
+        price_sources=cost.price_sources,
     )

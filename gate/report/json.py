@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 
 from gate import __version__
-from gate.budget import Level, Standings
+from gate.budget import Level, Standing, Standings
 from gate.cost import ResourceCost, Totals, cents
 from gate.policy import Violation
 from gate.report._fix import fix_for
@@ -92,10 +92,16 @@ def _cost(cost: CostSummary) -> dict[str, Any]:
     return {
         "source": cost.source,
         "currency": cost.currency,
+        "catalog_date": cost.catalog_date,
+        "price_sources": [
+            {"name": s.name, "as_of": s.as_of, "licence": s.licence, "origin": s.origin}
+            for s in cost.price_sources
+        ],
         **_totals(cost.totals),
         "teams": {
             t.team: {
                 **_totals(t.totals),
+                "unpriced": t.unpriced,
                 "business_unit": t.business_unit,
                 "business_group": t.business_group,
                 "new_plan_url": t.link.url if t.link else "",
@@ -105,7 +111,15 @@ def _cost(cost: CostSummary) -> dict[str, Any]:
         },
         "services": {name: _totals(totals) for name, totals in cost.services},
         "unpriced": [
-            {"address": r.address, "type": r.type, "reason": r.reason, "supported": r.supported}
+            {
+                "address": r.address,
+                "type": r.type,
+                "action": r.action,
+                "reason": r.reason,
+                "why": r.why,
+                "supported": r.supported,
+                "team": r.team,
+            }
             for r in cost.unpriced
         ],
     }
@@ -116,24 +130,43 @@ def _budgets(standings: Standings) -> dict[str, Any]:
         "source": standings.source,
         "currency": standings.currency,
         "month": standings.month,
+        "days_left": standings.days.left,
+        "days_in_month": standings.days.in_month,
+        "exchange_rate": None if standings.rate is None else float(standings.rate),
     }
     for level in Level:
         document[level.value] = {
-            s.budget.name: {
-                "budget": _money(s.budget.monthly),
-                "spend": _money(s.budget.spend),
-                "forecast": _money(s.budget.forecast),
-                "expected": _money(s.budget.expected),
-                "remaining": _money(s.remaining),
-                "delta": _money(s.delta),
-                "projected": _money(s.projected),
-                "over_by": _money(s.over_by),
-                "teams": list(s.teams),
-                "source": s.budget.source,
-            }
-            for s in standings.by_level.get(level, ())
+            s.budget.name: _standing(s) for s in standings.by_level.get(level, ())
         }
     return document
+
+
+def _standing(s: Standing) -> dict[str, Any]:
+    following = s.budget.next_month
+    return {
+        "budget": _money(s.budget.monthly),
+        "spend": _money(s.budget.spend),
+        "forecast": _money(s.budget.forecast),
+        "expected": _money(s.budget.expected),
+        "remaining": _money(s.remaining),
+        "delta": _money(s.delta),
+        "month_delta": _money(s.month_delta),
+        "days_left": s.days.left,
+        "projected": _money(s.projected),
+        "over_by": _money(s.over_by),
+        "next_month": None
+        if following is None
+        else {
+            "budget": _money(following.monthly),
+            "expected": _money(s.budget.next_expected),
+            "delta": _money(s.delta),
+            "projected": _money(s.next_projected),
+            "over_by": _money(s.next_over_by),
+        },
+        "unpriced": s.unpriced,
+        "teams": list(s.teams),
+        "source": s.budget.source,
+    }
 
 
 def _capacity(capacity: CapacitySummary) -> dict[str, Any]:
@@ -159,6 +192,7 @@ def _capacity(capacity: CapacitySummary) -> dict[str, Any]:
             "path": plan.path,
         }
     return {
+        "required": capacity.required,
         "claimed": claim.plan_id,
         "claimed_from": claim.claimed_from.value if claim.claimed_from else None,
         "other_claims": list(claim.conflicting),

@@ -16,7 +16,7 @@ import functools
 import os
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from gate.model import Location, Resource
@@ -85,11 +85,11 @@ class Placer:
 
     def violation(self, v: Violation, *, count: bool = True) -> Violation:
         if v.file is not None and v.line is not None:  # the policy knows the line
-            return replace(v, file=self.paths.shown(v.file), line=v.line)
+            return _placed(v, self.paths.shown(v.file), v.line)
         resource = self.resources.get(v.address)
         if resource is None:
             file = self.paths.shown(v.file) if v.file else self.default_file
-            return replace(v, file=file, line=1)
+            return _placed(v, file, 1)
         location, reason = self._locate(resource, _tag_key(v))
         if not count:
             pass
@@ -98,8 +98,8 @@ class Placer:
         elif resource.location is None:
             self.mapped += 1
         if location is None:
-            return replace(v, file=self.paths.shown(resource.source), line=1)
-        return replace(v, file=location.file, line=location.line or 1)
+            return _placed(v, self.paths.shown(resource.source), 1)
+        return _placed(v, location.file, location.line or 1)
 
     def _locate(
         self, resource: Resource, key: str | _Block | None
@@ -148,3 +148,22 @@ def _tag_key(v: Violation) -> str | _Block | None:
     if isinstance(value, str) and value:
         return value
     return None if "key" in v.fields else _BLOCK
+
+
+def _placed(v: Violation, file: str, line: int) -> Violation:
+    """``v`` shown at ``file``:``line`` (``dataclasses.replace`` costs several times more,
+    once per finding of a large plan)."""
+    if v.file == file and v.line == line:
+        return v
+    return Violation(
+        rule_id=v.rule_id,
+        address=v.address,
+        message=v.message,
+        severity=v.severity,
+        policy=v.policy,
+        file=file,
+        line=line,
+        indeterminate=v.indeterminate,
+        fields=v.fields,
+        exception=v.exception,
+    )

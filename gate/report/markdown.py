@@ -15,11 +15,11 @@ from decimal import Decimal
 from typing import Any
 
 from gate.budget import Level
-from gate.cost import cents
+from gate.cost import money
 from gate.policy import Violation
 from gate.report._escape import markdown
 from gate.report._fix import fix_for
-from gate.report.model import EXPIRED_EXCEPTION, Report, Verdict, trust_line
+from gate.report.model import EXPIRED_EXCEPTION, GOVERNANCE_OFF, Report, Verdict, trust_line
 
 ROWS = 100
 """Rows of each table shown; the rest are counted (the JSON and SARIF reports list all)."""
@@ -36,12 +36,8 @@ def _code(text: Any) -> str:
     return f"<code>{markdown(str(text))}</code>"
 
 
-def _usd(amount: Decimal | None, *, signed: bool = False) -> str:
-    if amount is None:
-        return "—"
-    amount = cents(amount)
-    sign = "−" if amount < 0 else ("+" if signed and amount > 0 else "")
-    return f"{sign}${abs(amount):,.2f}"
+def _money(amount: Decimal | None, currency: str, *, signed: bool = False) -> str:
+    return "—" if amount is None else money(amount, currency, signed=signed, minus="−")
 
 
 def render(report: Report, *, quiet: bool = False, compact: bool = False) -> str:
@@ -71,7 +67,7 @@ def _render(report: Report, *, quiet: bool, compact: bool, rows: int) -> str:
         out += ["### Violations", "", *_table(report, deny, rows), ""]
     out += _unmapped(report)
     if not compact and not quiet:
-        out += _cost(report)
+        out += _cost(report, rows)
         out += _plan(report)
         out += [f"<sub>{_cell(trust_line(report.trust))}</sub>", ""]
     notes = [
@@ -170,36 +166,58 @@ def _url(url: str) -> str:
     return quote(url, safe=":/?&=%#+.,;~-_@!$'*")
 
 
-def _cost(report: Report) -> list[str]:
+def _cost(report: Report, rows: int) -> list[str]:
     cost = report.cost
     totals = cost.totals
+    currency = cost.currency
+    budgets = report.budgets.currency
     out = [
         "### Cost",
         "",
-        f"Monthly cost change: **{_usd(totals.delta, signed=True)}** "
-        f"({_usd(totals.before)} → {_usd(totals.after)}, {cost.currency}, source: {cost.source})",
+        f"Monthly cost change: **{_money(totals.delta, currency, signed=True)}** "
+        f"({_money(totals.before, currency)} → {_money(totals.after, currency)}, {currency}, "
+        f"source: {_cell(cost.basis)})",
         "",
-        "| Team | Change / month | Budget | Expected | With change |",
-        "|---|---:|---:|---:|---:|",
+        "| Team | Change / month | This month: budget | Expected | With change | "
+        "Next month: budget | With change |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for team in cost.teams:
-        delta = team.totals.delta
+        delta = _money(team.totals.delta, currency, signed=True)
+        if team.unpriced:
+            delta += f" (+ {team.unpriced} unpriced)"
         standing = report.budgets.get(Level.TEAMS, team.team)
         if standing is None:
-            out.append(f"| {_cell(team.team)} | {_usd(delta, signed=True)} | — | — | — |")
+            out.append(f"| {_cell(team.team)} | {delta} | — | — | — | — | — |")
             continue
         budget = standing.budget
-        over = " ⚠️" if standing.projected > budget.monthly and delta > 0 else ""
+        rising = team.totals.delta > 0
+        over = " ⚠️" if standing.projected > budget.monthly and rising else ""
+        following = budget.next_month
+        if following is None or standing.next_projected is None:
+            next_cells = "— | —"
+        else:
+            next_over = " ⚠️" if standing.next_projected > following.monthly and rising else ""
+            next_cells = (
+                f"{_money(following.monthly, budgets)} | "
+                f"{_money(standing.next_projected, budgets)}{next_over}"
+            )
         out.append(
-            f"| {_cell(team.team)} | {_usd(delta, signed=True)} | {_usd(budget.monthly)} | "
-            f"{_usd(budget.expected)} | {_usd(standing.projected)}{over} |"
+            f"| {_cell(team.team)} | {delta} | {_money(budget.monthly, budgets)} | "
+            f"{_money(budget.expected, budgets)} | "
+            f"{_money(standing.projected, budgets)}{over} | {next_cells} |"
         )
+    days = report.budgets.days.left
+    out += [
+        "",
+        f"This month counts the change for the {days} day{'s' if days != 1 else ''} left; "
+        "next month, its full monthly cost.",
+    ]
     unpriced = cost.unpriced
     if unpriced:
-        out += ["", f"{len(unpriced)} resource(s) could not be priced and are left out:"]
-        out += [f"- {_code(u.address)}: {_cell(u.reason)}" for u in unpriced[:10]]
-        if len(unpriced) > 10:
-            out.append(f"- … and {len(unpriced) - 10} more")
+        out += ["", f"{len(unpriced)} resource(s) could not be priced and are in no total:"]
+        out += [f"- {_code(u.address)}: {_cell(u.reason)}" for u in unpriced[: max(rows, 10)]]
+        out += [f"  {line}" for line in _more(len(unpriced), max(rows, 10)) if line]
     return [*out, ""]
 
 
@@ -208,14 +226,16 @@ def _plan(report: Report) -> list[str]:
     claim = capacity.claim
     plan = claim.plan
     out = ["### Capacity plan", ""]
-    if claim.plan_id is None:
+    if not capacity.required and not any(report.budgets.by_level.values()):
+        out.append(_cell(GOVERNANCE_OFF))
+    elif claim.plan_id is None:
         out.append("No capacity plan claimed (`--plan-id`, `FINOPS_GATE_PLAN_ID` or a plan tag).")
     elif plan is None or capacity.state is None:
         out.append(f"{_code(claim.plan_id)} was not found in {_cell(claim.store)}.")
     else:
         out.append(
             f"{_code(plan.id)} — **{capacity.state.value}**, team {_cell(plan.team)}, approves "
-            f"{_usd(plan.approved_monthly_cost)}/month, valid {_cell(plan.fields.get('valid_from'))} "
+            f"{_money(plan.approved_monthly_cost, report.cost.currency)}/month, valid {_cell(plan.fields.get('valid_from'))} "
             f"to {_cell(plan.fields.get('valid_until'))}."
         )
     needed = {

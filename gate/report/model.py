@@ -17,6 +17,7 @@ from gate.budget import Standings
 from gate.capacity import PlanState
 from gate.capacity.claim import CapacityClaim, PlanLink
 from gate.cost import ResourceCost, Totals
+from gate.cost.catalog import PriceSource
 from gate.model import Action, InputKind, LiveKind
 from gate.policy import EngineKind, Violation
 from gate.tags import Attribution
@@ -81,6 +82,7 @@ class TeamCost:
     business_unit: str | None
     business_group: str | None
     link: PlanLink | None
+    unpriced: int = 0  # resources of the team that could not be priced (not in totals)
 
 
 @dataclass(frozen=True)
@@ -91,12 +93,31 @@ class CostSummary:
     teams: tuple[TeamCost, ...]
     services: tuple[tuple[str, Totals], ...]
     unpriced: tuple[ResourceCost, ...]
+    catalog_date: str | None = None  # the catalog's snapshot date (None: an Infracost file)
+    price_sources: tuple[PriceSource, ...] = ()  # the sources of the prices used
+
+    @property
+    def basis(self) -> str:
+        """What the figures come from, for people: "catalog dated 2026-08-21"."""
+        if self.source == "catalog" and self.catalog_date:
+            return f"catalog dated {self.catalog_date}"
+        return self.source
 
 
 @dataclass(frozen=True)
 class CapacitySummary:
     claim: CapacityClaim
     state: PlanState | None  # of the claimed plan, on the report's day; None if none found
+    # Whether the rules ask for capacity plans (settings capacity_plans, or derived).
+    required: bool = True
+
+
+GOVERNANCE_OFF = (
+    "Budgets and capacity plans are off: the rules configure neither. To hold changes "
+    "to them, add rules/budgets.yaml and a hierarchy, or set capacity_plans: required "
+    "(and plan_threshold_monthly) in rules/settings.yaml."
+)
+"""The one line that tells a new user how to turn budgets and capacity plans on."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -75,7 +75,7 @@ RULES: Mapping[str, RuleDoc] = {
     ),
     "FG-BUD-001": RuleDoc(
         "BudgetExceeded",
-        "The change takes a team's (or unit's or group's) month over its budget and no approved capacity plan covers it.",
+        "The change takes a team's (or unit's or group's) month over its budget (prorated by the days left), or next month over next month's budget, and no approved capacity plan covers it.",
         "Get a capacity plan approved (follow the link), or reduce the change.",
     ),
     "FG-PLAN-001": RuleDoc(
@@ -105,8 +105,19 @@ RULES: Mapping[str, RuleDoc] = {
     ),
     "FG-COST-001": RuleDoc(
         "Unpriced",
-        "A resource of a priced type cannot be priced.",
-        "Run `finops-gate prices refresh --region R`, pass --region, or accept it.",
+        "A resource cannot be priced (the message says why); it is in no cost or budget total.",
+        "Run `finops-gate prices refresh --region R`, pass --region or --usage-file, or accept it.",
+    ),
+    "FG-COST-002": RuleDoc(
+        "UnpricedDenied",
+        "The change adds a resource the gate cannot price, and settings.yaml says unpriced: deny.",
+        "Make it priceable (as for FG-COST-001), or record an exception for it.",
+    ),
+    "FG-COST-003": RuleDoc(
+        "UnattributedCost",
+        "More of the change's monthly cost than the rules allow cannot be charged to any team.",
+        "Give those resources a team tag the hierarchy knows (not one known only after "
+        "apply), or claim an approved capacity plan that covers the cost (--plan-id).",
     ),
 }
 

@@ -6,13 +6,14 @@ from collections import defaultdict
 from decimal import Decimal
 
 from gate._typing import assert_never
-from gate.budget import Level
-from gate.cost import cents
+from gate.budget import Level, Standing
+from gate.cost import money
 from gate.policy import Violation
 from gate.report._escape import control, workflow_line
 from gate.report._fix import fix_for
 from gate.report.model import (
     EXPIRED_EXCEPTION,
+    GOVERNANCE_OFF,
     CapacitySummary,
     Report,
     ResourceResult,
@@ -184,45 +185,71 @@ def _verdict(verdict: ResourceVerdict, paint: _Paint) -> str:
     assert_never(verdict)
 
 
-def _usd(amount: Decimal | None, *, signed: bool = False) -> str:
-    if amount is None:
-        return "n/a"
-    amount = cents(amount)
-    sign = "-" if amount < 0 else ("+" if signed and amount > 0 else "")
-    return f"{sign}${abs(amount):,.2f}"
+UNPRICED_SHOWN = 20
+"""Unpriced resources listed in the cost section (each is also a finding, FG-COST-001)."""
 
 
 def cost_lines(report: Report) -> list[str]:
-    """The monthly cost of the change, per team against its budget, and the plan claimed."""
+    """The monthly cost of the change, per team against this month's and next month's
+    budget, what could not be priced, and the plan claimed."""
     cost = report.cost
     totals = cost.totals
+    currency = cost.currency
+
+    def amount(value: Decimal, *, signed: bool = False) -> str:
+        return money(value, currency, signed=signed)
+
     out = [
         "",
-        f"Cost ({cost.source}, {cost.currency}/month): {_usd(totals.delta, signed=True)} "
-        f"(before {_usd(totals.before)}, after {_usd(totals.after)})",
+        f"Cost ({cost.basis}, {currency}/month): {amount(totals.delta, signed=True)} "
+        f"(before {amount(totals.before)}, after {amount(totals.after)})",
     ]
     for team in cost.teams:
-        line = f"  {control(team.team)}: {_usd(team.totals.delta, signed=True)}"
+        line = f"  {control(team.team)}: {amount(team.totals.delta, signed=True)}"
+        if team.unpriced:
+            line += f" (+ {team.unpriced} unpriced)"
         standing = report.budgets.get(Level.TEAMS, team.team)
         if standing is not None:
-            line += (
-                f"  budget {_usd(standing.budget.monthly)}, expected {_usd(standing.budget.expected)}"
-                f" → {_usd(standing.projected)}"
-            )
+            line += "  " + budget_line(standing, report.budgets.currency)
         out.append(line)
     unpriced = cost.unpriced
     if unpriced:
-        supported = sum(1 for u in unpriced if u.supported)
-        out.append(
-            f"  unpriced: {len(unpriced)} resource(s) ({supported} of a priced type, "
-            f"{len(unpriced) - supported} of types the catalog does not cover)"
-        )
-    out.append(_capacity_line(report.capacity))
+        out.append(f"  unpriced, in no total: {len(unpriced)} resource(s)")
+        out += [
+            f"    {control(u.address)}: {control(u.reason or '')}"
+            for u in unpriced[:UNPRICED_SHOWN]
+        ]
+        if len(unpriced) > UNPRICED_SHOWN:
+            out.append(
+                f"    … and {len(unpriced) - UNPRICED_SHOWN} more (see the FG-COST warnings)"
+            )
+    out.append(_capacity_line(report.capacity, currency, _budgeted(report)))
     out.append(trust_line(report.trust))
     return out
 
 
-def _capacity_line(capacity: CapacitySummary) -> str:
+def budget_line(standing: Standing, currency: str) -> str:
+    """This month with the change for the days left, and next month with its full cost."""
+    budget = standing.budget
+    days = standing.days.left
+    line = (
+        f"this month {money(budget.expected, currency)} + {money(standing.month_delta, currency)} "
+        f"({days} day{'s' if days != 1 else ''} left) → {money(standing.projected, currency)} "
+        f"of {money(budget.monthly, currency)}"
+    )
+    following = budget.next_month
+    if following is None or standing.next_projected is None:
+        return line + "; next month: no budget"
+    return (
+        f"{line}; next month {money(budget.next_expected, currency)} + "
+        f"{money(standing.delta, currency)} → {money(standing.next_projected, currency)} "
+        f"of {money(following.monthly, currency)}"
+    )
+
+
+def _capacity_line(capacity: CapacitySummary, currency: str, budgeted: bool) -> str:
+    if not capacity.required and not budgeted:
+        return GOVERNANCE_OFF
     claim = capacity.claim
     plan = claim.plan
     if claim.plan_id is None:
@@ -231,6 +258,11 @@ def _capacity_line(capacity: CapacitySummary) -> str:
         return f"Capacity plan: {control(claim.plan_id)} not found in {control(claim.store)}"
     return (
         f"Capacity plan: {control(plan.id)} ({capacity.state.value}, team {control(plan.team)}, "
-        f"approves {_usd(plan.approved_monthly_cost)}/month, valid "
+        f"approves {money(plan.approved_monthly_cost, currency)}/month, valid "
         f"{control(str(plan.fields.get('valid_from')))} to {control(str(plan.fields.get('valid_until')))})"
     )
+
+
+def _budgeted(report: Report) -> bool:
+    """Whether any budget was held against the change."""
+    return any(report.budgets.by_level.values())

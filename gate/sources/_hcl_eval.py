@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from lark import Token, Tree
 
+from gate.sources._hcl_references import NOT_RESOURCES, ModuleReferences
 from gate.sources._hcl_values import (
     MAX_DEPTH,
     UNKNOWN,
@@ -83,6 +84,7 @@ class Scope:
         modules: Callable[[str, int | None], Any] | None = None,
         module_path: str = ".",
         root_path: str = ".",
+        references: ModuleReferences | None = None,
     ) -> None:
         self.budget = budget
         self.variables = dict(variables or {})
@@ -96,6 +98,7 @@ class Scope:
         self.root_path = root_path
         self.symbols: dict[str, Any] = {}
         self.parent: Scope | None = None
+        self.references = references  # where the resources referred to are noted
 
     def with_symbols(self, symbols: Mapping[str, Any]) -> Scope:
         """A scope for the body of a ``for`` expression or a ``dynamic`` block."""
@@ -112,7 +115,10 @@ class Scope:
         return owner._local(name, line)
 
     def _local(self, name: str, line: int | None) -> Any:
+        references = self.references
         if name in self._locals:
+            if references is not None:
+                references.local(name)
             return self._locals[name]
         expr = self._local_exprs.get(name)
         if expr is None:
@@ -126,7 +132,12 @@ class Scope:
             )
         self._evaluating.append(name)
         try:
-            value = evaluate(expr, self)
+            if references is None:
+                value = evaluate(expr, self)
+            else:
+                value, found = references.log.collect(evaluate, expr, self)
+                references.locals[name] = found
+                references.local(name)
         finally:
             self._evaluating.pop()
         self._locals[name] = value
@@ -371,15 +382,25 @@ class _Evaluator:
         if self.scope.constant:
             raise EvalError(self.scope.constant, line)
         first = _attribute(steps[0]) if steps else None
+        references = self.scope.references
         if root == "var" and first is not None:
-            return self.walk(self.scope.variable(first, line), steps[1:], depth)
+            value = self.scope.variable(first, line)
+            if references is not None:
+                references.variable(first)
+            return self.walk(value, steps[1:], depth)
         if root == "local" and first is not None:
             return self.walk(self.scope.local(first, line), steps[1:], depth)
         if root == "module" and first is not None and self.scope.modules is not None:
-            return self.walk(self.scope.modules(first, line), steps[1:], depth)
+            value = self.scope.modules(first, line)
+            output = _attribute(steps[1]) if len(steps) > 1 else None
+            if references is not None and output is not None:
+                references.output(first, output)
+            return self.walk(value, steps[1:], depth)
         if root == "path" and first in ("module", "root", "cwd"):
             place = {"module": self.scope.module_path, "root": self.scope.root_path, "cwd": "."}
             return self.walk(place[first], steps[1:], depth)
+        if references is not None and first is not None and root not in NOT_RESOURCES:
+            references.resource(root, first)  # its value is known after apply; its name now
         return UNKNOWN  # resources, data sources, count, each, self, terraform
 
     def walk(self, value: Any, steps: list[Tree[Any]], depth: int) -> Any:

@@ -33,6 +33,7 @@ from gate.sources import _hcl_parser
 from gate.sources._hcl_config import Block, Body, ModuleConfig, _plain_string
 from gate.sources._hcl_eval import Expr, Scope, evaluate
 from gate.sources._hcl_json import JsonLiteral, JsonValue
+from gate.sources._hcl_references import Found, ModuleReferences, ReferenceLog
 from gate.sources._hcl_types import ANY, Type, convert, parse_type
 from gate.sources._hcl_values import (
     UNKNOWN,
@@ -120,6 +121,7 @@ class Given:
     value: Any
     path: str | None = None
     line: int | None = None
+    references: Found = ()  # the resources the expression given refers to
 
 
 @dataclass
@@ -150,6 +152,7 @@ class Session:
         self.budget = budget
         self.output = Output()
         self.instances = 0
+        self.references = ReferenceLog()
 
     def has_config(self, directory: Path) -> bool:
         from gate.sources._hcl_config import config_files
@@ -183,6 +186,7 @@ class Instance:
         self.multiplier = multiplier
         self.children: dict[str, Instance | None] = {}
         self._outputs: dict[str, Any] | None = None
+        self._output_references: dict[str, Found] = {}
         self._outputs_busy = False
         budget = session.budget
         self.scope = Scope(
@@ -192,6 +196,12 @@ class Instance:
             modules=self.module_value,
             module_path=config.shown,
             root_path=root_path,
+            references=ModuleReferences(
+                session.references,
+                f"{prefix}{address}",
+                {name: given.references for name, given in inputs.items()},
+                self._child_output_references,
+            ),
         )
         self.scope.variables = self._variables(inputs, root, call)
         self.providers = dict(inherited)
@@ -293,9 +303,13 @@ class Instance:
         self._outputs_busy = True
         try:
             found: dict[str, Any] = {}
+            log = self.session.references
             for name, block in self.config.outputs.items():
                 value_attribute = block.body.attributes.get("value")
-                value = evaluate(value_attribute.expr, self.scope) if value_attribute else None
+                value = None
+                if value_attribute is not None:
+                    expr = value_attribute.expr
+                    value, self._output_references[name] = log.collect(evaluate, expr, self.scope)
                 constant = Scope(
                     self.session.budget, constant="an output's sensitive flag must be a constant"
                 )
@@ -306,6 +320,12 @@ class Instance:
             self._outputs_busy = False
         self._outputs = found
         return found
+
+    def _child_output_references(self, module: str, output: str) -> Found:
+        """What an output of a called module refers to, once its outputs are evaluated
+        (a module with count or for_each is read once and its outputs are unknown)."""
+        child = self.children.get(module)
+        return () if child is None else child._output_references.get(output, ())
 
     def child(self, name: str) -> Instance | None:
         if name in self.children:
@@ -358,11 +378,13 @@ class Instance:
                 call.path,
             )
         config = session.read(directory)
-        inputs = {
-            key: Given(evaluate(attribute.expr, self.scope), attribute.expr.path, attribute.line)
-            for key, attribute in arguments.items()
-            if key not in _MODULE_META
-        }
+        log = session.references
+        inputs = {}
+        for key, attribute in arguments.items():
+            if key not in _MODULE_META:
+                expr = attribute.expr
+                value, found = log.collect(evaluate, expr, self.scope)
+                inputs[key] = Given(value, expr.path, attribute.line, found)
         multiplier = self.multiplier * self._count(call)
         return Instance(
             session,
@@ -448,7 +470,8 @@ class Instance:
                     nested.path,
                 )
         instances = self._count(block) * self.multiplier
-        raw, unknown = self._body(body, top=True)
+        references: dict[str, str] = {}
+        raw, unknown = self._body(body, top=True, references=references)
         budget = self.session.budget
         if rtype == "aws_autoscaling_group":
             taggable, tags = True, _asg_tags(raw, unknown, block)
@@ -482,22 +505,32 @@ class Instance:
                 or (provider.region if provider is not None else None)
                 or self.session.region,
                 instances=instances,
+                references=references,
             )
         )
         output.exceptions.extend(
             comment_exceptions(address, self.config.lines.get(block.path, []), block.line, location)
         )
 
-    def _body(self, body: Body, *, top: bool) -> tuple[dict[str, Any], set[str]]:
+    def _body(
+        self, body: Body, *, top: bool, references: dict[str, str], path: str = ""
+    ) -> tuple[dict[str, Any], set[str]]:
         """The evaluated attributes and nested blocks of a body (marks kept), and the
-        names whose value is unknown."""
+        names whose value is unknown. ``references`` gets, by attribute path
+        (``launch_template.0.id``), the first resource each attribute refers to."""
         values: dict[str, Any] = {}
         unknown: set[str] = set()
         scope = self.scope
+        log = self.session.references
         for key, attribute in body.attributes.items():
             if (top and key in _META) or key == "dynamic":
                 continue
-            value = evaluate(attribute.expr, scope)
+            expr = attribute.expr
+            value, found = log.collect(evaluate, expr, scope)
+            if found and body.json and key in _BLOCK_NAMES and isinstance(expr.node, JsonValue):
+                self._json_block_references(key, expr.node.raw, expr, path, references)
+            elif found:
+                references[f"{path}{key}"] = found[0]
             if body.json and isinstance(attribute.expr.node, (JsonValue, JsonLiteral)):
                 value = _json_blocks(key, value)
             if value is UNKNOWN:
@@ -508,26 +541,66 @@ class Instance:
             if top and block.type in _META:
                 continue
             if block.type == "dynamic":
-                self._dynamic(block, values, unknown)
+                self._dynamic(block, values, unknown, references, path)
                 continue
-            inner, inner_unknown = self._body(block.body, top=False)
+            existing = values.get(block.type)
+            position = len(existing) if isinstance(existing, list) else 0
+            inner, inner_unknown = self._body(
+                block.body,
+                top=False,
+                references=references,
+                path=f"{path}{block.type}.{position}.",
+            )
             for key in inner_unknown:
                 inner[key] = None
-            existing = values.get(block.type)
             values[block.type] = [*existing, inner] if isinstance(existing, list) else [inner]
         if body.json and "dynamic" in body.attributes:
-            self._json_dynamic(body, values, unknown)
+            self._json_dynamic(body, values, unknown, references, path)
         return values, unknown
 
-    def _dynamic(self, block: Block, values: dict[str, Any], unknown: set[str]) -> None:
+    def _json_block_references(
+        self, name: str, raw: Any, expr: Expr, path: str, references: dict[str, str]
+    ) -> None:
+        """In the JSON syntax a nested block is one value (an object, or a list of them):
+        the references of each of its attributes, by the path a plan would give them."""
+        items = [raw] if isinstance(raw, dict) else raw if isinstance(raw, list) else []
+        for position, item in enumerate(items):
+            if not isinstance(item, dict):
+                continue
+            inner = f"{path}{name}.{position}."
+            for key, value in item.items():
+                if key in _BLOCK_NAMES and isinstance(value, (dict, list)):
+                    self._json_block_references(key, value, expr, inner, references)
+                    continue
+                part = Expr(JsonValue(value, expr.line), expr.path, expr.line)
+                _, found = self.session.references.collect(evaluate, part, self.scope)
+                if found:
+                    references[f"{inner}{key}"] = found[0]
+
+    def _dynamic(
+        self,
+        block: Block,
+        values: dict[str, Any],
+        unknown: set[str],
+        references: dict[str, str],
+        path: str,
+    ) -> None:
         name = block.labels[0] if block.labels else ""
         attributes = block.body.attributes
         for_each = attributes.get("for_each")
         contents = block.body.nested("content")
         iterator = _iterator_name(attributes.get("iterator")) or name
-        self._expand(name, for_each, contents[0] if contents else None, iterator, values, unknown)
+        content = contents[0] if contents else None
+        self._expand(name, for_each, content, iterator, values, unknown, references, path)
 
-    def _json_dynamic(self, body: Body, values: dict[str, Any], unknown: set[str]) -> None:
+    def _json_dynamic(
+        self,
+        body: Body,
+        values: dict[str, Any],
+        unknown: set[str],
+        references: dict[str, str],
+        prefix: str,
+    ) -> None:
         from gate.sources._hcl_config import json_body
         from gate.sources._hcl_json import PosDict
 
@@ -555,6 +628,8 @@ class Instance:
                     label if isinstance(label, str) else name,
                     values,
                     unknown,
+                    references,
+                    prefix,
                 )
 
     def _expand(
@@ -565,6 +640,8 @@ class Instance:
         iterator: str,
         values: dict[str, Any],
         unknown: set[str],
+        references: dict[str, str],
+        path: str,
     ) -> None:
         collection = evaluate(for_each.expr, self.scope) if for_each is not None else UNKNOWN
         if collection is UNKNOWN or content is None:
@@ -587,7 +664,12 @@ class Instance:
         try:
             for key, item in items:
                 self.scope = saved.with_symbols({iterator: {"key": key, "value": item}})
-                inner, inner_unknown = self._body(content, top=False)
+                inner, inner_unknown = self._body(
+                    content,
+                    top=False,
+                    references=references,
+                    path=f"{path}{name}.{len(found)}.",
+                )
                 for missing in inner_unknown:
                     inner[missing] = None
                 found.append(conceal(inner, self.session.budget) if secret else inner)

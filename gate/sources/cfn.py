@@ -41,6 +41,7 @@ from gate.sources import _cfn_read
 from gate.sources._cfn_intrinsics import FOREIGN, NO_VALUE, Resolver, TooComplex, is_intrinsic
 from gate.sources._cfn_problem import Path as Where
 from gate.sources._cfn_read import Document, as_text
+from gate.sources._cfn_references import references
 from gate.sources.options import TemplateOptions
 
 _SAM_TAGGED = {
@@ -202,7 +203,8 @@ class _Reading:
         )
         if built_at_deploy:
             tags = dataclasses.replace(tags, partially_unknown=True)
-        after, unknown = _properties(properties, self.resolver, _tag_property(rtype))
+        tag_property = _tag_property(rtype)
+        after, unknown = _properties(properties, self.resolver, tag_property)
         return Resource(
             address=ResourceAddress(logical_id),
             type=rtype,
@@ -215,6 +217,7 @@ class _Reading:
             after=after,
             unknown=unknown,
             region=self.options.region,
+            references=references(properties, tag_property),
         )
 
     def left_to_macro(

@@ -28,6 +28,7 @@ from gate.errors import SourceError
 from gate.model import Action, InputKind, Resource, ResourceAddress, SourceDocument, Tags
 from gate.sources import _jsonload
 from gate.sources._tfplan_marks import Marks, any_marked, masked, with_tag_families
+from gate.sources._tfplan_references import PlanReferences
 
 _ACTIONS: dict[tuple[str, ...], Action] = {
     ("create",): Action.CREATE,
@@ -49,14 +50,15 @@ _INDEX = re.compile(r"\[[^\]]*\]")
 
 
 class _Body(msgspec.Struct):
-    """``change`` of one resource change."""
+    """``change`` of one resource change. The sensitivity markers stay undecoded bytes:
+    most mark nothing, which their text shows without building them (see _marker)."""
 
     actions: list[str]
     before: dict[str, Any] | None = None
     after: dict[str, Any] | None = None
     after_unknown: dict[str, Any] | bool | None = None
-    before_sensitive: dict[str, Any] | bool | None = None
-    after_sensitive: dict[str, Any] | bool | None = None
+    before_sensitive: msgspec.Raw = msgspec.Raw()
+    after_sensitive: msgspec.Raw = msgspec.Raw()
 
 
 class _Change(msgspec.Struct):
@@ -94,6 +96,7 @@ class _Plan(msgspec.Struct):
 
 
 _DECODER = msgspec.json.Decoder(_Plan)
+_MARKER = msgspec.json.Decoder(dict[str, Any] | bool | None)
 
 # --------------------------------------------------------------------------- reading
 
@@ -150,7 +153,9 @@ def _too_deep(data: bytes, shown: str, skipped: int) -> SourceError:
 def _convert(document: Any, data: bytes, shown: str) -> _Plan:
     _DECODED[0] = 0  # entries built before the fast decoder gave up do not count
     try:
-        return msgspec.convert(document, _Plan)
+        # Through JSON again (the members kept undecoded are bytes, which no conversion
+        # from Python objects yields): the document the full parser accepted, re-encoded.
+        return _DECODER.decode(msgspec.json.encode(document))
     except msgspec.ValidationError as exc:
         raise _invalid(exc, data, shown) from None
 
@@ -202,12 +207,13 @@ def load(path: Path, plan: _Plan, notes: list[str]) -> SourceDocument:
             "the plan has no resource_changes: nothing would be created, changed or deleted"
         )
     defaults = _DefaultTags(plan.configuration, shown)
+    references = PlanReferences(plan.configuration, (c.address for c in changes))
     resources: list[Resource] = []
     for position, change in enumerate(changes):
         if change.mode != "managed":
             continue
         try:
-            resources.append(_resource(change, position, shown, defaults))
+            resources.append(_resource(change, position, shown, defaults, references))
         except RecursionError:
             raise SourceError(
                 "the resource change is nested too deeply to read",
@@ -282,7 +288,13 @@ def _escape(step: str | int) -> str:
 _NEEDS_VALUES = frozenset({Action.CREATE, Action.UPDATE, Action.REPLACE})
 
 
-def _resource(change: _Change, position: int, shown: str, defaults: _DefaultTags) -> Resource:
+def _resource(
+    change: _Change,
+    position: int,
+    shown: str,
+    defaults: _DefaultTags,
+    references: PlanReferences,
+) -> Resource:
     body = change.change
     action = _ACTIONS.get(tuple(body.actions))
     if action is None:
@@ -294,8 +306,12 @@ def _resource(change: _Change, position: int, shown: str, defaults: _DefaultTags
     address = change.address
     if change.deposed:
         address = f"{address} (deposed {change.deposed})"
-    after_sensitive = with_tag_families(body.after_sensitive)
-    before_sensitive = with_tag_families(body.before_sensitive)
+    after_sensitive = with_tag_families(
+        _marker(body.after_sensitive, shown, position, "after_sensitive")
+    )
+    before_sensitive = with_tag_families(
+        _marker(body.before_sensitive, shown, position, "before_sensitive")
+    )
     if action is Action.DELETE:
         side, values_raw, unknown, sensitive = "before", body.before, None, before_sensitive
     else:
@@ -326,7 +342,28 @@ def _resource(change: _Change, position: int, shown: str, defaults: _DefaultTags
         before=masked(body.before, before_sensitive),
         unknown=marks.unknown_attributes(),
         region=_region(values, marks.secrets) or defaults.region_for(change),
+        references=references.of(change.module_address, change.type, change.name),
     )
+
+
+def _marker(raw: msgspec.Raw, shown: str, position: int, name: str) -> Any:
+    """A ``*_sensitive`` marker, decoded only when it marks something. A marker is
+    ``true`` or the shape of the value with ``true`` where it is sensitive, so an object
+    with no ``true`` token in its text marks nothing (a key that merely contains the
+    word takes the exact path)."""
+    text = bytes(raw)
+    if b"true" not in text and text[:1] in (b"", b"{", b"f", b"n"):  # none, {…}, false, null
+        return None
+    try:
+        return _MARKER.decode(text)
+    except msgspec.ValidationError as exc:
+        found = _EXPECTED.search(str(exc))
+        got = found["got"].replace("array", "list") if found else "value"
+        raise SourceError(
+            f"not a valid Terraform plan: expected map | bool | null, found {got}",
+            path=shown,
+            pointer=f"/resource_changes/{position}/change/{name}",
+        ) from None
 
 
 def _region(values: dict[str, Any], secrets: frozenset[str]) -> str | None:

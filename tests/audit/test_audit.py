@@ -194,6 +194,16 @@ def test_audit_scores_both_regions_and_finds_never_tagged_resources(
     assert teams["Unattributable"]["compliant"] == 0
     assert report["showback"]["estimated"] is True
     assert report["showback"]["by_team"]["Unattributable"] > 0
+    # SQS is priced by usage, which an audit has none of: the queues are counted as
+    # unpriced per team, never added to the showback as $0.
+    unpriced = {
+        r["team"] or "Unattributable": r["monthly_cost"]
+        for r in report["resources"]
+        if ":sqs:" in r["arn"]
+    }
+    assert set(unpriced.values()) == {None}
+    assert report["showback"]["unpriced_by_team"]["sre"] == 60
+    assert sum(report["showback"]["unpriced_by_team"].values()) >= 120
     expected = 100 * sum(r["compliant"] for r in report["resources"]) / len(report["resources"])
     assert report["summary"]["compliance"] == round(expected, 1)
 
@@ -297,6 +307,7 @@ def test_showback_from_cost_explorer_puts_untagged_spend_in_unattributable(
         "source": "cost-explorer",
         "estimated": False,
         "by_team": {"Unattributable": 99.5, "checkout": 1200.5, "payments": 300.0},
+        "unpriced_by_team": {},  # Cost Explorer has the actual cost of everything
     }
     assert report["summary"]["attributable_cost_share"] == round(100 * 1500.5 / 1600, 1)
 

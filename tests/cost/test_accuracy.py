@@ -25,8 +25,9 @@ import yaml
 
 from gate import rules, sources
 from gate.cost import CostEstimate, catalog, estimate, usage
+from gate.cost.price import CostOptions, price
 from gate.model import Resource
-from gate.tags import Normaliser
+from gate.tags import Normaliser, tag_all
 from tests.conftest import CORPUS, EXAMPLE_RULES, change, plan, write_json
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -135,7 +136,9 @@ INFRACOST = CORPUS / "infracost"
 
 
 def corpus_pairs() -> list[tuple[Path, Path | None, Path]]:
-    """(plan, usage file, Infracost output of that plan) for every such corpus plan."""
+    """(input, usage file, Infracost's output for that input) for every corpus input
+    whose Infracost output exists: its example plan, and the Terraform source of its
+    ``breakdown_format_json_with_tags`` test (read by the HCL reader, not a plan)."""
     if not INFRACOST.is_dir():
         if os.environ.get("FINOPS_GATE_REQUIRE_CORPUS"):
             raise AssertionError(f"the shared corpus is required but missing: {INFRACOST}")
@@ -145,7 +148,12 @@ def corpus_pairs() -> list[tuple[Path, Path | None, Path]]:
             INFRACOST / "example_plan.json",
             INFRACOST / "example_usage.yml",
             INFRACOST / "breakdown_format_json.json",
-        )
+        ),
+        (
+            CORPUS / "hcl" / "infracost__breakdown_format_json_with_tags__main.tf",
+            None,
+            INFRACOST / "breakdown_format_json_with_tags.json",
+        ),
     ]
 
 
@@ -154,21 +162,18 @@ PAIRS = corpus_pairs()
 
 @pytest.mark.corpus
 @pytest.mark.skipif(not PAIRS, reason="shared corpus not present beside the project")
-@pytest.mark.parametrize(
-    ("plan_path", "usage_path", "output"), PAIRS, ids=[p[0].name for p in PAIRS]
-)
-def test_corpus_plans_match_infracost_output_per_resource(
-    plan_path: Path, usage_path: Path | None, output: Path
+@pytest.mark.parametrize(("path", "usage_path", "output"), PAIRS, ids=[p[0].name for p in PAIRS])
+def test_corpus_inputs_match_infracost_output_per_resource_and_in_total(
+    path: Path, usage_path: Path | None, output: Path
 ) -> None:
-    normaliser = Normaliser(rules.load(EXAMPLE_RULES))
-    tagged = [normaliser.tag(r) for r in sources.load(plan_path, sources.SourceOptions()).resources]
-    estimated = estimate.estimate(
-        tagged,
-        catalog.load(use_default_overlay=False),
-        usage=usage.load(usage_path) if usage_path else None,
+    """Priced the way ``check`` prices (the readers' references resolved): every resource
+    Infracost prices is priced within ±5 %, and so is the total."""
+    document = sources.load(path, sources.SourceOptions())
+    estimated = price(
+        tag_all([document], rules.load(EXAMPLE_RULES)), CostOptions(usage_file=usage_path)
     )
     theirs = {
-        r["name"]: (r["resourceType"], Decimal(r["monthlyCost"] or "0"))
+        r["name"]: (r["resourceType"], Decimal(r.get("monthlyCost") or "0"))
         for project in json.loads(output.read_text())["projects"]
         for r in project["breakdown"]["resources"]
     }
@@ -176,5 +181,9 @@ def test_corpus_plans_match_infracost_output_per_resource(
     pairs = []
     for address, (rtype, cost) in sorted(theirs.items()):
         assert address in ours, address
+        if cost:
+            assert ours[address].status == "priced", (address, ours[address].reason)
         pairs.append((rtype, address, ours[address].after, cost))
     assert outside_band(ratios_by_type(pairs)) == {}
+    total = sum((cost for _, _, _, cost in pairs), Decimal(0))
+    assert abs(estimated.after / total - 1) <= BAND, (estimated.after, total)

@@ -105,3 +105,41 @@ def test_policy_test_command_reports_failures(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "data.finops.mine_test.test_broken: FAIL" in result.stdout
     assert "FAIL: 1/" in result.stdout
+
+
+def test_http_send_in_an_embedded_policy_is_an_error_naming_its_place(tmp_path: Path) -> None:
+    (tmp_path / "callout.rego").write_text(
+        "package finops.policy.callout\n\n"
+        "deny contains v if {\n"
+        '\tanswer := http.send({"method": "get", "url": "http://127.0.0.1:9/"})\n'
+        '\tv := {"rule_id": "X-1", "address": "", "message": sprintf("%v", [answer])}\n'
+        "}\n"
+    )
+    with pytest.raises(PolicyError, match=r"http\.send is not available") as caught:
+        decide(engine_with(tmp_path), [])
+    assert caught.value.path is not None and caught.value.path.endswith("callout.rego")
+    assert caught.value.line == 4
+
+
+def test_http_send_fails_the_check_with_exit_2(tmp_path: Path) -> None:
+    from tests.conftest import EXAMPLE_PLAN, EXAMPLE_RULES
+
+    (tmp_path / "callout.rego").write_text(
+        "package finops.policy.callout\n\n"
+        'warn contains "reachable" if http.send({"method": "get", "url": "http://127.0.0.1:9/"})\n'
+    )
+    result = run_cli("check", EXAMPLE_PLAN, "--rules", EXAMPLE_RULES, "--policies", tmp_path)
+    assert result.exit_code == 2
+    assert "callout.rego:3" in result.stderr and "http.send is not available" in result.stderr
+
+
+def test_a_decision_holding_a_set_of_objects_is_read(tmp_path: Path) -> None:
+    """A replaced gate.rego may return Rego sets (JSON has them as lists)."""
+    (tmp_path / "gate.rego").write_text(
+        "package finops.gate\n\n"
+        'decision := {"allow": false, "deny": {{"rule_id": "X-1", "message": "m", "tiers": {"b", "a"}}},'
+        ' "warn": set(), "exempted": set()}\n'
+    )
+    decision = decide(engine_with(tmp_path), [])
+    assert [v.rule_id for v in decision.deny] == ["X-1"]
+    assert decision.deny[0].fields == {"tiers": ["a", "b"]}

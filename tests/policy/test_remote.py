@@ -177,3 +177,91 @@ def test_push_retries_a_policy_that_needs_one_uploaded_later(
     )
     assert result.exit_code == 0, result.stderr
     assert {"finops-gate/aaa.rego", "finops-gate/zzz.rego"} <= set(state.policies)
+
+
+def test_push_leaves_exactly_the_local_policy_set_under_the_gates_prefix(
+    server: tuple[str, State], tmp_path: Path
+) -> None:
+    url, state = server
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "acme.rego").write_text(
+        'package finops.policy.acme\n\ndeny contains {"rule_id": "ACME-1", "address": "", '
+        '"message": "no deploys on Fridays"} if {\n\ttrue\n}\n',
+        encoding="utf-8",
+    )
+    push(url, "--policies", str(extra))
+    assert "finops-gate/acme.rego" in state.policies
+    state.policies["someone-else/theirs.rego"] = "package other\n\nx := 1\n"
+    _, remote, _ = report(tmp_path, "--opa-url", url)
+    assert "ACME-1" in {v["rule_id"] for v in remote["violations"]}
+    push(url)  # the extra policy is gone from the local set
+    assert "finops-gate/acme.rego" not in state.policies
+    assert "someone-else/theirs.rego" in state.policies  # not the gate's: left alone
+    code, remote, _ = report(tmp_path, "--opa-url", url)
+    code_embedded, embedded, _ = report(tmp_path)
+    assert code == code_embedded
+    assert "ACME-1" not in {v["rule_id"] for v in remote["violations"]}
+    for document in (remote, embedded):
+        document.pop("engine")
+    assert remote == embedded
+
+
+@pytest.mark.parametrize(
+    ("answer", "field"),
+    [
+        ({"allow": False}, "/deny"),
+        ({"allow": False, "deny": [], "warn": [], "exempted": []}, "/allow"),
+        ({"allow": True}, "/deny"),
+        (
+            {
+                "allow": False,
+                "deny": [],
+                "warn": [{"rule_id": "FG-TAG-002", "message": "unknown"}],
+                "exempted": [],
+            },
+            "/allow",
+        ),
+        (
+            {
+                "allow": False,
+                "deny": [{"rule_id": "X", "message": "m", "line": "12"}],
+                "warn": [],
+                "exempted": [],
+            },
+            "/deny/0/line",
+        ),
+    ],
+    ids=[
+        "only-allow-false",
+        "false-without-denials",
+        "true-without-lists",
+        "only-warnings",
+        "bad-line",
+    ],
+)
+def test_a_decision_off_its_contract_is_exit_2_naming_the_engine_and_field(
+    server: tuple[str, State], tmp_path: Path, answer: dict[str, Any], field: str
+) -> None:
+    url, state = server
+    push(url)
+    state.fault, state.answer = "answer", answer
+    code, document, stderr = report(tmp_path, "--opa-url", url)
+    assert code == 2, stderr
+    assert f"malformed decision from the OPA server at {url}" in stderr
+    assert f"(at {field})" in stderr
+    assert document == {}
+
+
+def test_the_timeout_bounds_the_whole_exchange_with_a_trickling_server(
+    server: tuple[str, State], tmp_path: Path
+) -> None:
+    url, state = server
+    push(url)
+    # Every byte comes 0.05 s after the last, far within each read's timeout; the whole
+    # answer (thousands of bytes) would take minutes.
+    state.fault = "trickle"
+    code, document, stderr = report(tmp_path, "--opa-url", url, "--opa-timeout", "1")
+    assert code == 2, stderr
+    assert "did not answer within 1 s" in stderr
+    assert document == {}

@@ -139,7 +139,8 @@ def test_a_finding_that_cannot_be_mapped_keeps_the_plan_file_and_is_counted(
     tree = copy_tree(tmp_path)
     add_change(tree / "plan.json", change("aws_sns_topic.ghost", after={"tags": {}}))
     report = check("infra/plan.json", cwd=tmp_path)
-    ghost = [v for v in report["violations"] if v["address"] == "aws_sns_topic.ghost"]
+    findings = report["violations"] + report["warnings"]  # FG-COST-001: it has no price
+    ghost = [v for v in findings if v["address"] == "aws_sns_topic.ghost"]
     assert ghost and all((v["file"], v["line"]) == ("infra/plan.json", 1) for v in ghost)
     locations = report["locations"]
     assert locations["unmapped"] == len(ghost)
@@ -221,3 +222,28 @@ def test_the_hcl_parser_is_not_loaded_without_terraform_source() -> None:
         [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
     )
     assert done.stdout.split() == ["False", "False", "False"]
+
+
+def test_placing_a_finding_keeps_every_other_field() -> None:
+    import dataclasses
+
+    from gate.policy import AppliedException, Violation
+    from gate.report.locations import _placed
+
+    original = Violation(
+        rule_id="FG-TAG-001",
+        address="aws_s3_bucket.a",
+        message="m",
+        severity="deny",
+        policy="tags",
+        file="plan.json",
+        line=None,
+        indeterminate=True,
+        fields={"key": "owner"},
+        exception=AppliedException("E", "r", "a", "2027-01-01", "o"),
+    )
+    placed = _placed(original, "main.tf", 7)
+    assert (placed.file, placed.line) == ("main.tf", 7)
+    for field in dataclasses.fields(Violation):
+        if field.name not in ("file", "line"):
+            assert getattr(placed, field.name) == getattr(original, field.name), field.name

@@ -25,7 +25,13 @@ def test_markdown_summary_has_verdict_table_cost_and_plan_link(tmp_path: Path) -
         '| FG-TAG-004 | `module.checkout.aws_instance.api[1]` | `examples/plan.json:1` | tag "Team" = "team_checkout" → team = "checkout"'
         in seen
     )
-    assert "| checkout | +$562.24 | $6,000.00 | $5,600.00 | $6,162.24 ⚠️ |" in text
+    # this month: 5,600 + 562.24 × 8/30 days left; next month: 5,700 + 562.24 (over)
+    assert (
+        "| checkout | +$562.24 | $6,000.00 | $5,600.00 | $5,749.93 | $6,000.00 | $6,262.24 ⚠️ |"
+        in text
+    )
+    assert "| data-platform | $0.00 (+ 1 unpriced) |" in text
+    assert "source: catalog dated 2026-08-21" in text
     assert (
         "[Generate a capacity plan](https://finops.acme.example/capacity-plans/new?team=checkout&monthly_cost=562.24&service=checkout-api)"
         in text

@@ -251,15 +251,13 @@ def test_metadata_exceptions_apply_expire_and_need_a_reason(tmp_path: Path) -> N
         + "  Kept:\n    Type: AWS::SQS::Queue\n    Metadata:\n      finops-gate:\n        exceptions:\n"
         + "          - {rules: [FG-TAG-001], reason: vendor managed, expires: 2027-01-31}\n"
         + "  Old:\n    Type: AWS::SQS::Queue\n    Metadata:\n      finops-gate:\n        exceptions:\n"
-        + "          - {rules: [FG-TAG-001], reason: was temporary, expires: 2025-01-31}\n"
-        + "  Bare:\n    Type: AWS::SQS::Queue\n    Metadata:\n      finops-gate:\n        exceptions:\n"
-        + "          - {rules: [FG-TAG-001]}\n",
+        + "          - {rules: [FG-TAG-001], reason: was temporary, expires: 2025-01-31}\n",
     )
     out = tmp_path / "report.json"
     run_cli("check", path, "--rules", EXAMPLE_RULES, "--today", "2026-11-23", "-o", f"json={out}")
     report = json.loads(out.read_text())
     verdicts = {r["address"]: r["verdict"] for r in report["resources"]}
-    assert verdicts == {"Kept": "pass", "Old": "fail", "Bare": "fail"}
+    assert verdicts == {"Kept": "pass", "Old": "fail"}
     exempted = {(v["address"], v["exception"]["id"]) for v in report["exempted"]}
     assert ("Kept", f"inline {path}:3") in exempted
     # the expired exception is reported once, about itself, not under the resource
@@ -267,8 +265,32 @@ def test_metadata_exceptions_apply_expire_and_need_a_reason(tmp_path: Path) -> N
         v["rule_id"] == "FG-EXC-001" and v["exception_address"] == "Old" and v["address"] == ""
         for v in report["warnings"]
     )
-    missing_reason = [v for v in report["violations"] if v["rule_id"] == "FG-EXC-002"]
-    assert [(v["address"], v["line"]) for v in missing_reason] == [("Bare", 15)]
+
+
+@pytest.mark.parametrize(
+    ("entry", "why"),
+    [
+        ("{rules: [FG-TAG-001]}", "reason"),
+        ("{rules: [FG-TAG-001], reason: '\u200b \u00a0', expires: 2027-01-31}", "reason"),
+        ("{rules: [FG-TAG-001], reason: mine, expires: never}", "YYYY-MM-DD"),
+        ("{rules: [FG-TAG-001], reason: mine}", "expiry"),
+        ("{rules: [FG-TAG-001], reason: mine, expires: 2099-12-31}", "365 days"),
+        ("{rules: [FG-BUD-001], reason: mine, expires: 2027-01-31}", "FG-BUD-001"),
+    ],
+)
+def test_a_malformed_metadata_exception_is_refused_at_its_line(
+    entry: str, why: str, tmp_path: Path
+) -> None:
+    path = template(
+        tmp_path,
+        HEADER
+        + "Resources:\n"
+        + "  Bare:\n    Type: AWS::SQS::Queue\n    Metadata:\n      finops-gate:\n        exceptions:\n"
+        + f"          - {entry}\n",
+    )
+    result = run_cli("check", path, "--rules", EXAMPLE_RULES, "--today", "2026-11-23")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{path}:") and why in result.stderr
 
 
 def test_inline_exceptions_record_the_logical_id_and_line_they_are_written_on() -> None:
