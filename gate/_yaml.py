@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from gate.errors import GateError
+from gate.errors import GateError, quoted
 
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when libyaml is there
 
@@ -75,15 +75,10 @@ class _Loader(_Base):  # type: ignore[misc]
     first_line = 1
 
 
-def shown(text: str) -> str:
-    """A value from the file, quoted and cut short: the file's author chooses its length."""
-    return repr(text) if len(text) <= 40 else repr(text[:40]) + "…"
-
-
 def _finite_float(loader: Any, node: yaml.ScalarNode) -> float:
     value: float = yaml.SafeLoader.construct_yaml_float(loader, node)
     if math.isnan(value) or math.isinf(value):
-        raise _at(node, f"{shown(node.value)} is not a finite number", loader)
+        raise _at(node, f"{quoted(node.value)} is not a finite number", loader)
     return value
 
 
@@ -92,7 +87,7 @@ def _real_date(loader: Any, node: yaml.ScalarNode) -> Any:
         return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
     except ValueError as exc:
         raise _at(
-            node, f"{shown(node.value)} is not a valid date or time ({exc})", loader
+            node, f"{quoted(node.value)} is not a valid date or time ({exc})", loader
         ) from None
 
 
@@ -118,9 +113,9 @@ def _checked(construct: Any, kind: str) -> Any:
         except YamlProblem:
             raise
         except (ValueError, KeyError, TypeError, AttributeError, OverflowError, IndexError):
-            raise _at(node, f"{shown(node.value)} is not a valid {kind}", loader) from None
+            raise _at(node, f"{quoted(node.value)} is not a valid {kind}", loader) from None
         if numeric and isinstance(value, int) and abs(value) > MAX_INTEGER:
-            raise _at(node, f"{shown(node.value)} is larger than a 64-bit integer", loader)
+            raise _at(node, f"{quoted(node.value)} is larger than a 64-bit integer", loader)
         return value
 
     return checked

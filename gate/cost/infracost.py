@@ -15,7 +15,7 @@ from typing import Any
 
 from gate.cost import ZERO, CostEstimate, ResourceCost
 from gate.cost.estimate import PRICED_ACTIONS
-from gate.errors import PricingError
+from gate.errors import PricingError, quoted
 from gate.tags import TaggedResource
 
 
@@ -117,7 +117,7 @@ def _read(path: Path) -> dict[str, Any]:
     version = str(document.get("version", ""))
     if not version.startswith("0.2"):
         raise PricingError(
-            f"unsupported Infracost output version {_quoted(version)} (expected 0.2)", path=shown
+            f"unsupported Infracost output version {quoted(version)} (expected 0.2)", path=shown
         )
     return document
 
@@ -142,11 +142,6 @@ def _collect(
             free.add(resource["name"])
 
 
-def _quoted(text: str) -> str:
-    """A value from the file, quoted and cut short: the file's author chooses its length."""
-    return repr(text if len(text) <= 40 else text[:40] + "…")
-
-
 MAX_COST = Decimal(10) ** 15
 """A monthly cost at or above this is no real figure (and past what cents can hold)."""
 
@@ -157,7 +152,7 @@ def _decimal(value: Any, shown: str, pointer: str) -> Decimal:
     if value is None:
         return ZERO  # usage-based with no usage given
     text = str(value)
-    shown_value = _quoted(text)
+    shown_value = quoted(text)
     try:
         amount = Decimal(text)
     except InvalidOperation:

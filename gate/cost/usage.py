@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from gate import _yaml
-from gate.errors import PricingError
+from gate.errors import PricingError, quoted
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ def load(path: Path) -> UsageFile:
     version = str(document.get("version", ""))
     if version != "0.1":
         raise PricingError(
-            f"unsupported usage file version {_yaml.shown(version)} (expected 0.1, as infracost writes)",
+            f"unsupported usage file version {quoted(version)} (expected 0.1, as infracost writes)",
             path=shown,
             line=_yaml.line_of(text, ["version"]),
         )
