@@ -6,8 +6,10 @@ allows but a configuration file must not have: a key given twice (YAML keeps the
 silently, so ``status: draft`` then ``status: approved`` would read as approved),
 aliases that would expand into a huge document (a "billion laughs"), and nesting
 deeper than any real file. Construction refuses dates that do not exist
-(``2026-02-30``) and numbers that are not finite (``.nan``, ``.inf``). Every refusal
-carries the line, so the error names the file and the place.
+(``2026-02-30``), numbers that are not finite (``.nan``, ``.inf``), written with more
+than 100 characters or beyond 64 bits, core tags whose text is not what they claim
+(``!!int abc``) and the types JSON has no form for (``!!set``, ``!!binary``). Every
+refusal carries the line, so the error names the file and the place.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from gate.errors import GateError
+from gate.errors import GateError, quoted
 
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when libyaml is there
 
@@ -76,7 +78,7 @@ class _Loader(_Base):  # type: ignore[misc]
 def _finite_float(loader: Any, node: yaml.ScalarNode) -> float:
     value: float = yaml.SafeLoader.construct_yaml_float(loader, node)
     if math.isnan(value) or math.isinf(value):
-        raise _at(node, f"{node.value!r} is not a finite number", loader)
+        raise _at(node, f"{quoted(node.value)} is not a finite number", loader)
     return value
 
 
@@ -84,11 +86,54 @@ def _real_date(loader: Any, node: yaml.ScalarNode) -> Any:
     try:
         return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
     except ValueError as exc:
-        raise _at(node, f"{node.value!r} is not a valid date or time ({exc})", loader) from None
+        raise _at(
+            node, f"{quoted(node.value)} is not a valid date or time ({exc})", loader
+        ) from None
 
 
-_Loader.add_constructor("tag:yaml.org,2002:float", _finite_float)
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _real_date)
+MAX_NUMBER_TEXT = 100
+"""Characters a number may be written with. Longer ones are refused before they are
+converted: a sexagesimal integer (``1:00:00:…``) costs time quadratic in its length."""
+
+MAX_INTEGER = 2**63 - 1
+"""Largest integer magnitude read: JSON, schemas and Rego handle no wider integers."""
+
+
+def _checked(construct: Any, kind: str) -> Any:
+    """A core scalar constructor whose failure on text that is not what its tag claims
+    (``!!int abc``, ``!!bool maybe``) is a YamlProblem with the line, not an exception of
+    PyYAML's internals; numbers are bounded in length and size."""
+
+    def checked(loader: Any, node: yaml.ScalarNode) -> Any:
+        numeric = kind in ("integer", "number")
+        if numeric and len(node.value) > MAX_NUMBER_TEXT:
+            raise _at(node, f"a number written with more than {MAX_NUMBER_TEXT} characters", loader)
+        try:
+            value = construct(loader, node)
+        except YamlProblem:
+            raise
+        except (ValueError, KeyError, TypeError, AttributeError, OverflowError, IndexError):
+            raise _at(node, f"{quoted(node.value)} is not a valid {kind}", loader) from None
+        if numeric and isinstance(value, int) and abs(value) > MAX_INTEGER:
+            raise _at(node, f"{quoted(node.value)} is larger than a 64-bit integer", loader)
+        return value
+
+    return checked
+
+
+def _no_json_form(loader: Any, node: yaml.Node) -> Any:
+    """Sets, binary data and ordered pairs have no JSON form: schemas and Rego cannot
+    read them."""
+    tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+    raise _at(node, f"YAML type {tag} has no JSON form; write a list or a mapping", loader)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _checked(_Base.construct_yaml_int, "integer"))
+_Loader.add_constructor("tag:yaml.org,2002:bool", _checked(_Base.construct_yaml_bool, "boolean"))
+_Loader.add_constructor("tag:yaml.org,2002:float", _checked(_finite_float, "number"))
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _checked(_real_date, "date or time"))
+for _kind in ("binary", "set", "omap", "pairs"):
+    _Loader.add_constructor(f"tag:yaml.org,2002:{_kind}", _no_json_form)
 
 
 def parse(text: str, *, first_line: int = 1) -> Any:

@@ -8,6 +8,15 @@ on stderr and exits 2: the gate could not decide.
 from __future__ import annotations
 
 
+def quoted(value: object, limit: int = 40) -> str:
+    """A value from an input, quoted for an error and cut short: the input's author
+    chooses its length, and an error is one line on stderr, in CI logs, in annotations."""
+    if isinstance(value, str):
+        return repr(value) if len(value) <= limit else repr(value[:limit]) + "…"
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 class GateError(Exception):
     """Base: the gate could not decide. Exit code 2."""
 

@@ -4,6 +4,7 @@ with the file and the line, never read as something else or left to fail later."
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -175,6 +176,38 @@ def test_broken_capacity_plans_name_file_and_line(project: Path, fields: str, ke
     code, stderr = check(project, "--plan-id", "CP-2026-001")
     assert code == 2
     assert f"plans/CP-2026-001.md:{len(front.splitlines()) + 1}" in stderr
+
+
+FIXTURES = Path(__file__).parent / "fixtures" / "yaml"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        # core tags whose text is not what they claim, and types JSON has no form for:
+        # each was an internal error (a KeyError, a ValueError …) found by scripts/fuzz.py
+        "budgets-core-tag-float-not-a-number.yaml",
+        "budgets-core-tag-int-not-an-int.yaml",
+        "budgets-core-tag-bool-maybe.yaml",
+        "budgets-core-tag-timestamp-not-a-date.yaml",
+        "budgets-core-tag-binary.yaml",
+        "budgets-core-tag-set.yaml",
+        "budgets-core-tag-omap.yaml",
+        # integers no JSON reader holds, and one whose conversion takes quadratic time
+        "budgets-integer-wider-than-64-bits.yaml",
+        "budgets-sexagesimal-integer-too-long.yaml",
+    ],
+)
+def test_a_value_yaml_cannot_construct_as_tagged_is_refused_with_its_line(
+    project: Path, name: str
+) -> None:
+    shutil.copyfile(FIXTURES / name, project / "rules" / "budgets.yaml")
+    for command in (("check", "plan.json", "--today", "2026-11-23"), ("rules", "check")):
+        result = run_cli(*command, cwd=project)
+        assert result.exit_code == 2, result.stdout
+        first, *rest = result.stderr.strip().splitlines()
+        assert re.match(r"^\S*rules/budgets\.yaml:4:\d+: ", first), result.stderr
+        assert not rest
 
 
 def test_an_impossible_date_in_a_usage_file_names_file_and_line(project: Path) -> None:

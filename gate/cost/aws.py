@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
 
 from gate.cost.catalog import HOURS_PER_MONTH, instance_facts
+from gate.errors import quoted
 
 Attributes = Mapping[str, Any]
 Usage = Mapping[str, Any]
@@ -93,8 +94,13 @@ def _known(i: Inputs, name: str) -> Any:
     return i.attrs.get(name)
 
 
+MAX_QUANTITY = 10**15
+"""No size, count or rate a price depends on is this large; a larger one (``1e300``)
+would price past what cents hold."""
+
+
 def _number(value: Any, what: str, default: Decimal | None = None) -> Decimal:
-    if type(value) is int and value >= 0:  # the common case, first
+    if type(value) is int and 0 <= value < MAX_QUANTITY:  # the common case, first
         return Decimal(value)
     if value is None or value == "":
         if default is None:
@@ -105,9 +111,9 @@ def _number(value: Any, what: str, default: Decimal | None = None) -> Decimal:
     try:
         number = Decimal(str(value))
     except InvalidOperation:
-        raise Unpriceable(f"{what} is not a number: {value!r}") from None
-    if not number.is_finite() or number < 0:
-        raise Unpriceable(f"{what} is not a usable number: {value!r}")
+        raise Unpriceable(f"{what} is not a number: {quoted(value)}") from None
+    if not number.is_finite() or number < 0 or number >= MAX_QUANTITY:
+        raise Unpriceable(f"{what} is not a usable number: {quoted(value)}")
     return number
 
 

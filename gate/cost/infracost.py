@@ -15,7 +15,7 @@ from typing import Any
 
 from gate.cost import ZERO, CostEstimate, ResourceCost
 from gate.cost.estimate import PRICED_ACTIONS
-from gate.errors import PricingError
+from gate.errors import PricingError, quoted
 from gate.tags import TaggedResource
 
 
@@ -117,7 +117,7 @@ def _read(path: Path) -> dict[str, Any]:
     version = str(document.get("version", ""))
     if not version.startswith("0.2"):
         raise PricingError(
-            f"unsupported Infracost output version {version!r} (expected 0.2)", path=shown
+            f"unsupported Infracost output version {quoted(version)} (expected 0.2)", path=shown
         )
     return document
 
@@ -142,12 +142,27 @@ def _collect(
             free.add(resource["name"])
 
 
+MAX_COST = Decimal(10) ** 15
+"""A monthly cost at or above this is no real figure (and past what cents can hold)."""
+
+
 def _decimal(value: Any, shown: str, pointer: str) -> Decimal:
+    """A resource's monthly cost: a finite decimal from 0 up to ``MAX_COST``. Infracost
+    writes no other; NaN, an infinity or a negative cost would read as under any budget."""
     if value is None:
         return ZERO  # usage-based with no usage given
+    text = str(value)
+    shown_value = quoted(text)
     try:
-        return Decimal(str(value))
+        amount = Decimal(text)
     except InvalidOperation:
         raise PricingError(
-            f"a cost is not a decimal: {value!r}", path=shown, pointer=pointer
+            f"a cost is not a decimal: {shown_value}", path=shown, pointer=pointer
         ) from None
+    if not amount.is_finite() or not ZERO <= amount < MAX_COST:
+        raise PricingError(
+            f"a cost must be a decimal from 0 to less than 10^15, not {shown_value}",
+            path=shown,
+            pointer=pointer,
+        )
+    return amount

@@ -15,11 +15,12 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from gate import _yaml
-from gate.errors import PricingError
+from gate.errors import PricingError, quoted
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ def load(path: Path) -> UsageFile:
     version = str(document.get("version", ""))
     if version != "0.1":
         raise PricingError(
-            f"unsupported usage file version {version!r} (expected 0.1, as infracost writes)",
+            f"unsupported usage file version {quoted(version)} (expected 0.1, as infracost writes)",
             path=shown,
             line=_yaml.line_of(text, ["version"]),
         )
@@ -66,4 +67,31 @@ def load(path: Path) -> UsageFile:
                 line=_yaml.line_of(text, [section]),
             )
         sections[section] = {str(k): (v or {}) for k, v in raw.items()}
+        _refuse_huge_figures(raw, [section], text, shown)
     return UsageFile(sections["resource_usage"], sections["resource_type_default_usage"], shown)
+
+
+MAX_FIGURE = 10**15
+"""No usage figure is this large; a larger one (``1e300``) would price past what cents hold."""
+
+
+def _refuse_huge_figures(value: Any, where: list[str], text: str, shown: str) -> None:
+    """Refuse a number of a magnitude no usage has, at its line (the YAML loader has
+    bounded the depth and refused NaN and the infinities)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_huge_figures(item, [*where, str(key)], text, shown)
+    elif isinstance(value, list):
+        for item in value:
+            _refuse_huge_figures(item, where, text, shown)
+    elif not isinstance(value, bool) and isinstance(value, (int, float, str)):
+        try:
+            number = Decimal(str(value))  # figures may be written as text ("1e300")
+        except InvalidOperation:
+            return
+        if number.is_finite() and abs(number) >= MAX_FIGURE:
+            raise PricingError(
+                f"{where[-1]}: {number:.3g} is larger than any usage figure (at most 10^15)",
+                path=shown,
+                line=_yaml.line_of(text, where),
+            )

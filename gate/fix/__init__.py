@@ -66,8 +66,7 @@ def classify(paths: Sequence[Path], hook: bool) -> Inputs:
     for path in paths:
         name = path.name
         if path.is_dir():
-            below = [p for p in path.rglob("*.tf") if ".terraform" not in p.relative_to(path).parts]
-            json_files = _tf_json_below(path)
+            below, json_files = _terraform_below(path)
             if not below and not json_files:
                 raise SourceError(
                     "no Terraform source in this directory or below it", path=str(path)
@@ -104,10 +103,17 @@ def classify(paths: Sequence[Path], hook: bool) -> Inputs:
     return Inputs(tuple(terraform), tuple(tf_json), tuple(templates))
 
 
-def _tf_json_below(root: Path) -> list[Path]:
-    return sorted(
-        p for p in root.rglob("*.tf.json") if ".terraform" not in p.relative_to(root).parts
-    )
+def _terraform_below(root: Path) -> tuple[list[Path], list[Path]]:
+    """The ``.tf`` and the ``.tf.json`` files below ``root``, walked as ``check`` walks
+    a repository (bounded, no links to directories followed, hidden folders skipped)."""
+    from gate.sources.hcl import source_tree
+
+    native: list[Path] = []
+    json_files: list[Path] = []
+    for folder, names in source_tree(root):
+        native += [folder / n for n in names if n.endswith(".tf")]
+        json_files += [folder / n for n in names if n.endswith(".tf.json")]
+    return native, json_files
 
 
 def _outermost(folders: list[Path]) -> list[Path]:

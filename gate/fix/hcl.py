@@ -41,6 +41,7 @@ from gate.fix._model import Located, SourceText, Span, Target, Traced, Written
 # and values here are exactly the ones the findings name.
 from gate.sources._hcl_eval import _unescape
 from gate.sources._hcl_module import MAX_MODULE_DEPTH
+from gate.sources._hcl_values import EvalError
 
 _MAX_DEPTH = 60
 
@@ -132,8 +133,17 @@ class _Provider:
     default_tags: _Value | None
 
 
-def _string_text(node: Tree[Any]) -> str | None:
-    """The value of a quoted string without interpolations or directives, else None."""
+def _string_text(node: Tree[Any], path: Path) -> str | None:
+    """The value of a quoted string without interpolations or directives, else None.
+    An escape Terraform refuses (``"\\."``) is refused here too, at its line."""
+    try:
+        return _literal_text(node)
+    except EvalError as exc:
+        line = getattr(getattr(node, "meta", None), "line", None)
+        raise SourceError(exc.message, path=_text.shown(path), line=line) from exc
+
+
+def _literal_text(node: Tree[Any]) -> str | None:
     parts: list[str] = []
     for part in node.children:
         if not isinstance(part, Tree):
@@ -269,9 +279,9 @@ class _Walker:
         self.module(module, self.given(auto), prefix="", inherited=None, depth=0)
 
     def _module_directories(self, root: Path) -> None:
-        folders = sorted(
-            {p.parent for p in root.rglob("*.tf") if ".terraform" not in p.relative_to(root).parts}
-        )
+        from gate.sources.hcl import source_tree
+
+        folders = [f for f, names in source_tree(root) if any(n.endswith(".tf") for n in names)]
         for folder in folders:
             given = self.given(sorted(folder.glob("*.auto.tfvars")))
             self.module(
@@ -346,7 +356,7 @@ class _Walker:
         arguments = _attributes(block.body)
         source_node = unwrap(_expression(arguments["source"])) if "source" in arguments else None
         source = (
-            _string_text(source_node)
+            _string_text(source_node, block.path)
             if isinstance(source_node, Tree) and source_node.data == "string"
             else None
         )
@@ -475,7 +485,7 @@ class _Walker:
             return _Opaque("not a literal value")
         kind = node.data
         if kind == "string":
-            text = _string_text(node)
+            text = _string_text(node, path)
             if text is not None:
                 return _Lit(span(path, node), text)
             inner = _only_interpolation(node)
@@ -514,7 +524,7 @@ class _Walker:
             if isinstance(key_term, Tree) and key_term.data == "identifier":
                 key = str(key_term.children[0])
             elif isinstance(key_term, Tree) and key_term.data == "string":
-                decoded = _string_text(key_term)
+                decoded = _string_text(key_term, path)
                 if decoded is None:
                     return _Opaque("a key of the map is computed")
                 key = decoded

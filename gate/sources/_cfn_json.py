@@ -181,11 +181,45 @@ def load(text: str) -> tuple[Any, dict[str, int], list[tuple[str, int]]]:
     end = _skip(text, end)
     if end != len(text):
         raise _problem(text, end, "extra data after the document")
+    if "\\u" in text:  # only an escape can write a lone surrogate
+        where = _lone_surrogate(document)
+        if where is not None:
+            raise Problem(
+                "not valid JSON: a string holds a lone UTF-16 surrogate (a \\ud800-\\udfff "
+                "escape without its pair)",
+                line_of(text, where),
+            )
     if not _same_colons(text, document):
         found = _find_duplicate(text)
         if found is not None:
             raise found
     return document, resource_lines, []
+
+
+def _lone_surrogate(document: Any) -> Path | None:
+    """Where a key or a string of the document is not valid Unicode (Python's reader
+    accepts ``"\\ud800"``; every later stage that encodes it would fail)."""
+    stack: list[tuple[Path, Any]] = [((), document)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if not _unicode(key):
+                    return (*where, key)
+                stack.append(((*where, key), item))
+        elif isinstance(value, list):
+            stack.extend(((*where, index), item) for index, item in enumerate(value))
+        elif isinstance(value, str) and not _unicode(value):
+            return where
+    return None
+
+
+def _unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _same_colons(text: str, document: Any) -> bool:

@@ -14,7 +14,8 @@ the position of every node, then constructed in Python:
   ``!!binary`` …) too; dates stay the text they were written as, as CloudFormation
   reads them;
 - aliases are counted and their expansion measured before anything walks the
-  document, so a "billion laughs" document is refused before it can expand.
+  document, so a "billion laughs" document is refused before it can expand, and an
+  alias inside the node it names (an infinite document) is refused too.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ from gate.sources._cfn_problem import Problem
 
 MAX_ALIASES = 200
 """Real templates use few or no aliases."""
+
+MAX_NUMBER_TEXT = 100
+"""Characters a number may be written with (real templates use a few dozen at most)."""
 
 MAX_EXPANDED_NODES = 2_000_000
 """Nodes the document would have with every alias expanded; a bomb has billions."""
@@ -150,6 +154,12 @@ def _checked(
     The message names the tag, never the text (a parameters file holds secrets)."""
 
     def checked(loader: _Loader, node: yaml.Node) -> Any:
+        if kind in ("int", "float") and len(str(node.value)) > MAX_NUMBER_TEXT:
+            # A base-60 integer (1:00:00:…) costs time quadratic in its length, and past
+            # 4,300 digits Python cannot print it.
+            raise Problem(
+                f"a number written with more than {MAX_NUMBER_TEXT} characters", *_at(node)
+            )
         try:
             return construct(loader, node)
         except (ValueError, KeyError, TypeError, AttributeError, OverflowError, IndexError):
@@ -201,9 +211,15 @@ def _check_aliases(root: yaml.Node) -> None:
     identity: the walk is linear in the document, not in its expansion."""
     sizes: dict[int, int] = {}
     aliases = 0
+    open_nodes: set[int] = set()  # the nodes on the path from the root
 
     def size(node: yaml.Node) -> int:
         nonlocal aliases
+        if id(node) in open_nodes:
+            raise Problem(
+                "the node anchored here contains an alias to itself (a recursive document)",
+                *_at(node),
+            )
         known = sizes.get(id(node))
         if known is not None:
             aliases += 1
@@ -213,12 +229,13 @@ def _check_aliases(root: yaml.Node) -> None:
                     *_at(node),
                 )
             return known
-        sizes[id(node)] = 1  # a recursive alias counts once
+        open_nodes.add(id(node))
         total = 1
         if isinstance(node, yaml.SequenceNode):
             total += sum(size(child) for child in node.value)
         elif isinstance(node, yaml.MappingNode):
             total += sum(size(key) + size(value) for key, value in node.value)
+        open_nodes.discard(id(node))
         sizes[id(node)] = min(total, MAX_EXPANDED_NODES + 1)
         return sizes[id(node)]
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from gate.sources._hcl_values import (
+    MAX_STRING,
     UNKNOWN,
     Budget,
     EvalError,
@@ -573,7 +574,16 @@ def _replace(text: Any, search: Any, replacement: Any) -> str:
     subject, old, new = (_text(v, "replace") for v in (text, search, replacement))
     if len(old) > 1 and old.startswith("/") and old.endswith("/"):
         raise _Unmodelled
+    # The result can be quadratic in the arguments ("" matches between every two
+    # characters): measured before it is built, not after.
+    matches = len(subject) + 1 if old == "" else subject.count(old)
+    _fits(len(subject) + matches * (len(new) - len(old)))
     return subject.replace(old, new)
+
+
+def _fits(size: int) -> None:
+    if size > MAX_STRING:
+        raise TooLarge(f"too large to evaluate: a string of more than {MAX_STRING:,} characters")
 
 
 class _Unmodelled(Exception):
@@ -588,6 +598,7 @@ def _join(separator: Any, *lists: Any) -> str:
             if item is None:
                 raise EvalError("join() cannot join null")
             parts.append(_text(item, "join"))
+    _fits(sum(map(len, parts)) + len(sep) * max(0, len(parts) - 1))  # before it is built
     return sep.join(parts)
 
 
@@ -621,11 +632,28 @@ def _substr(text: Any, offset: Any, length: Any) -> str:
 
 
 def _distinct(items: Any) -> list[Any]:
+    """The first of each value, in order, compared as ``==`` compares them; through a
+    set, so linear (comparing each item with those kept took minutes for 100,000)."""
     out: list[Any] = []
+    seen: set[Any] = set()
     for item in _list(items, "distinct"):
-        if item not in out:
+        key = _key(item)
+        if key not in seen:
+            seen.add(key)
             out.append(item)
     return out
+
+
+def _key(value: Any) -> Any:
+    """A hashable stand-in equal for values ``==`` finds equal; a secret (which has no
+    equality of its own) stands for itself."""
+    if isinstance(value, list):
+        return ("list", tuple(_key(v) for v in value))
+    if isinstance(value, dict):
+        return ("map", frozenset((k, _key(v)) for k, v in value.items()))
+    if isinstance(value, (str, int, float)) or value is None:
+        return ("value", value)
+    return ("object", id(value))
 
 
 def _to_number(value: Any) -> Any:

@@ -53,6 +53,21 @@ def decode(text: str) -> Any:
     JSON, has a duplicate key, or nests deeper than ``MAX_JSON_DEPTH``."""
     newlines = [i for i, char in enumerate(text) if char == "\n"]
     depth = [0]
+    escapes = "\\u" in text  # only an escape can write a lone surrogate
+
+    def unicode(values: Any, offset: int) -> None:
+        """Refuse a lone surrogate (``"\\ud800"``): no Unicode text, and every later
+        stage that encodes it would fail."""
+        for value in values:
+            if isinstance(value, str):
+                try:
+                    value.encode("utf-8")
+                except UnicodeEncodeError:
+                    raise JsonProblem(
+                        "not valid JSON: a string holds a lone UTF-16 surrogate (a "
+                        "\\ud800-\\udfff escape without its pair)",
+                        line_of(offset),
+                    ) from None
 
     def line_of(offset: int) -> int:
         return bisect.bisect_left(newlines, offset) + 1
@@ -74,6 +89,8 @@ def decode(text: str) -> Any:
             depth[0] -= 1
         result = PosDict()
         result.line = line_of(end)
+        if escapes:
+            unicode((part for pair in pairs for part in pair), end)
         for key, value in pairs:
             if key in result:
                 raise JsonProblem(f"duplicate key {key!r}", line_of(end))
@@ -83,9 +100,12 @@ def decode(text: str) -> Any:
     def parse_array(s_and_end: tuple[str, int], scan_once: Callable[..., Any]) -> Any:
         enter(s_and_end[1])
         try:
-            return json.decoder.JSONArray(s_and_end, scan_once)  # type: ignore[attr-defined]
+            items, after = json.decoder.JSONArray(s_and_end, scan_once)  # type: ignore[attr-defined]
         finally:
             depth[0] -= 1
+        if escapes:
+            unicode(items, s_and_end[1])
+        return items, after
 
     def refuse_constant(name: str) -> Any:
         raise JsonProblem(f"not valid JSON: {name} is not a number JSON allows")

@@ -37,14 +37,29 @@ from lark.exceptions import LarkError, UnexpectedInput
 from gate.errors import SourceError
 
 CACHE_FORMAT = "1"
-MAX_TOKENS = 1_000_000
-"""Tokens one load may parse: its trees are held together, at about a kilobyte a token."""
+MAX_TOKENS = 150_000
+"""Tokens one load may parse: its trees are held together, at about a kilobyte a token,
+and parsing takes 20-50 µs a token. 150,000 (some 4,000 small resources, 500 kB of
+source) keep a load within about 200 MB and a few seconds; a million took 900 MB and
+20-40 s."""
+MAX_NESTING = 500
+"""Brackets open at once. Evaluation refuses expressions nested past 100; refusing
+here spares parsing 150,000 tokens of nesting, which costs several times a flat file."""
+_OPENING = frozenset({"LPAR", "LSQB", "LBRACE", "INTERP_START", "DIRECTIVE_START"})
+_CLOSING = frozenset({"RPAR", "RSQB", "RBRACE"})
 _CHUNK = 4096
 """Longest piece of a quoted string matched as one token (a longer string is several)."""
 
 
 class TooManyTokens(Exception):
     """The parse went over the token budget of the load."""
+
+
+class TooDeep(Exception):
+    """More than ``MAX_NESTING`` brackets open at once, the last on ``line``."""
+
+    def __init__(self, line: int | None) -> None:
+        self.line = line
 
 
 class TokenBudget:
@@ -62,11 +77,18 @@ class _CountingPostLexer(PostLexer):
 
     def process(self, stream: Iterator[Token]) -> Iterator[Token]:
         budget = _ACTIVE[-1] if _ACTIVE else None
+        depth = 0
         for token in super().process(stream):
             if budget is not None:
                 budget.left -= 1
                 if budget.left < 0:
                     raise TooManyTokens
+            if token.type in _OPENING:
+                depth += 1
+                if depth > MAX_NESTING:
+                    raise TooDeep(token.line)
+            elif token.type in _CLOSING:
+                depth -= 1
             yield token
 
 
@@ -293,6 +315,12 @@ def parse(text: str, shown: str, budget: TokenBudget) -> Tree[Any]:
             "too large to evaluate: the Terraform files of this module hold more than "
             f"{MAX_TOKENS:,} tokens (check the change through a plan instead)",
             path=shown,
+        ) from None
+    except TooDeep as deep:
+        raise SourceError(
+            f"too large to evaluate: brackets nested more than {MAX_NESTING} levels deep",
+            path=shown,
+            line=deep.line,
         ) from None
     except RecursionError:
         raise SourceError("too large to evaluate: nested too deeply", path=shown) from None

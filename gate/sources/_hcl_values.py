@@ -22,8 +22,10 @@ MAX_ELEMENTS = 100_000
 """Most elements a list or map may have."""
 MAX_DEPTH = 100
 """Deepest nesting of an expression or value."""
-MAX_WORK = 20_000_000
-"""Steps and built elements one load may spend, all modules and expressions together."""
+MAX_WORK = 4_000_000
+"""Steps and built elements one load may spend, all modules and expressions together:
+about three seconds of evaluation and 150 MB of values at most (20 million took 13 s
+and 800 MB, past the gate's bounds; real modules spend thousands)."""
 
 
 class _Unknown:
@@ -88,7 +90,7 @@ class Budget:
             raise TooLarge(
                 f"too large to evaluate: a string of more than {MAX_STRING:,} characters"
             )
-        self.charge(1 + len(text) // 64)
+        self.charge(1 + len(text) // 16)
         return text
 
     def collection(self, value: Any) -> Any:

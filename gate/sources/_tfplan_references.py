@@ -32,7 +32,9 @@ _REFERENCE = re.compile(
 _NOT_RESOURCES = frozenset(
     {"var", "local", "module", "data", "count", "each", "self", "path", "terraform"}
 )
-_MODULE_STEP = re.compile(r'module\.(?P<name>[^.\[]+)(?P<key>\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\])?')
+_MODULE_STEP = re.compile(
+    r'module\.(?P<name>[^.\[]+)(?P<key>\[(?:"[^"\\]*(?:\\.[^"\\]*)*"|[^\]]*)\])?'
+)
 
 _TRAILING_INDEX = re.compile(r"\[[^\]]*\]$")
 

@@ -107,6 +107,8 @@ def load(path: Path, options: TemplateOptions) -> SourceDocument:
             "the template's intrinsic functions need more evaluation than any real template; refused",
             path=document.path,
         ) from None
+    except RecursionError:  # the parser reads deeper nesting than walking it can follow
+        raise SourceError("the template is nested too deeply to read", path=document.path) from None
 
 
 def _load(document: Document, template: dict[str, Any], options: TemplateOptions) -> SourceDocument:

@@ -252,9 +252,12 @@ def _entries(directory: Path) -> list[Path]:
         return []
 
 
-def _module_directories(root: Path) -> Iterator[Path]:
-    """Directories below ``root`` holding Terraform files, not following symbolic links
-    to directories, skipping hidden ones (``.terraform``, ``.git``, caches)."""
+def source_tree(root: Path) -> Iterator[tuple[Path, list[str]]]:
+    """Each directory below ``root`` (itself first) with its file names, in a stable
+    order, not following symbolic links to directories and skipping hidden ones
+    (``.terraform``, ``.git``, caches). Bounded: a tree of more than
+    ``MAX_DIRECTORIES`` directories (a committed link to ``/`` given as the root) is
+    refused rather than walked for minutes."""
     walked = os.walk(root, followlinks=False)
     for seen, (current, directories, files) in enumerate(walked, start=1):
         if seen > MAX_DIRECTORIES:
@@ -263,8 +266,14 @@ def _module_directories(root: Path) -> Iterator[Path]:
                 path=str(root),
             )
         directories[:] = sorted(d for d in directories if not d.startswith("."))
+        yield Path(current), sorted(files)
+
+
+def _module_directories(root: Path) -> Iterator[Path]:
+    """Directories below ``root`` holding Terraform files."""
+    for current, files in source_tree(root):
         if any(_hcl_config.is_config_file(name) for name in files):
-            yield Path(current)
+            yield current
 
 
 def _command_line_value(text: str) -> Any:

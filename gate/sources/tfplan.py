@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 import msgspec
 
-from gate.errors import SourceError
+from gate.errors import SourceError, quoted
 from gate.model import Action, InputKind, Resource, ResourceAddress, SourceDocument, Tags
 from gate.sources import _jsonload
 from gate.sources._tfplan_marks import Marks, any_marked, masked, with_tag_families
@@ -163,6 +163,7 @@ def _convert(document: Any, data: bytes, shown: str) -> _Plan:
 _AT = re.compile(r" - at `\$(?P<path>[^`]*)`$")
 _STEP = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
 _MISSING = re.compile(r"missing required field `(?P<name>[^`]+)`")
+_LONG_QUOTE = re.compile(r"'(?P<text>[^']{41,})'")
 _EXPECTED = re.compile(r"Expected `(?P<want>[^`]+)`, got `(?P<got>[^`]+)`")
 
 
@@ -183,6 +184,8 @@ def _invalid(exc: msgspec.ValidationError, data: bytes, shown: str) -> SourceErr
         want = expected["want"].replace("array", "list").replace("object", "map")
         got = expected["got"].replace("array", "list").replace("object", "map")
         detail = f"expected {want}, found {got}"
+    else:  # msgspec quotes the value ("Invalid enum value '…'"): the plan's author sized it
+        detail = _LONG_QUOTE.sub(lambda m: f"'{m['text'][:40]}…'", detail)
     return SourceError(f"not a valid Terraform plan: {detail}", path=shown, pointer=pointer)
 
 
@@ -239,7 +242,7 @@ def _refuse_non_plans(plan: _Plan, shown: str) -> None:
     version = plan.format_version
     if version.split(".", 1)[0] not in ("0", "1"):
         raise SourceError(
-            f"unsupported plan format_version {version!r} (this gate reads 0.x and 1.x, "
+            f"unsupported plan format_version {quoted(version)} (this gate reads 0.x and 1.x, "
             "written by Terraform 0.12 to 1.x and OpenTofu)",
             path=shown,
         )
@@ -299,7 +302,7 @@ def _resource(
     action = _ACTIONS.get(tuple(body.actions))
     if action is None:
         raise SourceError(
-            f"unknown actions {body.actions!r} for {change.address}",
+            f"unknown actions {quoted(body.actions, 80)} for {quoted(change.address, 200)}",
             path=shown,
             pointer=f"/resource_changes/{position}/change/actions",
         )

@@ -114,3 +114,20 @@ def test_the_priced_types_list_comes_from_the_mappers_and_the_catalog() -> None:
     text = priced_types.markdown()
     assert all(f"`{t}`" in text for t in MAPPERS)
     assert "2026-08-21" in text and "`AWS::EKS::Nodegroup`" in text
+
+
+def test_a_size_past_any_real_one_leaves_the_resource_unpriced_not_crashed(
+    tmp_path: Path,
+) -> None:
+    db = {**TAGS, "instance_class": "db.t3.large", "engine": "postgres"}
+    found = estimated(
+        tmp_path,
+        change("aws_db_instance.huge", after={**db, "allocated_storage": 1e300}),
+        change("aws_db_instance.big", after={**db, "allocated_storage": 10**20}),
+        change("aws_db_instance.real", after={**db, "allocated_storage": 100}),
+    )
+    for address in ("aws_db_instance.huge", "aws_db_instance.big"):
+        assert found[address].status == "unpriced"
+        assert "allocated_storage" in found[address].reason
+        assert len(found[address].reason) < 120  # the value is quoted cut short
+    assert found["aws_db_instance.real"].status == "priced"

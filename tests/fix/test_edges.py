@@ -142,3 +142,81 @@ def test_a_symlink_appearing_on_the_way_stops_the_write(tmp_path: Path) -> None:
     with pytest.raises(GateError, match="a symlink appeared on its path"):
         apply.write(plan)
     assert "Env" in (elsewhere / "main.tf").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", ["evil.yaml", "evil.tf"])
+@pytest.mark.parametrize("hook", [False, True])
+def test_a_link_to_a_huge_tree_is_refused_not_walked(
+    name: str, hook: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A committed `evil.yaml -> /`: fix walks what check walks, with the same bound
+    # (made small here so the tree can be too).
+    monkeypatch.setattr("gate.sources.hcl.MAX_DIRECTORIES", 5)
+    huge = tmp_path / "huge"
+    for index in range(8):
+        (huge / f"d{index}").mkdir(parents=True)
+    (huge / "d7" / "main.tf").write_text('resource "aws_s3_bucket" "b" {}\n', encoding="utf-8")
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / name).symlink_to(huge, target_is_directory=True)
+    result = run_cli("fix", name, *(["--hook"] if hook else []), "--today", "2026-11-23", cwd=work)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(name) and "directories" in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def test_fix_does_not_follow_links_to_folders_below_the_given_one(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "main.tf").write_text(
+        'resource "aws_s3_bucket" "b" {\n  tags = { Env = "prod" }\n}\n', encoding="utf-8"
+    )
+    work = tmp_path / "work"
+    (work / "mod").mkdir(parents=True)
+    (work / "mod" / "main.tf").write_text(
+        'resource "aws_s3_bucket" "a" {\n  tags = { Env = "prod" }\n}\n', encoding="utf-8"
+    )
+    (work / "mod" / "linked").symlink_to(outside, target_is_directory=True)
+    result = run_cli("fix", "mod", "--rules", RULES, "--today", "2026-11-23", cwd=work)
+    assert result.exit_code == 1, result.stderr
+    assert "mod/main.tf" in result.stdout
+    assert "outside" not in result.stdout and "linked" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'module "app" {\n  source = "\\."\n}\n',
+        'resource "aws_s3_bucket" "b" {\n  tags = { "te\\qam" = "sre" }\n}\n',
+        'resource "aws_s3_bucket" "b" {\n  tags = { team = "s\\qre" }\n}\n',
+    ],
+    ids=["module-source", "tag-key", "tag-value"],
+)
+def test_an_escape_terraform_refuses_is_refused_at_its_line(text: str, tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text("# a comment\n" + text, encoding="utf-8")
+    result = run_cli("fix", "main.tf", "--rules", RULES, "--today", "2026-11-23", cwd=tmp_path)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("main.tf:")
+    assert result.stderr.split(":")[1] in ("2", "3")
+
+
+def test_a_long_json_string_costs_memory_in_proportion_to_its_size() -> None:
+    # One 9 MB string in a JSON template: the scanner's memory stays a small multiple
+    # of the text (it once held about 120 bytes a character: 1.1 GB). Measured in a
+    # child process, whose peak is its own.
+    import subprocess
+    import sys
+
+    program = (
+        "import resource, json\n"
+        "from pathlib import Path\n"
+        "from gate.fix import _tree\n"
+        "text = json.dumps({'Resources': {'Q': {'Ref': 'a' * 9_000_000, 'b': 'x\\ny'}}})\n"
+        "node = _tree.parse_json(text, Path('t.json'))\n"
+        "assert node.get('Resources').get('Q').get('b').text == 'x\\ny'\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, check=True
+    )
+    assert int(done.stdout) < 300  # MiB; about 60 with the text and its decoded copy

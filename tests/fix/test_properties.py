@@ -188,7 +188,7 @@ def test_an_hcl_template_sequence_is_escaped(text: str) -> None:
 
     tree = parse_text(f"x = {quote(text)}\n", Path("x.tf"))
     string_node = next(tree.find_data("string"))
-    assert _string_text(string_node) == text
+    assert _string_text(string_node, Path("x.tf")) == text
 
 
 @settings(deadline=None)

@@ -47,6 +47,13 @@ FIXTURES = Path(__file__).parent / "fixtures" / "cfn"
         ("core-tag-timestamp-not-a-date.yaml", 7, None),
         ("core-tag-set.yaml", 6, None),
         ("constant-nan.json", 4, None),
+        # an alias inside the node it names: the document would be infinite (fuzzing)
+        ("recursive-alias.yaml", 5, None),
+        # an escape Python's JSON reader accepts: an internal error downstream (fuzzing)
+        ("tag-value-a-lone-surrogate.json", 6, None),
+        # a base-60 integer (YAML 1.1) of 3,000 groups: 5,000 digits, which Python
+        # refuses to print (an internal error; fuzzing)
+        ("core-int-base-60-of-3000-groups.yaml", 7, None),
     ],
 )
 def test_an_invalid_template_is_exit_2_naming_file_line_and_path(
@@ -193,6 +200,17 @@ def test_huge_nesting_is_refused_naming_the_file(tmp_path: Path, name: str, data
     assert result.exit_code == 2
     assert result.stderr.startswith(str(path))
     assert "internal error" not in result.stderr
+
+
+def test_a_property_nested_deeper_than_the_reader_recurses_is_refused() -> None:
+    # YAML's parser reads 600 levels; walking the properties once overflowed Python's
+    # stack: an internal error (RecursionError), found by scripts/fuzz.py
+    path = FIXTURES / "property-nested-600-deep.yaml"
+    for command in ("check", "fix"):
+        result = run_cli(command, path, "--rules", EXAMPLE_RULES)
+        assert result.exit_code == 2, result.stdout
+        assert result.stderr.startswith(f"{path}:"), result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
 
 
 def test_evaluation_a_template_multiplies_is_refused_not_run(tmp_path: Path) -> None:

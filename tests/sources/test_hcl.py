@@ -504,6 +504,8 @@ def test_the_terraform_hook_keeps_sensitive_values_hidden(tmp_path: Path) -> Non
         ("duplicate-resource", 2, "aws_s3_bucket.b is defined twice (first at"),
         ("override-without-base", 1, "override of aws_s3_bucket.other, which is not defined"),
         ("variable-of-the-wrong-type", 1, "variable tags: a map is required, not a string"),
+        # an escape Python's JSON reader accepts: an internal error downstream (fuzzing)
+        ("tfvars-json-with-a-lone-surrogate", 1, "a string holds a lone UTF-16 surrogate"),
     ],
 )
 def test_what_terraform_rejects_is_an_error_at_its_line(name: str, line: int, message: str) -> None:

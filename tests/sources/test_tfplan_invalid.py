@@ -248,3 +248,27 @@ def test_deep_nesting_names_the_line_and_column_where_reading_gave_up(tmp_path: 
         load(path, SourceOptions())
     assert caught.value.line == 2
     assert caught.value.column is not None
+
+
+@pytest.mark.parametrize(
+    ("dotted", "pointer"),
+    [
+        ("mode", "/resource_changes/0/mode"),
+        ("change.actions", "/resource_changes/0/change/actions"),
+        (None, None),  # format_version
+    ],
+)
+def test_a_refused_value_is_quoted_cut_short(
+    dotted: str | None, pointer: str | None, tmp_path: Path
+) -> None:
+    # The plan's author chooses the length of what a refusal quotes: one line on stderr,
+    # in CI logs and annotations, never megabytes.
+    long = "x" * 100_000
+    if dotted is None:
+        document = {**plan(bucket()), "format_version": long}
+    else:
+        document = edited(bucket(), dotted, [long] if dotted == "change.actions" else long)
+    error = refused(tmp_path, document)
+    assert error.pointer == pointer
+    assert len(str(error)) < 400
+    assert "x" * 40 in str(error)
