@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 from gate.sources._hcl_values import (
@@ -338,6 +339,9 @@ def _toset(arguments: list[Any], budget: Budget) -> Any:
             out.append(item)
             if key is not None:
                 seen.add(key)
+    # Terraform orders a set of strings lexically and a set of numbers by value.
+    if all(type(item) is str for item in out) or all(type(item) in (int, float) for item in out):
+        out.sort()
     return out
 
 
@@ -534,6 +538,8 @@ LAZY: Mapping[str, Callable[[Sequence[Callable[[], Any]], Budget], Any]] = {
 
 
 def _format(pattern: Any, *values: Any) -> str:
+    """Terraform's ``format``: Go's verbs with their flags, width and precision
+    (``format("team-%03d", 7)`` is ``team-007``)."""
     text = _text(pattern, "format")
     out: list[str] = []
     position = 0
@@ -550,24 +556,86 @@ def _format(pattern: Any, *values: Any) -> str:
         value = remaining.pop(0)
         if value is None:
             raise EvalError("format() cannot format null")
-        if verb == "d":
-            out.append(str(_whole(value, "format")))
-        elif verb == "q":
-            out.append('"' + _text(value, "format").replace("\\", "\\\\").replace('"', '\\"') + '"')
-        elif verb in ("s", "v") or verb == "t":
-            rendered = as_text(value)
-            if rendered is None:
-                raise EvalError(f"format() cannot format a {type_name(value)} with %{verb}")
-            out.append(rendered)
-        else:
-            raise EvalError(f"format() verb %{verb} is not supported by the gate")
+        width = int(match["width"]) if match["width"] else 0
+        precision = int(match["precision"]) if match["precision"] is not None else None
+        out.append(_verb(verb, match["flags"], width, precision, value))
     out.append(text[position:])
     if remaining:
         raise EvalError("format() has more values than verbs")
     return "".join(out)
 
 
-_VERB = re.compile(r"%(?P<flags>[-+# 0]*\d*(?:\.\d+)?)(?P<verb>[%sdvqtfbeEgGxXo])")
+_VERB = re.compile(
+    r"%(?P<flags>[-+# 0]*)(?P<width>\d*)(?:\.(?P<precision>\d*))?(?P<verb>[%sdvqtfbeEgGxXo])"
+)
+
+
+def _verb(verb: str, flags: str, width: int, precision: int | None, value: Any) -> str:
+    if width > 10_000 or (precision or 0) > 10_000:
+        raise EvalError("format() width or precision past 10,000 characters")
+    if verb in "dxXob":
+        number = _whole(value, "format")
+        digits = format(abs(number), "d" if verb == "d" else verb)
+        if precision is not None:
+            digits = digits.zfill(precision)
+        if "#" in flags and verb != "d":
+            digits = {"x": "0x", "X": "0X", "o": "0", "b": "0b"}[verb] + digits
+        return _padded(_sign(number < 0, flags), digits, width, flags, numeric=True)
+    if verb in "feEgG":
+        real = float(_number(value, "format"))
+        if math.isnan(real) or math.isinf(real):
+            raise EvalError("format() cannot format a number that is not finite")
+        digits = _real(abs(real), verb, precision)
+        return _padded(_sign(real < 0, flags), digits, width, flags, numeric=True)
+    if verb == "q":
+        quoted = '"' + _text(value, "format").replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return _padded("", quoted, width, flags, numeric=False)
+    rendered = as_text(value)  # s, v, t
+    if rendered is None:
+        raise EvalError(f"format() cannot format a {type_name(value)} with %{verb}")
+    if precision is not None:
+        rendered = rendered[:precision]
+    return _padded("", rendered, width, flags, numeric=False)
+
+
+def _sign(negative: bool, flags: str) -> str:
+    return "-" if negative else "+" if "+" in flags else " " if " " in flags else ""
+
+
+def _padded(sign: str, body: str, width: int, flags: str, numeric: bool) -> str:
+    missing = width - len(sign) - len(body)
+    if missing <= 0:
+        return sign + body
+    if "-" in flags:
+        return sign + body + " " * missing
+    if "0" in flags:  # zeros go between the sign and the digits
+        return sign + "0" * missing + body
+    return " " * missing + sign + body
+
+
+def _real(number: float, verb: str, precision: int | None) -> str:
+    """A non-negative finite number as Go's %f, %e, %g write it (%g with no precision:
+    the shortest digits, exponent form from 10^-4 below or 10^6 up)."""
+    if verb in "fF":
+        return format(number, f".{6 if precision is None else precision}f")
+    if verb in "eE":
+        return format(number, f".{6 if precision is None else precision}{verb}")
+    if precision is not None:
+        return format(number, f".{max(precision, 1)}{verb.lower()}").replace(
+            "e", "e" if verb == "g" else "E"
+        )
+    if number == 0:
+        return "0"
+    shortest = Decimal(repr(number)).normalize().as_tuple()  # digits that read back the same
+    digits = "".join(map(str, shortest.digits))
+    exponent = len(digits) + int(shortest.exponent) - 1
+    if exponent < -4 or exponent >= 6:
+        rest = digits[1:].rstrip("0")
+        written = digits[0] + ("." + rest if rest else "")
+        e = "e" if verb == "g" else "E"
+        return f"{written}{e}{'-' if exponent < 0 else '+'}{abs(exponent):02d}"
+    decimals = max(len(digits) - exponent - 1, 0)
+    return format(number, f".{decimals}f")
 
 
 def _replace(text: Any, search: Any, replacement: Any) -> str:
