@@ -694,20 +694,13 @@ def _effective(defaults: _Value | None, own: _Value) -> tuple[dict[str, _Entry],
 
 
 def parse_text(text: str, path: Path) -> Tree[Any]:
-    """python-hcl2's tree of ``text`` (with positions); a SourceError when it is not HCL."""
-    import hcl2
-    from lark.exceptions import LarkError, UnexpectedInput
+    """python-hcl2's tree of ``text`` (with positions), parsed as ``check`` parses it:
+    in memory bounded by the text and at most ``MAX_TOKENS`` tokens a file; a
+    SourceError at the file and line when it is not HCL."""
+    from gate.sources import _hcl_parser
 
-    try:
-        tree: Tree[Any] = hcl2.parses_to_tree(text if text.endswith("\n") else text + "\n")
-    except UnexpectedInput as exc:
-        line = getattr(exc, "line", None)
-        raise SourceError(
-            "not valid HCL", path=str(path), line=line if isinstance(line, int) else None
-        ) from None
-    except (LarkError, RecursionError, ValueError) as exc:
-        raise SourceError(f"not valid HCL: {type(exc).__name__}", path=str(path)) from None
-    return tree
+    budget = _hcl_parser.TokenBudget(_hcl_parser.MAX_TOKENS)
+    return _hcl_parser.parse(text, _text.shown(path), budget)
 
 
 def locate(paths: Sequence[Path], inputs: HclInputs) -> Traced:

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gate.errors import SourceError
+
 MAX_MODULE_DEPTH = 10
 TAG_ATTRIBUTES = ("tags", "labels")
 
@@ -203,19 +205,20 @@ def _parse_module(directory: Path) -> _Parsed:
 
 
 def _parse(path: Path, errors: list[str]) -> Any:
-    import hcl2
-    from lark.exceptions import LarkError
+    """The file's tree, parsed as the source reader parses (bounded memory, at most
+    ``MAX_TOKENS`` tokens a file), or None with the reason in ``errors``."""
+    from gate.sources import _hcl_parser
 
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         errors.append(f"{path.name} cannot be read ({type(exc).__name__})")
         return None
+    budget = _hcl_parser.TokenBudget(_hcl_parser.MAX_TOKENS)
     try:
-        return hcl2.parses_to_tree(text if text.endswith("\n") else text + "\n")
-    except (LarkError, RecursionError, ValueError) as exc:
-        line = getattr(exc, "line", None)
-        where = f"{path.name}:{line}" if isinstance(line, int) and line > 0 else path.name
+        return _hcl_parser.parse(text, path.name, budget)
+    except SourceError as exc:
+        where = f"{path.name}:{exc.line}" if exc.line else path.name
         errors.append(f"{where} is not valid HCL")
         return None
 

@@ -220,3 +220,36 @@ def test_a_long_json_string_costs_memory_in_proportion_to_its_size() -> None:
         [sys.executable, "-c", program], capture_output=True, text=True, check=True
     )
     assert int(done.stdout) < 300  # MiB; about 60 with the text and its decoded copy
+
+
+@pytest.mark.parametrize(
+    "value",
+    ['"' + "a" * 900_000 + '"', "<<EOT\n" + ("a" * 100_000 + "\n") * 50 + "EOT"],
+    ids=["string", "heredoc"],
+)
+def test_a_long_hcl_value_costs_memory_in_proportion_to_its_size(
+    value: str, tmp_path: Path
+) -> None:
+    # python-hcl2's own lexer holds ~200 bytes a character of a string or heredoc
+    # (5 MB: 1.1 GB); fix parses with the reader's bounded parser. Measured in a child
+    # process, whose peak is its own.
+    import subprocess
+    import sys
+
+    (tmp_path / "main.tf").write_text(
+        f'output "o" {{\n  value = {value}\n}}\n'
+        'resource "aws_s3_bucket" "b" {\n  tags = { Team = "x" }\n}\n',
+        encoding="utf-8",
+    )
+    program = (
+        "import resource\n"
+        "from gate.cli import app\n"
+        "from typer.testing import CliRunner\n"
+        "r = CliRunner().invoke(app, ['fix', 'main.tf', '--today', '2026-11-23'])\n"
+        "assert r.exit_code == 1, r.output\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, check=True, cwd=tmp_path
+    )
+    assert int(done.stdout.splitlines()[-1]) < 200  # MiB; under 100 with the text
