@@ -117,6 +117,41 @@ RegionOption = Annotated[
 ]
 
 
+# Values the source leaves to the command line (check and fix take them alike).
+VarOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--var",
+        help="Terraform variable value KEY=VALUE for HCL input (repeatable; wins over tfvars).",
+        metavar="KEY=VALUE",
+    ),
+]
+VarFileOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--var-file",
+        help="Terraform .tfvars file for HCL input (repeatable; terraform.tfvars and *.auto.tfvars are read anyway).",
+        metavar="FILE",
+        dir_okay=False,
+    ),
+]
+ParameterOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--parameter",
+        help="CloudFormation parameter value KEY=VALUE (repeatable; wins over the template's Default).",
+        metavar="KEY=VALUE",
+    ),
+]
+StackTagOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--stack-tag",
+        help="Stack-level tag KEY=VALUE that CloudFormation propagates to every taggable resource (repeatable).",
+        metavar="KEY=VALUE",
+    ),
+]
+
 PlanDateOption = Annotated[
     str | None,
     typer.Option(

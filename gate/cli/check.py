@@ -20,14 +20,18 @@ from gate.cli._options import (
     OpaTimeoutOption,
     OpaTokenOption,
     OpaUrlOption,
+    ParameterOption,
     PlanIdOption,
     PlansDirOption,
     PlansRefOption,
     PricesOption,
     RegionOption,
     RulesOption,
+    StackTagOption,
     TrustedRefOption,
     UsageFileOption,
+    VarFileOption,
+    VarOption,
     key_values,
     remote_options,
     trusted_ref,
@@ -244,14 +248,7 @@ def check(
         ),
     ] = None,
     region: RegionOption = None,
-    parameter: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--parameter",
-            help="CloudFormation parameter value KEY=VALUE (repeatable; wins over the template's Default).",
-            metavar="KEY=VALUE",
-        ),
-    ] = None,
+    parameter: ParameterOption = None,
     parameters_file: Annotated[
         Path | None,
         typer.Option(
@@ -261,14 +258,7 @@ def check(
             dir_okay=False,
         ),
     ] = None,
-    stack_tag: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--stack-tag",
-            help="Stack-level tag KEY=VALUE that CloudFormation propagates to every taggable resource (repeatable).",
-            metavar="KEY=VALUE",
-        ),
-    ] = None,
+    stack_tag: StackTagOption = None,
     stack_tags_file: Annotated[
         Path | None,
         typer.Option(
@@ -284,23 +274,8 @@ def check(
             "--stack-name", help="Stack name, for AWS::StackName in templates.", metavar="NAME"
         ),
     ] = None,
-    var: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--var",
-            help="Terraform variable value KEY=VALUE for HCL input (repeatable; wins over tfvars).",
-            metavar="KEY=VALUE",
-        ),
-    ] = None,
-    var_file: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--var-file",
-            help="Terraform .tfvars file for HCL input (repeatable; terraform.tfvars and *.auto.tfvars are read anyway).",
-            metavar="FILE",
-            dir_okay=False,
-        ),
-    ] = None,
+    var: VarOption = None,
+    var_file: VarFileOption = None,
     opa_url: OpaUrlOption = None,
     opa_token: OpaTokenOption = None,
     opa_timeout: OpaTimeoutOption = 10.0,

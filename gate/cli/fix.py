@@ -9,7 +9,15 @@ from typing import Annotated
 import typer
 
 from gate.cli._group import command_app
-from gate.cli._options import DebugOption, RulesOption, key_values
+from gate.cli._options import (
+    DebugOption,
+    ParameterOption,
+    RulesOption,
+    StackTagOption,
+    VarFileOption,
+    VarOption,
+    key_values,
+)
 
 _EXIT_CLEAN, _EXIT_LEFT = 0, 1
 
@@ -43,39 +51,10 @@ def fix(
         ),
     ] = FixFormat.DIFF,
     rules_dir: RulesOption = None,
-    var: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--var",
-            help="Terraform variable value KEY=VALUE, as check takes it (never edited).",
-            metavar="KEY=VALUE",
-        ),
-    ] = None,
-    var_file: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--var-file",
-            help="Terraform .tfvars file, as check takes it (edited only when inside PATH).",
-            metavar="FILE",
-            dir_okay=False,
-        ),
-    ] = None,
-    parameter: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--parameter",
-            help="CloudFormation parameter value KEY=VALUE, as check takes it.",
-            metavar="KEY=VALUE",
-        ),
-    ] = None,
-    stack_tag: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--stack-tag",
-            help="Stack-level tag KEY=VALUE, as check takes it (never edited).",
-            metavar="KEY=VALUE",
-        ),
-    ] = None,
+    var: VarOption = None,
+    var_file: VarFileOption = None,
+    parameter: ParameterOption = None,
+    stack_tag: StackTagOption = None,
     today: Annotated[
         str | None,
         typer.Option(
@@ -98,7 +77,8 @@ def fix(
 
     Key spellings (FG-TAG-003), value spellings (FG-TAG-004) and missing tags whose
     value the rules determine (service catalog, hierarchy, a default in tags.yaml).
-    A dry run by default: prints a unified diff. Exit 0 nothing left to fix, 1 edits
+    Values given with --var and --stack-tag are never edited; a --var-file is
+    edited only when it is inside PATH. A dry run by default: prints a unified diff. Exit 0 nothing left to fix, 1 edits
     proposed (dry run) or findings left that fix cannot fix, 2 error.
     """
     import datetime as dt
