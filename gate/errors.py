@@ -17,6 +17,17 @@ def quoted(value: object, limit: int = 40) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
+MAX_MESSAGE = 2_000
+"""The longest error line the gate prints, in characters."""
+
+
+def _short_pointer(pointer: str) -> str:
+    """A JSON pointer with each step cut to 40 characters (the input names the keys)."""
+    if len(pointer) <= 200:
+        return pointer
+    return "/".join(step if len(step) <= 40 else step[:40] + "…" for step in pointer.split("/"))
+
+
 class GateError(Exception):
     """Base: the gate could not decide. Exit code 2."""
 
@@ -45,8 +56,11 @@ class GateError(Exception):
                 if self.column is not None:
                     where += f":{self.column}"
             where += ": "
-        at = f" (at {self.pointer})" if self.pointer else ""
-        return f"{where}{self.message}{at}"
+        at = f" (at {_short_pointer(self.pointer)})" if self.pointer else ""
+        text = f"{where}{self.message}{at}"
+        # One line on stderr, in CI logs and annotations: whatever an input put in it
+        # (a key of a megabyte in a pointer, a value quoted whole), it stays readable.
+        return text if len(text) <= MAX_MESSAGE else text[:MAX_MESSAGE] + "…"
 
 
 class SourceError(GateError):

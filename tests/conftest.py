@@ -152,6 +152,18 @@ def run_cli(
     return Run(result.exit_code, result.stdout, result.stderr)
 
 
+def measured_env() -> dict[str, str]:
+    """The environment of a child whose peak memory a test measures: the same, less
+    coverage.py's measurement (``patch = subprocess`` passes it on in
+    ``COVERAGE_PROCESS_CONFIG``), whose tracer and data would count as the gate's."""
+    import os
+
+    env = dict(os.environ)
+    for name in ("COVERAGE_PROCESS_CONFIG", "COVERAGE_PROCESS_START"):
+        env.pop(name, None)
+    return env
+
+
 def run_subprocess(*args: str | Path, cwd: Path | None = None) -> Run:
     """The CLI as a user runs it: a separate process via ``python -m gate``."""
     completed = subprocess.run(

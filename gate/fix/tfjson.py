@@ -27,6 +27,7 @@ from gate.model import (
     SourceDocument,
     Tags,
 )
+from gate.sources import _hcl_config
 from gate.sources._hcl_module import PRICED_TYPES
 
 _TEMPLATE = "the value is a template (${…}) known only when Terraform plans"
@@ -66,6 +67,10 @@ def _value(node: Node) -> tuple[str | None, str | None]:
 def load(path: Path) -> tuple[SourceDocument, Traced]:
     source = _text.read(path, "json")
     key = path.resolve()
+    # The file's structure is checked as check's reader checks it (a block that is not
+    # an object, an unknown block type …): fix refuses what check refuses, rather than
+    # finding nothing to fix in a file Terraform would not read.
+    _hcl_config.json_blocks(source.text, _text.shown(path))
     root = _tree.parse_json(source.text, path)
     if not isinstance(root, Mapping):
         raise SourceError("a .tf.json file holds one JSON object", path=str(path))

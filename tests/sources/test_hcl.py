@@ -21,7 +21,7 @@ from gate.errors import SourceError
 from gate.model import SENSITIVE, InputKind, Resource
 from gate.report._escape import markdown
 from gate.sources.options import HclOptions
-from tests.conftest import CORPUS, EXAMPLE_RULES, run_cli, run_subprocess
+from tests.conftest import CORPUS, EXAMPLE_RULES, measured_env, run_cli, run_subprocess
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hcl"
 
@@ -362,6 +362,7 @@ def test_a_ten_megabyte_tag_string_is_refused_within_bounded_memory(tmp_path: Pa
     )
     done = subprocess.run(
         [sys.executable, "-c", probe, str(main)],
+        env=measured_env(),
         capture_output=True,
         text=True,
         timeout=300,

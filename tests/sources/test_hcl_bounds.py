@@ -15,6 +15,7 @@ from gate import sources
 from gate.errors import SourceError
 from gate.sources import _hcl_functions
 from gate.sources._hcl_values import Budget
+from tests.conftest import measured_env
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hcl" / "expensive"
 
@@ -86,6 +87,7 @@ def test_an_expression_built_to_exhaust_memory_is_refused_within_bounded_memory(
     )
     done = subprocess.run(
         [sys.executable, "-c", probe, str(FIXTURES / name)],
+        env=measured_env(),
         capture_output=True,
         text=True,
         timeout=600,
