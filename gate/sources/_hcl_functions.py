@@ -22,6 +22,7 @@ from gate.sources._hcl_values import (
     EvalError,
     Secret,
     TooLarge,
+    as_set,
     as_text,
     conceal,
     has_secret,
@@ -331,18 +332,7 @@ def _toset(arguments: list[Any], budget: Budget) -> Any:
     value = arguments[0]
     if value is UNKNOWN or value is None:
         return value
-    out: list[Any] = []
-    seen: set[Any] = set()
-    for item in _list(value, "toset"):
-        key = repr(plain(item)) if not isinstance(item, (list, dict)) else None
-        if key is None or key not in seen:
-            out.append(item)
-            if key is not None:
-                seen.add(key)
-    # Terraform orders a set of strings lexically and a set of numbers by value.
-    if all(type(item) is str for item in out) or all(type(item) in (int, float) for item in out):
-        out.sort()
-    return out
+    return as_set(_list(value, "toset"))
 
 
 def _element(arguments: list[Any], budget: Budget) -> Any:

@@ -21,6 +21,7 @@ from gate.sources._hcl_values import (
     EvalError,
     Secret,
     as_number,
+    as_set,
     as_text,
     type_name,
 )
@@ -162,7 +163,8 @@ def convert(
         if not isinstance(value, list):
             raise EvalError(f"a {kind.kind} is required, not a {type_name(value)}")
         element = kind.element or ANY
-        return [convert(v, element, budget, defaults, depth + 1) for v in value]
+        converted = [convert(v, element, budget, defaults, depth + 1) for v in value]
+        return as_set(converted) if kind.kind == "set" else converted
     if kind.kind == "tuple":
         if not isinstance(value, list) or len(value) != len(kind.elements):
             raise EvalError(f"a tuple of {len(kind.elements)} elements is required")

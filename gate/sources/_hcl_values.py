@@ -170,6 +170,22 @@ def plain(value: Any) -> Any:
     return value.value if isinstance(value, Secret) else value
 
 
+def as_set(items: list[Any]) -> list[Any]:
+    """A list as Terraform's set of it: each value once, strings in lexical order and
+    numbers by value (a set of other things keeps the order given)."""
+    out: list[Any] = []
+    seen: set[str] = set()
+    for item in items:
+        key = repr(plain(item)) if not isinstance(item, (list, dict)) else None
+        if key is None or key not in seen:
+            out.append(item)
+            if key is not None:
+                seen.add(key)
+    if all(type(item) is str for item in out) or all(type(item) in (int, float) for item in out):
+        out.sort()
+    return out
+
+
 def as_number(value: Any) -> int | float | None:
     """A number, or a string that spells one, as Terraform converts it; else None."""
     if isinstance(value, bool) or value is None:
