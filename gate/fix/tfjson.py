@@ -28,7 +28,7 @@ from gate.model import (
     Tags,
 )
 from gate.sources import _hcl_config
-from gate.sources._hcl_module import PRICED_TYPES
+from gate.sources._terraform_types import TAGGABLE_TYPES
 
 _TEMPLATE = "the value is a template (${…}) known only when Terraform plans"
 
@@ -134,7 +134,7 @@ def load(path: Path) -> tuple[SourceDocument, Traced]:
                     action=Action.CREATE,
                     source=str(path),
                     location=Location(str(path), source.line_of(name_key.start)),
-                    taggable=own is not None or rtype in PRICED_TYPES,
+                    taggable=own is not None or rtype in TAGGABLE_TYPES,
                     tags=Tags(values, partially_unknown=partial),
                 )
             )

@@ -47,29 +47,10 @@ from gate.sources._hcl_values import (
     plain,
     type_name,
 )
+from gate.sources._terraform_types import TAGGABLE_TYPES
 
 MAX_MODULE_DEPTH = 16
 MAX_MODULE_INSTANCES = 2_000
-
-PRICED_TYPES = frozenset(
-    {
-        "aws_instance",
-        "aws_ebs_volume",
-        "aws_db_instance",
-        "aws_nat_gateway",
-        "aws_lb",
-        "aws_alb",
-        "aws_elb",
-        "aws_eks_cluster",
-        "aws_elasticache_cluster",
-        "aws_elasticache_replication_group",
-        "aws_dynamodb_table",
-        "aws_lambda_function",
-        "aws_s3_bucket",
-        "aws_autoscaling_group",
-    }
-)
-"""Types that take tags even when the block sets none (so a missing tag is reported)."""
 
 _META = frozenset(
     {"count", "for_each", "provider", "depends_on", "lifecycle", "provisioner", "connection"}
@@ -476,7 +457,7 @@ class Instance:
         if rtype == "aws_autoscaling_group":
             taggable, tags = True, _asg_tags(raw, unknown, block)
         else:
-            taggable = attribute in raw or attribute in unknown or rtype in PRICED_TYPES
+            taggable = attribute in raw or attribute in unknown or rtype in TAGGABLE_TYPES
             tags = Tags()
             if taggable:
                 expression = body.attributes.get(attribute)

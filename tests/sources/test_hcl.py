@@ -64,6 +64,7 @@ ROOT = {
         '  tags = merge(local.common, { Name = "web-${var.env}", subnet = aws_subnet.a.id }, { owner = "x@y.z" })\n'
         "}\n"
         'resource "aws_iam_role" "r" {\n  name = "r"\n}\n'
+        'resource "aws_iam_role_policy_attachment" "a" {\n  role = "r"\n}\n'
         'resource "google_storage_bucket" "b" {\n  labels = { team = "data" }\n}\n'
     ),
 }
@@ -84,7 +85,8 @@ def test_locals_variables_merge_and_default_tags(tmp_path: Path) -> None:
         "subnet": None,
     }
     assert web.region == "us-east-1"
-    assert not found["aws_iam_role.r"].taggable
+    assert found["aws_iam_role.r"].taggable  # as in a plan, where it has tags_all
+    assert not found["aws_iam_role_policy_attachment.a"].taggable
     assert dict(found["google_storage_bucket.b"].tags.values) == {"team": "data"}
 
 
@@ -713,3 +715,25 @@ def test_module_outputs_provider_aliases_and_module_count() -> None:
     app = found["module.app.aws_instance.app"]  # given aws.east as its aws
     assert dict(app.tags.values) == {"owner": "east-team@acme.example", **labels}
     assert (app.region, app.instances) == ("us-east-2", 3)
+
+
+@pytest.mark.parametrize("rtype", ["aws_msk_cluster", "aws_sqs_queue", "aws_sns_topic"])
+def test_a_taggable_resource_written_without_tags_is_denied_for_missing_them(
+    rtype: str, tmp_path: Path
+) -> None:
+    # From source, a block without tags says nothing about the type; an untagged MSK
+    # cluster ($22,000 a month) once passed as "not checked".
+    (tmp_path / "main.tf").write_text(
+        f'resource "{rtype}" "x" {{\n  cluster_name = "c"\n}}\n', encoding="utf-8"
+    )
+    result = run_cli("check", "main.tf", "--today", "2026-11-23", "-o", "json", cwd=tmp_path)
+    assert result.exit_code == 1, result.stderr
+    assert "FG-TAG-001" in result.stdout
+
+
+def test_every_priced_type_is_known_to_take_tags_from_source() -> None:
+    from gate.cost.aws import MAPPERS
+    from gate.sources._terraform_types import TAGGABLE_TYPES
+
+    untagged = {"aws_docdb_cluster_snapshot", "aws_neptune_cluster_snapshot"}
+    assert {t for t in MAPPERS if t.startswith("aws_")} - untagged <= TAGGABLE_TYPES
