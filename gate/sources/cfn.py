@@ -37,7 +37,7 @@ from gate.model import (
     SourceDocument,
     Tags,
 )
-from gate.sources import _cfn_read
+from gate.sources import _cfn_declared, _cfn_read
 from gate.sources._cfn_intrinsics import FOREIGN, NO_VALUE, Resolver, TooComplex, is_intrinsic
 from gate.sources._cfn_problem import Path as Where
 from gate.sources._cfn_read import Document, as_text
@@ -113,6 +113,9 @@ def load(path: Path, options: TemplateOptions) -> SourceDocument:
 
 def _load(document: Document, template: dict[str, Any], options: TemplateOptions) -> SourceDocument:
     _check_sections(template)
+    problem = _cfn_declared.undeclared(template)
+    if problem is not None:
+        raise _Invalid(*problem)
     notes = list(document.notes)
     values, secrets = _parameters(template, options, notes)
     reading = _Reading(

@@ -42,7 +42,8 @@ def test_list_tags_with_intrinsics_resolved_from_parameters(tmp_path: Path) -> N
         + "        - {Key: name, Value: !Sub '${Env}-web-${!Literal}'}\n"
         + "        - {Key: team, Value: !Ref Team}\n"
         + "        - {Key: arn, Value: !GetAtt Role.Arn}\n"
-        + "        - {Key: joined, Value: !Join ['-', [a, !Ref Env]]}\n",
+        + "        - {Key: joined, Value: !Join ['-', [a, !Ref Env]]}\n"
+        + "  Role:\n    Type: AWS::IAM::Role\n",
     )
     web = resources(path)["Web"]
     assert web.location is not None and web.location.line == 6

@@ -244,3 +244,64 @@ def test_a_macro_rewrites_what_it_is_given_so_its_resources_are_unknown_not_refu
     (bucket,) = document.resources
     assert bucket.tags.partially_unknown and dict(bucket.tags.values) == {}
     assert any("PyPlate" in note and "Bucket" in note for note in document.notes)
+
+
+UNDECLARED_HEAD = (
+    'AWSTemplateFormatVersion: "2010-09-09"\n'
+    "Parameters:\n  Team: {Type: String, Default: checkout}\n"
+    "Resources:\n"
+    "  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      Tags:\n"
+    "        - Key: team\n"
+)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "!Ref Tema",
+        '!Sub "${Undefined}-team"',
+        "!GetAtt Missing.Arn",
+        '!Sub "${Missing.Arn}"',
+        "!Join ['', [!Ref Nope]]",
+    ],
+)
+def test_a_reference_to_an_undeclared_name_is_refused_at_its_line(
+    value: str, tmp_path: Path
+) -> None:
+    # CloudFormation refuses the template; reading the tag as "known after deploy"
+    # would let a typo pass as indeterminate.
+    (tmp_path / "t.yaml").write_text(
+        UNDECLARED_HEAD + f"          Value: {value}\n", encoding="utf-8"
+    )
+    result = run_cli("check", "t.yaml", "--today", "2026-11-23", cwd=tmp_path)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("t.yaml:10:")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "!Ref Team",
+        "!Ref AWS::StackName",
+        '!Sub "${Team}-${AWS::Region}-${Q.Arn}-${!Literal}"',
+        '!Sub ["${Local}-x", {Local: !Ref Team}]',
+        "!GetAtt Q.Arn",
+    ],
+)
+def test_references_to_declared_names_are_read(value: str, tmp_path: Path) -> None:
+    (tmp_path / "t.yaml").write_text(
+        UNDECLARED_HEAD + f"          Value: {value}\n", encoding="utf-8"
+    )
+    result = run_cli("check", "t.yaml", "--today", "2026-11-23", cwd=tmp_path)
+    assert result.exit_code in (0, 1), result.stderr
+
+
+def test_a_transformed_template_may_name_what_the_transform_adds(tmp_path: Path) -> None:
+    (tmp_path / "t.yaml").write_text(
+        "Transform: AWS::Serverless-2016-10-31\n"
+        + UNDECLARED_HEAD
+        + "          Value: !Ref ServerlessRestApi\n",
+        encoding="utf-8",
+    )
+    result = run_cli("check", "t.yaml", "--today", "2026-11-23", cwd=tmp_path)
+    assert result.exit_code in (0, 1), result.stderr
