@@ -152,6 +152,37 @@ def run_cli(
     return Run(result.exit_code, result.stdout, result.stderr)
 
 
+PEAK_PROBE = """\
+import resource as _resource
+
+
+def _peak_reset() -> None:
+    # The high-water mark starts at the parent's size when the child was forked
+    # (a test runner under coverage is large); Linux resets it on request.
+    try:
+        with open("/proc/self/clear_refs", "w") as handle:
+            handle.write("5")
+    except OSError:
+        pass
+
+
+def peak_mib() -> int:
+    try:
+        with open("/proc/self/status") as handle:
+            for line in handle:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    return _resource.getrusage(_resource.RUSAGE_SELF).ru_maxrss // 1024
+
+
+_peak_reset()
+"""
+"""The start of a child program whose peak memory a test measures: ``peak_mib()``
+is the child's own peak resident memory, in MiB."""
+
+
 def measured_env() -> dict[str, str]:
     """The environment of a child whose peak memory a test measures: the same, less
     coverage.py's measurement (``patch = subprocess`` passes it on in

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import measured_env, run_cli
+from tests.conftest import PEAK_PROBE, measured_env, run_cli
 
 RULES = Path(__file__).resolve().parent / "fixtures" / "rules"
 TEMPLATE = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n"
@@ -208,14 +208,14 @@ def test_a_long_json_string_costs_memory_in_proportion_to_its_size() -> None:
     import subprocess
     import sys
 
-    program = (
-        "import resource, json\n"
+    program = PEAK_PROBE + (
+        "import json\n"
         "from pathlib import Path\n"
         "from gate.fix import _tree\n"
         "text = json.dumps({'Resources': {'Q': {'Ref': 'a' * 9_000_000, 'b': 'x\\ny'}}})\n"
         "node = _tree.parse_json(text, Path('t.json'))\n"
         "assert node.get('Resources').get('Q').get('b').text == 'x\\ny'\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n"
+        "print(peak_mib())\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", program],
@@ -246,13 +246,12 @@ def test_a_long_hcl_value_costs_memory_in_proportion_to_its_size(
         'resource "aws_s3_bucket" "b" {\n  tags = { Team = "x" }\n}\n',
         encoding="utf-8",
     )
-    program = (
-        "import resource\n"
+    program = PEAK_PROBE + (
         "from gate.cli import app\n"
         "from typer.testing import CliRunner\n"
         "r = CliRunner().invoke(app, ['fix', 'main.tf', '--today', '2026-11-23'])\n"
         "assert r.exit_code == 1, r.output\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n"
+        "print(peak_mib())\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", program],

@@ -21,7 +21,7 @@ from gate.errors import SourceError
 from gate.model import SENSITIVE, InputKind, Resource
 from gate.report._escape import markdown
 from gate.sources.options import HclOptions
-from tests.conftest import CORPUS, EXAMPLE_RULES, measured_env, run_cli, run_subprocess
+from tests.conftest import CORPUS, EXAMPLE_RULES, PEAK_PROBE, measured_env, run_cli, run_subprocess
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hcl"
 
@@ -351,8 +351,8 @@ def test_a_ten_megabyte_tag_string_is_refused_within_bounded_memory(tmp_path: Pa
         'resource "aws_s3_bucket" "b" {\n  tags = { team = "' + "x" * 10_000_000 + '" }\n}\n',
         encoding="utf-8",
     )
-    probe = (
-        "import resource, sys\n"
+    probe = PEAK_PROBE + (
+        "import sys\n"
         "from pathlib import Path\n"
         "from gate import sources\n"
         "from gate.errors import SourceError\n"
@@ -360,7 +360,7 @@ def test_a_ten_megabyte_tag_string_is_refused_within_bounded_memory(tmp_path: Pa
         "    sources.load(Path(sys.argv[1]), sources.SourceOptions())\n"
         "except SourceError as error:\n"
         "    print(error)\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n"
+        "print(peak_mib())\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", probe, str(main)],

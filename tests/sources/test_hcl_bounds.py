@@ -15,7 +15,7 @@ from gate import sources
 from gate.errors import SourceError
 from gate.sources import _hcl_functions
 from gate.sources._hcl_values import Budget
-from tests.conftest import measured_env
+from tests.conftest import PEAK_PROBE, measured_env
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hcl" / "expensive"
 
@@ -74,8 +74,8 @@ def test_distinct_keeps_what_equality_tells_apart() -> None:
 def test_an_expression_built_to_exhaust_memory_is_refused_within_bounded_memory(
     name: str, tmp_path: Path
 ) -> None:
-    probe = (
-        "import resource, sys\n"
+    probe = PEAK_PROBE + (
+        "import sys\n"
         "from pathlib import Path\n"
         "from gate import sources\n"
         "from gate.errors import SourceError\n"
@@ -83,7 +83,7 @@ def test_an_expression_built_to_exhaust_memory_is_refused_within_bounded_memory(
         "    sources.load(Path(sys.argv[1]), sources.SourceOptions())\n"
         "except SourceError as error:\n"
         "    print(error.line, error.message)\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n"
+        "print(peak_mib())\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", probe, str(FIXTURES / name)],
