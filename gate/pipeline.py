@@ -114,7 +114,7 @@ def report_options(prepared: Prepared, options: Options) -> ReportOptions:
     from gate.report import locations
 
     cwd = options.cwd
-    base = options.path_base or locations.repository_root(cwd) or cwd
+    base = options.path_base or locations.repository_root(cwd) or _inputs_root(options) or cwd
     paths = locations.PathBase(base.resolve(), cwd)
     plans = [Path(d.path) for d in prepared.facts.documents if d.kind is InputKind.TFPLAN]
     return ReportOptions(
@@ -123,6 +123,20 @@ def report_options(prepared: Prepared, options: Options) -> ReportOptions:
         overrides=tuple(options.overrides),
         soft_fail=options.soft_fail,
     )
+
+
+def _inputs_root(options: Options) -> Path | None:
+    """The repository of the first input, when the gate runs outside any repository
+    (``cd / && finops-gate check /src/infra/plan.json``): paths are shown from its
+    root, as they would be from inside it."""
+    from gate.report import locations
+    from gate.sources import STDIN
+
+    for path in options.paths:
+        if path != STDIN:
+            folder = options.cwd / path
+            return locations.repository_root(folder if folder.is_dir() else folder.parent)
+    return None
 
 
 def _source_map(plans: Sequence[Path], options: Options) -> SourceMap | None:
