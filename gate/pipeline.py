@@ -18,7 +18,7 @@ from gate._dates import resolve_today
 from gate._io import write_atomic
 from gate.capacity.claim import CapacityOptions, claim, links
 from gate.cost.price import CostOptions, price
-from gate.errors import GateError
+from gate.errors import GateError, quoted
 from gate.facts import Facts
 from gate.policy import Decision, EngineKind
 from gate.policy import input as policy_input
@@ -125,6 +125,21 @@ def report_options(prepared: Prepared, options: Options) -> ReportOptions:
     )
 
 
+def _check_selection(options: Options, origin: Origin) -> None:
+    """A --check or --skip-check that selects no rule of the policies is a typo: with
+    --check, checking nothing would pass every change."""
+    import fnmatch
+
+    known = policy.rule_ids(policy.policy_files(options.policy_dirs, origin=origin))
+    for flag, patterns in (("--check", options.check), ("--skip-check", options.skip_check)):
+        for pattern in patterns:
+            if not any(fnmatch.fnmatchcase(rule_id, pattern) for rule_id in known):
+                raise GateError(
+                    f"{flag} {quoted(pattern)} selects no rule of the policies "
+                    f"(rule ids: {', '.join(sorted(known))})"
+                )
+
+
 def _inputs_root(options: Options) -> Path | None:
     """The repository of the first input, when the gate runs outside any repository
     (``cd / && finops-gate check /src/infra/plan.json``): paths are shown from its
@@ -203,6 +218,8 @@ def gather(options: Options, origin: Origin | None = None) -> Facts:
 
 
 def decide(prepared: Prepared, options: Options) -> Decision:
+    if (options.check or options.skip_check) and options.engine is EngineKind.EMBEDDED:
+        _check_selection(options, prepared.origin)
     return policy.decide(
         prepared.input_document,
         rules.data_document(prepared.facts.rules),
