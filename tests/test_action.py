@@ -88,8 +88,8 @@ def test_the_action_installs_its_own_checkout_with_a_cache_keyed_on_its_ref() ->
     assert upload["with"]["sarif_file"] == "${{ steps.gate.outputs.sarif-file }}"
 
 
-def workflow_blocks() -> list[tuple[int, dict[str, Any]]]:
-    text = DOCS_PAGE.read_text(encoding="utf-8")
+def workflow_blocks(page: Path) -> list[tuple[int, dict[str, Any]]]:
+    text = page.read_text(encoding="utf-8")
     blocks = []
     for match in re.finditer(r"```yaml\n(.*?)```", text, re.S):
         document = yaml.safe_load(match.group(1))
@@ -98,9 +98,10 @@ def workflow_blocks() -> list[tuple[int, dict[str, Any]]]:
     return blocks
 
 
-def test_the_workflows_in_the_docs_use_only_what_the_action_declares() -> None:
-    blocks = workflow_blocks()
-    assert blocks, "docs/github-action.md shows no complete workflow"
+@pytest.mark.parametrize("page", [DOCS_PAGE, REPO / "README.md"], ids=["docs", "readme"])
+def test_the_workflows_shown_use_only_what_the_action_declares(page: Path) -> None:
+    blocks = workflow_blocks(page)
+    assert blocks, f"{page.name} shows no complete workflow"
     for line, workflow in blocks:
         for job in workflow["jobs"].values():
             gate_ids = set()
