@@ -26,6 +26,7 @@ from tests.conftest import (
     REPO,
     capacity_plan_fields,
     change,
+    coverage_env,
     plan,
     write_json,
 )
@@ -176,6 +177,7 @@ def run_gate_step(
         HOME=str(temp),
         GITHUB_ACTION_PATH=str(REPO),
         PYTHONPATH=str(REPO),
+        **coverage_env(),
     )
     step = next(s for s in ACTION["runs"]["steps"] if s.get("id") == "gate")
     done = subprocess.run(
