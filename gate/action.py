@@ -133,7 +133,7 @@ def command(out_dir: Path, env: Mapping[str, str]) -> tuple[list[str], dict[str,
     for folder in _words(env.get("FG_POLICIES", "")):
         argv += ["--policies", folder]
     argv += ["--plans", env.get("FG_PLANS") or "plans"]
-    # trusted-ref is read as the plans ref for now; the rules and policies follow it later.
+    # Everything that decides (rules, policies, plans) is read from the trusted ref.
     ref = trusted_ref(env.get("FG_TRUSTED_REF") or env.get("FG_PLANS_REF", ""), env)
     if ref:
         argv += ["--trusted-ref", ref]

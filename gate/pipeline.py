@@ -18,7 +18,7 @@ from gate._dates import resolve_today
 from gate._io import write_atomic
 from gate.capacity.claim import CapacityOptions, claim, links
 from gate.cost.price import CostOptions, price
-from gate.errors import GateError
+from gate.errors import GateError, quoted
 from gate.facts import Facts
 from gate.policy import Decision, EngineKind
 from gate.policy import input as policy_input
@@ -114,7 +114,7 @@ def report_options(prepared: Prepared, options: Options) -> ReportOptions:
     from gate.report import locations
 
     cwd = options.cwd
-    base = options.path_base or locations.repository_root(cwd) or cwd
+    base = options.path_base or locations.repository_root(cwd) or _inputs_root(options) or cwd
     paths = locations.PathBase(base.resolve(), cwd)
     plans = [Path(d.path) for d in prepared.facts.documents if d.kind is InputKind.TFPLAN]
     return ReportOptions(
@@ -123,6 +123,35 @@ def report_options(prepared: Prepared, options: Options) -> ReportOptions:
         overrides=tuple(options.overrides),
         soft_fail=options.soft_fail,
     )
+
+
+def _check_selection(options: Options, origin: Origin) -> None:
+    """A --check or --skip-check that selects no rule of the policies is a typo: with
+    --check, checking nothing would pass every change."""
+    import fnmatch
+
+    known = policy.rule_ids(policy.policy_files(options.policy_dirs, origin=origin))
+    for flag, patterns in (("--check", options.check), ("--skip-check", options.skip_check)):
+        for pattern in patterns:
+            if not any(fnmatch.fnmatchcase(rule_id, pattern) for rule_id in known):
+                raise GateError(
+                    f"{flag} {quoted(pattern)} selects no rule of the policies "
+                    f"(rule ids: {', '.join(sorted(known))})"
+                )
+
+
+def _inputs_root(options: Options) -> Path | None:
+    """The repository of the first input, when the gate runs outside any repository
+    (``cd / && finops-gate check /src/infra/plan.json``): paths are shown from its
+    root, as they would be from inside it."""
+    from gate.report import locations
+    from gate.sources import STDIN
+
+    for path in options.paths:
+        if path != STDIN:
+            folder = options.cwd / path
+            return locations.repository_root(folder if folder.is_dir() else folder.parent)
+    return None
 
 
 def _source_map(plans: Sequence[Path], options: Options) -> SourceMap | None:
@@ -189,6 +218,8 @@ def gather(options: Options, origin: Origin | None = None) -> Facts:
 
 
 def decide(prepared: Prepared, options: Options) -> Decision:
+    if (options.check or options.skip_check) and options.engine is EngineKind.EMBEDDED:
+        _check_selection(options, prepared.origin)
     return policy.decide(
         prepared.input_document,
         rules.data_document(prepared.facts.rules),

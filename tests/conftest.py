@@ -183,6 +183,15 @@ _peak_reset()
 is the child's own peak resident memory, in MiB."""
 
 
+def coverage_env() -> dict[str, str]:
+    """What a child given an environment of its own needs for coverage.py to measure it
+    (``patch = subprocess`` passes its configuration in ``COVERAGE_PROCESS_CONFIG``);
+    empty when the tests run without coverage."""
+    import os
+
+    return {k: v for k, v in os.environ.items() if k == "COVERAGE_PROCESS_CONFIG"}
+
+
 def measured_env() -> dict[str, str]:
     """The environment of a child whose peak memory a test measures: the same, less
     coverage.py's measurement (``patch = subprocess`` passes it on in

@@ -26,6 +26,7 @@ from tests.conftest import (
     REPO,
     capacity_plan_fields,
     change,
+    coverage_env,
     plan,
     write_json,
 )
@@ -88,8 +89,8 @@ def test_the_action_installs_its_own_checkout_with_a_cache_keyed_on_its_ref() ->
     assert upload["with"]["sarif_file"] == "${{ steps.gate.outputs.sarif-file }}"
 
 
-def workflow_blocks() -> list[tuple[int, dict[str, Any]]]:
-    text = DOCS_PAGE.read_text(encoding="utf-8")
+def workflow_blocks(page: Path) -> list[tuple[int, dict[str, Any]]]:
+    text = page.read_text(encoding="utf-8")
     blocks = []
     for match in re.finditer(r"```yaml\n(.*?)```", text, re.S):
         document = yaml.safe_load(match.group(1))
@@ -98,9 +99,10 @@ def workflow_blocks() -> list[tuple[int, dict[str, Any]]]:
     return blocks
 
 
-def test_the_workflows_in_the_docs_use_only_what_the_action_declares() -> None:
-    blocks = workflow_blocks()
-    assert blocks, "docs/github-action.md shows no complete workflow"
+@pytest.mark.parametrize("page", [DOCS_PAGE, REPO / "README.md"], ids=["docs", "readme"])
+def test_the_workflows_shown_use_only_what_the_action_declares(page: Path) -> None:
+    blocks = workflow_blocks(page)
+    assert blocks, f"{page.name} shows no complete workflow"
     for line, workflow in blocks:
         for job in workflow["jobs"].values():
             gate_ids = set()
@@ -175,6 +177,7 @@ def run_gate_step(
         HOME=str(temp),
         GITHUB_ACTION_PATH=str(REPO),
         PYTHONPATH=str(REPO),
+        **coverage_env(),
     )
     step = next(s for s in ACTION["runs"]["steps"] if s.get("id") == "gate")
     done = subprocess.run(

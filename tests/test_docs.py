@@ -35,7 +35,7 @@ from tests.conftest import REPO
 README = REPO / "README.md"
 DOCS = REPO / "docs"
 README_LIMIT = 15 * 1024  # bytes: a front page, as pip-audit's (~15 KB); the rest is docs/
-REGENERATE = "python scripts/readme_help.py"
+REGENERATE = "python scripts/check_help.py"
 HELP_START = "<!-- check-help:start -->"
 HELP_END = "<!-- check-help:end -->"
 
@@ -450,17 +450,20 @@ def _clean_environment() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "CLICOLOR_FORCE")}
 
 
-def test_the_readme_holds_the_real_check_help() -> None:
-    documented = help_block(README.read_text(encoding="utf-8"))
+CHECK_PAGE = DOCS / "check.md"
+
+
+def test_the_manual_holds_the_real_check_help() -> None:
+    documented = help_block(CHECK_PAGE.read_text(encoding="utf-8"))
     assert documented == real_check_help(), (
-        "README.md's `finops-gate check --help` block differs from the real --help; "
+        "docs/check.md's `finops-gate check --help` block differs from the real --help; "
         f"regenerate it with: {REGENERATE}"
     )
 
 
 def _run_script(*args: str | Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, str(REPO / "scripts" / "readme_help.py"), *map(str, args)],
+        [sys.executable, str(REPO / "scripts" / "check_help.py"), *map(str, args)],
         capture_output=True,
         text=True,
         check=False,
@@ -469,21 +472,21 @@ def _run_script(*args: str | Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_the_help_script_reports_drift_and_regenerates_the_block(tmp_path: Path) -> None:
-    readme = tmp_path / "README.md"
-    real = README.read_text(encoding="utf-8")
+    readme = tmp_path / "check.md"
+    real = CHECK_PAGE.read_text(encoding="utf-8")
     opening = f"{HELP_START}\n```text\n"
     stale = real.replace(opening, f"{opening}  --an-option-that-is-gone\n", 1)
     assert stale != real
     readme.write_text(stale, encoding="utf-8")
 
-    drift = _run_script("--check", "--readme", readme)
+    drift = _run_script("--check", "--file", readme)
     assert drift.returncode == 1
     assert REGENERATE in drift.stderr
     assert readme.read_text(encoding="utf-8") == stale  # --check changes nothing
 
-    assert _run_script("--readme", readme).returncode == 0
+    assert _run_script("--file", readme).returncode == 0
     assert help_block(readme.read_text(encoding="utf-8")) == real_check_help()
-    assert _run_script("--check", "--readme", readme).returncode == 0
+    assert _run_script("--check", "--file", readme).returncode == 0
 
 
 EXAMPLE_TODAY = "2026-11-23"  # the day the README's example output was taken

@@ -164,7 +164,8 @@ def _resource(
         "service": item.attribution.service if item.attribution.attributable else None,
         "region": resource.region or default_region,
     }
-    if resource.type in free:
+    if resource.type in free or resource.type.startswith("Custom::"):  # (a custom resource
+        # costs nothing itself: the function or topic behind it is priced on its own)
         return ResourceCost(status="free", before=ZERO, after=ZERO, **base)
     if resource.provider != "aws":
         return _unpriced(

@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gate.errors import GateError, SourceError
-from gate.fix._model import Traced
+from gate.fix._model import Located, Traced
 from gate.fix.plan import Plan
-from gate.model import InlineException
+from gate.model import InlineException, Resource
 from gate.tags import TaggedResource
 
 _TERRAFORM_SUFFIXES = (".tf", ".tfvars")
@@ -168,8 +168,9 @@ def run(options: FixOptions) -> Plan:
         from gate.fix import tfjson
 
         for path in inputs.tf_json:
-            json_document, traced = tfjson.load(path)
-            batches.append(([normaliser.tag(r) for r in json_document.resources], traced))
+            _, traced = tfjson.load(path)
+            evaluated, traced = _as_check_reads(path, traced, options)
+            batches.append(([normaliser.tag(r) for r in evaluated], traced))
     if inputs.templates:
         from gate.fix import cfn
 
@@ -190,3 +191,40 @@ def run(options: FixOptions) -> Plan:
     proposed = plan.plan(batches, rules, policy)
     given = [*inputs.terraform, *inputs.tf_json, *inputs.templates]
     return apply.verified(apply.confined(proposed, given))
+
+
+def _as_check_reads(
+    path: Path, traced: Traced, options: FixOptions
+) -> tuple[list[Resource], Traced]:
+    """The resources of one ``.tf.json`` file as ``check`` reads them (its module's
+    variables, locals and defaults evaluated, each instance of ``count``/``for_each``),
+    with where each writes its tags: a finding on a value that comes through a
+    variable is then listed as left, not lost."""
+    import dataclasses
+
+    from gate import sources
+    from gate.model import InputKind
+    from gate.sources.options import HclOptions
+    from gate.sources.sourcemap import configuration_address
+
+    document = sources.load(
+        path.parent,
+        sources.SourceOptions(
+            kind=InputKind.HCL,
+            hcl=HclOptions(var_files=tuple(options.var_files), variables=options.variables),
+        ),
+    )
+    mine = path.resolve()
+    resources = [
+        r
+        for r in document.resources
+        if r.location is not None
+        and (options.cwd / r.location.file).resolve() == mine
+        and not r.address.startswith("module.")
+    ]
+    located: dict[str, Located] = {}
+    for resource in resources:
+        found = traced.resources.get(configuration_address(resource.address))
+        if found is not None:
+            located[str(resource.address)] = dataclasses.replace(found, address=resource.address)
+    return resources, dataclasses.replace(traced, resources=located)

@@ -8,6 +8,7 @@ validates its shape once, here, for every engine alike.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,6 +105,15 @@ def policy_files(
         )
         for path, where in chosen.values()
     ]
+
+
+_RULE_ID = re.compile(r'"([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+)"')
+
+
+def rule_ids(policies: Sequence[PolicyFile]) -> frozenset[str]:
+    """The rule ids the policies spell out (every quoted ``ABC-DEF-001`` in them): what
+    ``--check`` and ``--skip-check`` can select."""
+    return frozenset(i for p in policies for i in _RULE_ID.findall(p.text))
 
 
 def _shown(path: Path) -> str:

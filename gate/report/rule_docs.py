@@ -1,12 +1,13 @@
 """What each built-in rule id means and how to fix it: for SARIF rule metadata,
-the markdown summary and ``--help`` alike (the README's table says the same)."""
+the markdown summary and ``--help`` alike (docs/rule-ids.md says the same)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-DOCS_URL = "https://github.com/finops-gate/finops-gate#rule-ids"
+PROJECT_URL = "https://github.com/finops-gate/finops-gate"
+DOCS_URL = f"{PROJECT_URL}/blob/main/docs/rule-ids.md"
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from gate import __version__
 from gate.policy import Violation
 from gate.report._fix import fix_for
 from gate.report.model import Report
-from gate.report.rule_docs import DOCS_URL, doc_for
+from gate.report.rule_docs import DOCS_URL, PROJECT_URL, doc_for
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"deny": "error", "warn": "warning"}
@@ -77,7 +77,7 @@ def document(report: Report, *, max_results: int = MAX_RESULTS) -> dict[str, Any
                         "name": "finops-gate",
                         "version": __version__,
                         "semanticVersion": __version__,
-                        "informationUri": DOCS_URL.split("#", 1)[0],
+                        "informationUri": PROJECT_URL,
                         "rules": [_rule(rule_id) for rule_id in rule_ids],
                     }
                 },

@@ -13,8 +13,10 @@ from gate.errors import SourceError
 HEAD = 65536
 """Bytes read to decide: the markers are near the top of any real template."""
 
-_YAML_VERSION = re.compile(rb"^AWSTemplateFormatVersion[ \t]*:", re.MULTILINE)
-_YAML_RESOURCES = re.compile(rb"^Resources[ \t]*:", re.MULTILINE)
+# A document may be indented as a whole (``---`` then every line at column 2): the
+# top-level keys are then indented too.
+_YAML_VERSION = re.compile(rb"^[ \t]*AWSTemplateFormatVersion[ \t]*:", re.MULTILINE)
+_YAML_RESOURCES = re.compile(rb"^[ \t]*Resources[ \t]*:", re.MULTILINE)
 _RESOURCE_TYPE = re.compile(rb"""Type["']?[ \t]*:[ \t]*["']?(?:AWS|Custom|Alexa)::""")
 _PLAN_MARKERS = (b'"resource_changes"', b'"format_version"', b'"terraform_version"')
 

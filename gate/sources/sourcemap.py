@@ -127,7 +127,7 @@ def module_path(config_address: str) -> list[str]:
 
 
 def holds_terraform(directory: Path) -> bool:
-    return directory.is_dir() and any(directory.glob("*.tf"))
+    return directory.is_dir() and (any(directory.glob("*.tf")) or any(directory.glob("*.tf.json")))
 
 
 def build(root: Path) -> SourceMap:
@@ -178,6 +178,8 @@ class _Indexer:
 
 def _parse_module(directory: Path) -> _Parsed:
     parsed = _Parsed([], [], None, [])
+    for path in sorted(directory.glob("*.tf.json")):
+        _parse_json_file(path, parsed)
     for path in sorted(directory.glob("*.tf")):
         tree = _parse(path, parsed.errors)
         if tree is None:
@@ -199,6 +201,59 @@ def _parse_module(directory: Path) -> _Parsed:
                             Spot(path, _line(inner))
                         )
     return parsed
+
+
+def _parse_json_file(path: Path, parsed: _Parsed) -> None:
+    """A ``.tf.json`` file's resources, module calls and AWS ``default_tags``. JSON keeps
+    no line per key, so a tag lands on the line of the object that holds it."""
+    from gate.sources import _hcl_config, _hcl_json
+
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+        blocks = _hcl_config.json_blocks(text, path.name)
+    except (OSError, UnicodeDecodeError, SourceError) as exc:
+        where = (
+            f"{path.name}:{exc.line}" if isinstance(exc, SourceError) and exc.line else path.name
+        )
+        errors = (
+            "cannot be read" if not isinstance(exc, SourceError) else "is not valid JSON syntax"
+        )
+        parsed.errors.append(f"{where} {errors}")
+        return
+
+    def raw(block: Any, name: str) -> Any:
+        attribute = block.body.attributes.get(name)
+        return getattr(attribute.expr.node, "raw", None) if attribute is not None else None
+
+    def tagging(value: Any, line: int) -> Tagging | None:
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            value = value[0]
+        if not isinstance(value, dict):
+            return None
+        at = Spot(path, value.line if isinstance(value, _hcl_json.PosDict) else line)
+        return Tagging(at, {str(key): at for key in value})
+
+    for block in blocks:
+        spot = Spot(path, block.line)
+        if block.type == "resource" and len(block.labels) == 2:
+            found = next((n for n in TAG_ATTRIBUTES if n in block.body.attributes), None)
+            tags = tagging(raw(block, found), block.line) if found else None
+            parsed.resources.append((f"{block.labels[0]}.{block.labels[1]}", Block(spot, tags)))
+        elif block.type == "module" and block.labels:
+            source = raw(block, "source")
+            parsed.calls.append(
+                (block.labels[0], source if isinstance(source, str) else None, spot)
+            )
+        elif (
+            block.type == "provider"
+            and block.labels[:1] == ("aws",)
+            and raw(block, "alias") is None
+        ):
+            default = raw(block, "default_tags")
+            if isinstance(default, list) and default:
+                default = default[0]
+            if isinstance(default, dict):
+                parsed.default_tags = tagging(default.get("tags"), block.line) or Tagging(spot)
 
 
 # --------------------------------------------------------------------------- the tree

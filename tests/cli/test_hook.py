@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import EXAMPLE_RULES, run_cli
 
 TAGGED = """
@@ -85,3 +87,23 @@ def test_cloudformation_hook_skips_what_is_not_a_template(tmp_path: Path) -> Non
     )
     assert result.exit_code == 1
     assert "stack.yaml" in result.stdout and "ci.yaml" not in result.stdout
+
+
+INDENTED_TEMPLATE = (
+    "---\n\n"
+    '  AWSTemplateFormatVersion: "2010-09-09"\n'
+    "  Resources:\n"
+    "    Q:\n      Type: AWS::SQS::Queue\n      Properties:\n        Tags:\n"
+    "          - Key: Team\n            Value: team_checkout\n"
+)
+
+
+@pytest.mark.parametrize("command", [("hook", "cloudformation"), ("fix", "--hook")])
+def test_a_template_indented_as_a_whole_is_judged_not_skipped(
+    command: tuple[str, str], tmp_path: Path
+) -> None:
+    # `---` then every line at column 2, as some templates are written: the hooks
+    # are handed every staged YAML file and once took this one for another file.
+    (tmp_path / "stack.yaml").write_text(INDENTED_TEMPLATE, encoding="utf-8")
+    result = run_cli(*command, "stack.yaml", "--rules", EXAMPLE_RULES, cwd=tmp_path)
+    assert result.exit_code == 1, result.stdout + result.stderr

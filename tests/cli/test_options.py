@@ -182,3 +182,11 @@ def test_a_format_name_alone_never_becomes_a_file(value: str, tmp_path: Path) ->
     result = run_cli("check", EXAMPLE_PLAN, "--rules", EXAMPLE_RULES, "-o", value, cwd=tmp_path)
     assert result.exit_code == 1
     assert result.stdout and not (tmp_path / value).exists()
+
+
+@pytest.mark.parametrize("flag", ["--check", "--skip-check"])
+def test_a_selection_that_names_no_rule_is_exit_2_not_a_pass(flag: str) -> None:
+    # --check FG-NOPE-1 would judge nothing and pass every change.
+    result = check(flag, "FG-TAG-004,FG-NOPE-1")
+    assert result.exit_code == 2
+    assert "FG-NOPE-1" in result.stderr and "FG-TAG-004" in result.stderr

@@ -131,3 +131,29 @@ def test_a_size_past_any_real_one_leaves_the_resource_unpriced_not_crashed(
         assert "allocated_storage" in found[address].reason
         assert len(found[address].reason) < 120  # the value is quoted cut short
     assert found["aws_db_instance.real"].status == "priced"
+
+
+def test_free_network_and_configuration_types_of_a_template_are_free_not_unpriced(
+    tmp_path: Path,
+) -> None:
+    # With `unpriced: deny`, an ordinary VPC template must not be denied for its network
+    # ACLs and DHCP options, which cost nothing (as Terraform's equivalents do not).
+    free = [
+        "AWS::EC2::NetworkAcl",
+        "AWS::EC2::NetworkAclEntry",
+        "AWS::EC2::SubnetNetworkAclAssociation",
+        "AWS::EC2::DHCPOptions",
+        "AWS::EC2::VPCDHCPOptionsAssociation",
+        "AWS::Lambda::Permission",
+        "Custom::Seeder",
+    ]
+    body = "".join(f"  R{i}:\n    Type: {t}\n" for i, t in enumerate(free))
+    (tmp_path / "t.yaml").write_text(
+        'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n' + body, encoding="utf-8"
+    )
+    document = sources.load(tmp_path / "t.yaml", sources.SourceOptions())
+    normaliser = Normaliser(rules.load(EXAMPLE_RULES))
+    result = estimate.estimate(
+        [normaliser.tag(r) for r in document.resources], catalog.load(use_default_overlay=False)
+    )
+    assert {r.type: r.status for r in result.resources} == dict.fromkeys(free, "free")

@@ -299,3 +299,34 @@ def test_overlay_written_by_refresh_prices_a_region_the_catalog_lacks(
     without = run_cli("check", path, "--rules", EXAMPLE_RULES, "-o", f"json={out}")
     assert without.exit_code == 0
     assert json.loads(out.read_text())["cost"]["unpriced"][0]["address"] == "aws_instance.web"
+
+
+@pytest.mark.parametrize(
+    ("dimension", "attributes", "expected"),
+    [
+        (refresh._rds_storage, {"volumeType": "General Purpose-GP3", "deploymentOption": "Multi-AZ"}, "gp3/multi-az"),
+        (refresh._rds_storage, {"volumeType": "Cold HDD", "deploymentOption": "Multi-AZ"}, None),
+        (refresh._rds_iops, {"usagetype": "USE1-Multi-AZ:GP3-PIOPS", "deploymentOption": "Multi-AZ"}, "gp3/multi-az"),
+        (refresh._rds_iops, {"usagetype": "USE1-RDS:PIOPS-IO2", "deploymentOption": "Single-AZ"}, "io2/single-az"),
+        (refresh._rds_iops, {"usagetype": "USE1-RDS:PIOPS", "deploymentOption": "Single-AZ"}, "io1/single-az"),
+        (refresh._rds_instance, {"databaseEngine": "Oracle", "licenseModel": "Bring your own license", "deploymentOption": "Single-AZ", "instanceType": "db.m5.large"}, "oracle-byol/single-az/db.m5.large"),
+        (refresh._rds_instance, {"databaseEngine": "SQL Server", "databaseEdition": "Standard", "licenseModel": "License included", "deploymentOption": "Multi-AZ", "instanceType": "db.m5.xlarge"}, "sqlserver-se/multi-az/db.m5.xlarge"),
+        (refresh._rds_instance, {"databaseEngine": "MySQL", "deploymentOption": "Single-AZ", "instanceType": "db.t3.micro", "usagetype": "IOOptimized"}, None),
+        (refresh._rds_instance, {"databaseEngine": "MySQL", "deploymentOption": "Multi-AZ (readable standbys)", "instanceType": "db.t3.micro"}, None),
+        (refresh._strip_search, {"instanceType": "m5.large.search"}, "m5.large"),
+        (refresh._strip_search, {"instanceType": "m4.large.elasticsearch"}, "m4.large"),
+        (refresh._mq, {"brokerEngine": "ActiveMQ", "instanceType": "mq.m5.large"}, "activemq/mq.m5.large"),
+        (refresh._mq, {"brokerEngine": "ActiveMQ"}, None),
+        (refresh._mq_storage, {"brokerEngine": "RabbitMQ", "storageType": "EBS"}, "rabbitmq/ebs"),
+        (refresh._fsx("storage"), {"fileSystemType": "Windows", "deploymentOption": "Multi-AZ", "storageType": "SSD"}, "windows/multi-az/ssd"),
+        (refresh._fsx("throughput"), {"fileSystemType": "OpenZFS", "deploymentOption": "Single-AZ"}, "openzfs/single-az"),
+        (refresh._fsx("storage"), {"fileSystemType": "Lustre", "deploymentOption": "Scratch"}, None),
+        (refresh._after("usagetype", "CPUCredits:"), {"usagetype": "USE1-CPUCredits:T3"}, "t3"),
+        (refresh._after("usagetype", "CPUCredits:"), {"usagetype": "USE1-BoxUsage"}, None),
+        (refresh._instance_os("windows"), {"instanceType": "m5.large"}, "m5.large/windows"),
+    ],
+)  # fmt: skip
+def test_each_price_list_product_maps_to_the_catalog_key_it_prices(
+    dimension: Any, attributes: dict[str, str], expected: str | None
+) -> None:
+    assert dimension(attributes) == expected

@@ -277,3 +277,22 @@ def test_a_tf_json_file_terraform_would_not_read_is_refused_as_check_refuses_it(
     checked = run_cli("check", ".", "--rules", RULES, "--today", "2026-11-23", cwd=tmp_path)
     assert (fixed.exit_code, checked.exit_code) == (2, 2)
     assert fixed.stderr.startswith("main.tf.json")
+
+
+def test_a_tf_json_value_from_a_variable_is_listed_as_left_as_check_finds_it(
+    tmp_path: Path,
+) -> None:
+    # The value reaches the tag through ${var.t}: check finds "team_payments" (FG-TAG-004);
+    # fix cannot rewrite a template, so the finding is left with its reason, never lost.
+    (tmp_path / "main.tf.json").write_text(
+        json.dumps(
+            {
+                "variable": {"t": {"default": "team_payments"}},
+                "resource": {"aws_s3_bucket": {"b": {"tags": {"team": "${var.t}"}}}},
+            }
+        ),
+        encoding="utf-8",
+    )
+    fixed = run_cli("fix", ".", "--rules", RULES, "--today", "2026-11-23", cwd=tmp_path)
+    assert fixed.exit_code == 1
+    assert "FG-TAG-004 team" in fixed.stderr and "template" in fixed.stderr

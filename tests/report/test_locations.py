@@ -163,6 +163,21 @@ def test_without_source_every_plan_finding_is_counted_with_the_reason(tmp_path: 
     assert "src/main.tf" in {v["file"] for v in mapped["violations"]}
 
 
+def test_paths_are_from_the_inputs_repository_when_run_outside_any(tmp_path: Path) -> None:
+    repository = tmp_path / "repo"
+    repository.mkdir()
+    copy_tree(repository)
+    elsewhere = tmp_path / "elsewhere"  # no repository here or above
+    elsewhere.mkdir()
+    report = check(repository / "infra" / "plan.json", cwd=elsewhere)
+    assert report["sources"][0]["path"] == "infra/plan.json"
+    assert {v["file"] for v in report["violations"]} <= {
+        "infra/main.tf",
+        "infra/modules/app/main.tf",
+        "infra/plan.json",
+    }
+
+
 def test_source_outside_the_repository_is_reported_as_such(tmp_path: Path) -> None:
     tree = copy_tree(tmp_path)
     report = check("plan.json", "--path-base", "modules", cwd=tree)

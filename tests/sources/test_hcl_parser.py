@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from gate.sources import _hcl_parser
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, coverage_env
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hcl"
 PROBE = (
@@ -32,7 +32,7 @@ def probe(cache: Path) -> tuple[str, str]:
         text=True,
         timeout=300,
         check=True,
-        env={"XDG_CACHE_HOME": str(cache), "PATH": "/usr/bin:/bin"},
+        env={"XDG_CACHE_HOME": str(cache), "PATH": "/usr/bin:/bin", **coverage_env()},
     )
     origin, digest = done.stdout.split()
     return origin, digest

@@ -142,3 +142,26 @@ def test_an_unreadable_file_is_named_as_the_reason(tmp_path: Path) -> None:
     (tmp_path / "only-bad" / "x.tf").write_bytes(b"\xff\xfe\x00")
     block, why = sourcemap.build(tmp_path / "only-bad").find("aws_s3_bucket.b")
     assert block is None and why is not None and "x.tf" in why
+
+
+def test_terraform_json_syntax_is_mapped_too(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "main.tf.json": (
+                "{\n"
+                '  "provider": {"aws": {"default_tags": {"tags": {\n'  # 2
+                '    "team": "platform"}}}},\n'
+                '  "resource": {"aws_s3_bucket": {"b": {\n'  # 4
+                '    "tags": {\n'  # 5
+                '      "Owner": "a@b.c"}}}},\n'
+                '  "module": {"app": {"source": "./app"}}\n'  # 7
+                "}\n"
+            ),
+            "app/main.tf": 'resource "aws_sqs_queue" "q" {}\n',
+        },
+    )
+    built = sourcemap.build(tmp_path)
+    assert spot(built, "aws_s3_bucket.b", "Owner") == ("main.tf.json", 5)
+    assert spot(built, "aws_s3_bucket.b", "team") == ("main.tf.json", 2)
+    assert spot(built, "module.app.aws_sqs_queue.q", None) == ("app/main.tf", 1)

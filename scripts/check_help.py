@@ -1,12 +1,12 @@
-"""Regenerate the ``finops-gate check --help`` text in README.md.
+"""Regenerate the ``finops-gate check --help`` text in docs/check.md.
 
-    python scripts/readme_help.py            # rewrite the block in place
-    python scripts/readme_help.py --check    # exit 1 if the block differs from --help
+    python scripts/check_help.py            # rewrite the block in place
+    python scripts/check_help.py --check    # exit 1 if the block differs from --help
 
 The block sits between ``<!-- check-help:start -->`` and ``<!-- check-help:end -->``.
 The help is rendered by the installed command line (``python -m gate check --help``)
 at a fixed width of 80 columns and without colour, so the text is the same on every
-machine; ``tests/test_docs.py`` asserts that the README holds exactly this text.
+machine; ``tests/test_docs.py`` asserts that docs/check.md holds exactly this text.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+PAGE = Path(__file__).resolve().parent.parent / "docs" / "check.md"
 START = "<!-- check-help:start -->"
 END = "<!-- check-help:end -->"
-REGENERATE = "python scripts/readme_help.py"
+REGENERATE = "python scripts/check_help.py"
 
 
 def help_environment() -> dict[str, str]:
@@ -53,35 +53,35 @@ def block(help_text: str) -> str:
     return f"{START}\n```text\n{help_text}\n```\n{END}"
 
 
-def current_block(readme: str) -> str:
-    """The README's block between the markers (markers included)."""
-    start = readme.find(START)
-    end = readme.find(END, start)
+def current_block(page: str) -> str:
+    """The page's block between the markers (markers included)."""
+    start = page.find(START)
+    end = page.find(END, start)
     if start < 0 or end < 0:
-        raise SystemExit(f"README.md has no {START} ... {END} markers")
-    return readme[start : end + len(END)]
+        raise SystemExit(f"the page has no {START} ... {END} markers")
+    return page[start : end + len(END)]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--check", action="store_true", help="exit 1 on drift, change nothing")
-    parser.add_argument("--readme", type=Path, default=README, help="the file to update")
+    parser.add_argument("--file", type=Path, default=PAGE, help="the page to update")
     args = parser.parse_args(argv)
 
-    readme = args.readme.read_text(encoding="utf-8")
-    old = current_block(readme)
+    page = args.file.read_text(encoding="utf-8")
+    old = current_block(page)
     new = block(render_help())
     if old == new:
         return 0
     if args.check:
         print(
-            f"{args.readme}: the finops-gate check --help block is out of date; "
+            f"{args.file}: the finops-gate check --help block is out of date; "
             f"regenerate it with: {REGENERATE}",
             file=sys.stderr,
         )
         return 1
-    args.readme.write_text(readme.replace(old, new, 1), encoding="utf-8")
-    print(f"{args.readme}: finops-gate check --help block regenerated")
+    args.file.write_text(page.replace(old, new, 1), encoding="utf-8")
+    print(f"{args.file}: finops-gate check --help block regenerated")
     return 0
 
 
