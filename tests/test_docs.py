@@ -46,7 +46,7 @@ RUN_EXAMPLE = (
 )
 RUN_TESTS = (
     'python3 -m venv .venv && . .venv/bin/activate && pip install ".[test]" && '
-    "finops-gate policy test && python -m pytest"
+    "finops-gate policy test && python -m pytest --cov"
 )
 
 
@@ -419,7 +419,7 @@ def test_the_readme_keeps_the_fresh_machine_commands_that_ci_runs() -> None:
     assert "finops-gate check" in readme and "python -m pytest" in readme
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     assert 'python -m pip install --quiet ".[test]"' in ci
-    assert "finops-gate policy test && python -m pytest" in ci.splitlines()
+    assert "finops-gate policy test && python -m pytest --cov" in ci.splitlines()
     assert "finops-gate check examples/plan.json --rules rules > /dev/null" in ci.splitlines()
 
 
