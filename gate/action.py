@@ -81,10 +81,14 @@ def label_overrides(env: Mapping[str, str]) -> tuple[list[str], str, str]:
     names = [label.get("name", "") for label in labels if isinstance(label, dict)]
     rules = [name[len(prefix) :].strip() for name in names if name.startswith(prefix)]
     rules = [rule for rule in rules if rule]
+    # Only a `labeled` event says who added a label (its sender); on any other event
+    # (a push: `synchronize`) the sender is whoever triggered it, not the labeller.
+    added = (event.get("label") or {}).get("name", "") if event.get("action") == "labeled" else ""
     sender = (event.get("sender") or {}).get("login") or env.get("GITHUB_ACTOR", "")
+    who = str(sender) if added.startswith(prefix) else "whoever added the label (see its timeline)"
     number = (event.get("pull_request") or {}).get("number", "")
     reason = f"label {prefix}<rule> on pull request #{number}"
-    return rules, str(sender), reason
+    return rules, who, reason
 
 
 def _git_ref_exists(ref: str) -> bool:

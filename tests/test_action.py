@@ -318,8 +318,15 @@ def test_soft_fail_passes_the_step_and_reports_the_verdict(
     assert "--soft-fail" in run.summary
 
 
+@pytest.mark.parametrize(
+    ("action", "who"),
+    [
+        ("labeled", "finops-lead"),  # the sender of a `labeled` event added the label
+        ("synchronize", "whoever added the label (see its timeline)"),  # a pusher did not
+    ],
+)
 def test_an_override_label_lets_soft_denials_pass_and_records_who(
-    project: Path, in_process: Callable[..., StepRun]
+    action: str, who: str, project: Path, in_process: Callable[..., StepRun]
 ) -> None:
     # The organisation (on main, the trusted ref) makes the two policies soft; an edit
     # of settings.yaml in the pull request itself would not count.
@@ -331,6 +338,8 @@ def test_an_override_label_lets_soft_denials_pass_and_records_who(
     git(project, "merge", "-q", "--no-edit", "main")
     labelled = {
         **PR_EVENT,
+        "action": action,
+        "label": {"name": "finops-gate-override:budget"},
         "sender": {"login": "finops-lead"},
         "pull_request": {
             **PR_EVENT["pull_request"],
@@ -346,7 +355,7 @@ def test_an_override_label_lets_soft_denials_pass_and_records_who(
     report = json.loads(Path(run.outputs["report-file"]).read_text())
     overridden = [v for v in report["exempted"] if v["exception"]["origin"] == "override"]
     assert {v["rule_id"] for v in overridden} == {"FG-BUD-001", "FG-PLAN-002"}
-    assert {v["exception"]["approved_by"] for v in overridden} == {"finops-lead"}
+    assert {v["exception"]["approved_by"] for v in overridden} == {who}
     assert (
         report["overrides"][0]["reason"] == "label finops-gate-override:<rule> on pull request #7"
     )
