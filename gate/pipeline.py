@@ -125,19 +125,37 @@ def report_options(prepared: Prepared, options: Options) -> ReportOptions:
     )
 
 
-def _check_selection(options: Options, origin: Origin) -> None:
-    """A --check or --skip-check that selects no rule of the policies is a typo: with
-    --check, checking nothing would pass every change."""
+def _check_names(prepared: Prepared, options: Options) -> None:
+    """Names that select rules must name rules of the policies, or a typo switches
+    nothing on or off in silence: --check FG-NOPE-1 would judge nothing and pass every
+    change; ``enforcement`` and ``severities`` keys in settings.yaml that name no rule
+    (or, for enforcement, no policy) would leave a rule as it was."""
     import fnmatch
 
-    known = policy.rule_ids(policy.policy_files(options.policy_dirs, origin=origin))
+    files = policy.policy_files(options.policy_dirs, origin=prepared.origin)
+    known = policy.rule_ids(files)
+    listed = f"rule ids: {', '.join(sorted(known))}"
     for flag, patterns in (("--check", options.check), ("--skip-check", options.skip_check)):
         for pattern in patterns:
             if not any(fnmatch.fnmatchcase(rule_id, pattern) for rule_id in known):
                 raise GateError(
-                    f"{flag} {quoted(pattern)} selects no rule of the policies "
-                    f"(rule ids: {', '.join(sorted(known))})"
+                    f"{flag} {quoted(pattern)} selects no rule of the policies ({listed})"
                 )
+    settings = prepared.facts.rules.settings
+    where = prepared.facts.rules.origins.get("settings")
+    policies = policy.policy_names(files)
+    for name in settings.enforcement:
+        if name not in known and name not in policies:
+            raise GateError(
+                f"enforcement names {quoted(name)}, which is no rule id or policy "
+                f"({listed}; policies: {', '.join(sorted(policies))})",
+                path=where,
+            )
+    for name in settings.severities:
+        if name not in known:
+            raise GateError(
+                f"severities names {quoted(name)}, which is no rule id ({listed})", path=where
+            )
 
 
 def _inputs_root(options: Options) -> Path | None:
@@ -218,8 +236,10 @@ def gather(options: Options, origin: Origin | None = None) -> Facts:
 
 
 def decide(prepared: Prepared, options: Options) -> Decision:
-    if (options.check or options.skip_check) and options.engine is EngineKind.EMBEDDED:
-        _check_selection(options, prepared.origin)
+    settings = prepared.facts.rules.settings
+    names = options.check or options.skip_check or settings.enforcement or settings.severities
+    if names and options.engine is EngineKind.EMBEDDED:
+        _check_names(prepared, options)
     return policy.decide(
         prepared.input_document,
         rules.data_document(prepared.facts.rules),

@@ -116,6 +116,15 @@ def rule_ids(policies: Sequence[PolicyFile]) -> frozenset[str]:
     return frozenset(i for p in policies for i in _RULE_ID.findall(p.text))
 
 
+_POLICY = re.compile(r"^package\s+finops\.policy\.([A-Za-z_][A-Za-z0-9_]*)\s*$", re.M)
+
+
+def policy_names(policies: Sequence[PolicyFile]) -> frozenset[str]:
+    """The ``<name>`` of each ``package finops.policy.<name>`` (what enforcement and
+    overrides may name besides rule ids)."""
+    return frozenset(n for p in policies for n in _POLICY.findall(p.text))
+
+
 def _shown(path: Path) -> str:
     """A path as messages show it: relative to the working directory when inside it."""
     try:

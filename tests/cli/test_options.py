@@ -190,3 +190,32 @@ def test_a_selection_that_names_no_rule_is_exit_2_not_a_pass(flag: str) -> None:
     result = check(flag, "FG-TAG-004,FG-NOPE-1")
     assert result.exit_code == 2
     assert "FG-NOPE-1" in result.stderr and "FG-TAG-004" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "setting",
+    ["enforcement:\n  FG-BUD-01: soft\n", "enforcement:\n  budgets: advisory\n", "severities:\n  FG-TAG-01: off\n"],
+)  # fmt: skip
+def test_settings_that_name_no_rule_or_policy_are_exit_2_naming_the_file(
+    setting: str, tmp_path: Path
+) -> None:
+    import shutil
+
+    rules = tmp_path / "rules"
+    shutil.copytree(EXAMPLE_RULES, rules)
+    with (rules / "settings.yaml").open("a", encoding="utf-8") as stream:
+        stream.write(setting)
+    result = run_cli("check", EXAMPLE_PLAN, "--rules", rules, "--today", "2026-11-23")
+    assert result.exit_code == 2
+    assert "settings.yaml" in result.stderr.split(":")[0]
+
+
+def test_settings_that_name_rules_and_policies_are_read(tmp_path: Path) -> None:
+    import shutil
+
+    rules = tmp_path / "rules"
+    shutil.copytree(EXAMPLE_RULES, rules)
+    with (rules / "settings.yaml").open("a", encoding="utf-8") as stream:
+        stream.write("enforcement:\n  budget: soft\n  FG-SVC-002: advisory\n")
+    result = run_cli("check", EXAMPLE_PLAN, "--rules", rules, "--today", "2026-11-23")
+    assert result.exit_code == 1, result.stderr
