@@ -1,4 +1,4 @@
-"""Regenerate the ``finops-gate check --help`` text in docs/check.md.
+"""Regenerate the ``finops-gate check --help`` text in README.md.
 
     python scripts/check_help.py            # rewrite the block in place
     python scripts/check_help.py --check    # exit 1 if the block differs from --help
@@ -6,7 +6,7 @@
 The block sits between ``<!-- check-help:start -->`` and ``<!-- check-help:end -->``.
 The help is rendered by the installed command line (``python -m gate check --help``)
 at a fixed width of 80 columns and without colour, so the text is the same on every
-machine; ``tests/test_docs.py`` asserts that docs/check.md holds exactly this text.
+machine; ``tests/test_docs.py`` asserts that the README holds exactly this text.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-PAGE = Path(__file__).resolve().parent.parent / "docs" / "check.md"
+PAGE = Path(__file__).resolve().parent.parent / "README.md"
 START = "<!-- check-help:start -->"
 END = "<!-- check-help:end -->"
 REGENERATE = "python scripts/check_help.py"

@@ -450,13 +450,10 @@ def _clean_environment() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "CLICOLOR_FORCE")}
 
 
-CHECK_PAGE = DOCS / "check.md"
-
-
-def test_the_manual_holds_the_real_check_help() -> None:
-    documented = help_block(CHECK_PAGE.read_text(encoding="utf-8"))
+def test_the_readme_holds_the_real_check_help() -> None:
+    documented = help_block(README.read_text(encoding="utf-8"))
     assert documented == real_check_help(), (
-        "docs/check.md's `finops-gate check --help` block differs from the real --help; "
+        "README.md's `finops-gate check --help` block differs from the real --help; "
         f"regenerate it with: {REGENERATE}"
     )
 
@@ -472,8 +469,8 @@ def _run_script(*args: str | Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_the_help_script_reports_drift_and_regenerates_the_block(tmp_path: Path) -> None:
-    readme = tmp_path / "check.md"
-    real = CHECK_PAGE.read_text(encoding="utf-8")
+    readme = tmp_path / "README.md"
+    real = README.read_text(encoding="utf-8")
     opening = f"{HELP_START}\n```text\n"
     stale = real.replace(opening, f"{opening}  --an-option-that-is-gone\n", 1)
     assert stale != real
