@@ -5,7 +5,8 @@ as "known only after deploy" (a tag ``!Ref Tema`` would otherwise be judged unkn
 
 Templates something rewrites before CloudFormation reads them are not checked: a
 ``Transform`` (SAM, macros), SAM resource types (SAM's own tests omit the
-``Transform``) and another tool's constructs (Rain modules) add resources and names
+``Transform``), CloudFormation modules (``…::MODULE``: ``MyModuleBucket``) and another
+tool's constructs (Rain modules) add resources and names
 (``MyFunctionRole``, ``ServerlessRestApi``, a module's VPC) the template does not
 declare.
 """
@@ -74,6 +75,8 @@ def _rewritten(resources: Any) -> bool:
     for body in resources.values():
         kind = body.get("Type") if isinstance(body, dict) else None
         if not isinstance(kind, str) or kind.startswith("AWS::Serverless::"):
+            return True
+        if kind.endswith("::MODULE"):  # a module's resources are named by its logical id
             return True
     return False
 

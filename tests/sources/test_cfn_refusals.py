@@ -305,3 +305,16 @@ def test_a_transformed_template_may_name_what_the_transform_adds(tmp_path: Path)
     )
     result = run_cli("check", "t.yaml", "--today", "2026-11-23", cwd=tmp_path)
     assert result.exit_code in (0, 1), result.stderr
+
+
+def test_a_template_using_a_module_may_name_the_modules_resources(tmp_path: Path) -> None:
+    (tmp_path / "t.yaml").write_text(
+        'AWSTemplateFormatVersion: "2010-09-09"\n'
+        "Resources:\n"
+        "  Storage:\n    Type: Acme::S3::Bucket::MODULE\n"
+        "  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n"
+        "      Tags:\n        - Key: bucket\n          Value: !Ref StorageBucket\n",
+        encoding="utf-8",
+    )
+    result = run_cli("check", "t.yaml", "--today", "2026-11-23", cwd=tmp_path)
+    assert result.exit_code in (0, 1), result.stderr
