@@ -227,16 +227,21 @@ class _Reading:
         self, logical_id: str, body: Any, location: Location, invalid: _Invalid
     ) -> Resource | None:
         """A resource CloudFormation would refuse as written, in a template a macro
-        rewrites first: its tags are unknown (or, without a type, it is not checked)."""
+        rewrites first: its tags are unknown. One whose type cannot be read is refused
+        (passing it unchecked would pass whatever the macro makes of it), with how to
+        check what the macro produces instead."""
         rtype = body.get("Type") if isinstance(body, dict) else None
-        known = isinstance(rtype, str) and _TYPE.fullmatch(rtype)
+        if not (isinstance(rtype, str) and _TYPE.fullmatch(rtype)):
+            raise _Invalid(
+                f"{invalid.message}; the {self.macro} transform rewrites the template at "
+                "deploy, so check the processed template instead (aws cloudformation "
+                "get-template --template-stage Processed)",
+                invalid.where,
+            )
         self.notes.append(
             f"resource {logical_id} ({location.file}:{location.line}): {invalid.message}; "
-            f"the {self.macro} transform rewrites the template at deploy, so "
-            + ("its tags are unknown" if known else "it is not checked")
+            f"the {self.macro} transform rewrites the template at deploy, so its tags are unknown"
         )
-        if not known:
-            return None
         return Resource(
             address=ResourceAddress(logical_id),
             type=str(rtype),

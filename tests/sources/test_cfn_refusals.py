@@ -318,3 +318,16 @@ def test_a_template_using_a_module_may_name_the_modules_resources(tmp_path: Path
     )
     result = run_cli("check", "t.yaml", "--today", "2026-11-23", cwd=tmp_path)
     assert result.exit_code in (0, 1), result.stderr
+
+
+def test_a_resource_a_macro_template_leaves_unreadable_is_refused_with_the_fix(
+    tmp_path: Path,
+) -> None:
+    # Passing it unchecked would pass whatever the macro makes of it.
+    (tmp_path / "t.yaml").write_text(
+        "Transform: [Acme]\nResources:\n  Function: []\n  Q:\n    Type: AWS::SQS::Queue\n",
+        encoding="utf-8",
+    )
+    result = run_cli("check", "t.yaml", "--today", "2026-11-23", cwd=tmp_path)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("t.yaml:3:") and "Processed" in result.stderr
