@@ -152,7 +152,7 @@ class _Work:
             (e for node, e in self.claims if node is None or id(node) in reachable),
             default=Expect.ANY,
         )
-        if _recursive(self.root) or _duplicate_keys(self.root):
+        if _recursive(self.root) or _duplicate_keys(self.root) or _scalar_merge(self.root):
             found = max(found, Expect.REFUSE)
         return found
 
@@ -286,6 +286,22 @@ def _duplicate_keys(root: yaml.Node) -> bool:
     return False
 
 
+def _scalar_merge(root: yaml.Node) -> bool:
+    """Whether a merge key (``<<``) takes a scalar, which no YAML loader merges (an
+    empty sequence, by contrast, merges nothing and is valid)."""
+    for slot in slots(root):
+        node = slot.node
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if (
+                    isinstance(key, yaml.ScalarNode)
+                    and key.tag == MERGE
+                    and isinstance(value, yaml.ScalarNode)
+                ):
+                    return True
+    return False
+
+
 # --------------------------------------------------------------------------- operations
 
 
@@ -409,8 +425,8 @@ def merge_key(work: _Work) -> None:
     mapping.value.insert(0, (merge, source))
     kind = type(source).__name__
     work.notes.append(f"merge key << of a {kind} into the mapping at {_where(slot)}")
-    if isinstance(source, yaml.ScalarNode):
-        work.require(Expect.REFUSE, merge)
+    # A scalar merged is refused: judged on the final tree (_scalar_merge), since a
+    # later mutation may give the key another value.
 
 
 def bomb(work: _Work) -> None:
@@ -551,9 +567,15 @@ def _template_semantic(work: _Work) -> bool:
     slot, new, what = rng.choice(options)
     _replace(work, slot, new)
     work.notes.append(f"template {what} given as a {type(new).__name__}")
-    # A macro (a Transform) may rewrite what it is given: the reader leaves it alone.
+    # A macro (a Transform) may rewrite what it is given, and a resource another tool
+    # expands (a Rain module: its Type is that tool's tag) is not read: the reader
+    # leaves both alone.
     macro = any(isinstance(k, yaml.ScalarNode) and k.value == "Transform" for k, _ in root.value)
-    work.require(Expect.NOT_PASS if macro else Expect.REFUSE, new)
+    foreign = isinstance(resource, yaml.MappingNode) and any(
+        isinstance(k, yaml.ScalarNode) and k.value == "Type" and v.tag.startswith("!")
+        for k, v in resource.value
+    )
+    work.require(Expect.NOT_PASS if macro or foreign else Expect.REFUSE, new)
     return True
 
 
