@@ -214,6 +214,8 @@ def load(path: Path, plan: _Plan, notes: list[str]) -> SourceDocument:
     resources: list[Resource] = []
     for position, change in enumerate(changes):
         if change.mode != "managed":
+            if tuple(change.change.actions) not in _ACTIONS:  # never written by Terraform
+                raise _unknown_actions(change, position, shown)
             continue
         try:
             resources.append(_resource(change, position, shown, defaults, references))
@@ -301,11 +303,7 @@ def _resource(
     body = change.change
     action = _ACTIONS.get(tuple(body.actions))
     if action is None:
-        raise SourceError(
-            f"unknown actions {quoted(body.actions, 80)} for {quoted(change.address, 200)}",
-            path=shown,
-            pointer=f"/resource_changes/{position}/change/actions",
-        )
+        raise _unknown_actions(change, position, shown)
     address = change.address
     if change.deposed:
         address = f"{address} (deposed {change.deposed})"
@@ -346,6 +344,14 @@ def _resource(
         unknown=marks.unknown_attributes(),
         region=_region(values, marks.secrets) or defaults.region_for(change),
         references=references.of(change.module_address, change.type, change.name),
+    )
+
+
+def _unknown_actions(change: _Change, position: int, shown: str) -> SourceError:
+    return SourceError(
+        f"unknown actions {quoted(change.change.actions, 80)} for {quoted(change.address, 200)}",
+        path=shown,
+        pointer=f"/resource_changes/{position}/change/actions",
     )
 
 

@@ -585,9 +585,21 @@ def module_source(work: _Work) -> None:
     work.notes.append(f"a module whose source is {source!r}")
 
 
+def _commented(before: str) -> bool:
+    """Whether a line's text before its first quote is (or opens) a comment: a string
+    there is no string (the approximation never sees a block comment's middle lines
+    unless they start with ``*``)."""
+    stripped = before.lstrip()
+    return "#" in before or "//" in before or stripped.startswith(("/*", "*"))
+
+
 def strings(work: _Work) -> None:
     """An escape, a directive or a heredoc HCL rejects, or text it must carry as it is."""
-    candidates = [line for line in work.lines if '"' in line.text and line.balanced]
+    candidates = [
+        line
+        for line in work.lines
+        if '"' in line.text and line.balanced and not _commented(line.text[: line.text.index('"')])
+    ]
     if not candidates:
         return
     line = work.rng.choice(candidates)

@@ -272,3 +272,12 @@ def test_a_refused_value_is_quoted_cut_short(
     assert error.pointer == pointer
     assert len(str(error)) < 400
     assert "x" * 40 in str(error)
+
+
+def test_unknown_actions_on_a_data_source_are_refused_too(tmp_path: Path) -> None:
+    # The gate judges no data source, but a plan whose entries name actions Terraform
+    # never writes is not a plan Terraform wrote.
+    read = change("data.aws_iam_policy_document.p", actions=["fly"])
+    read["mode"] = "data"
+    error = refused(tmp_path, plan(bucket(), read))
+    assert error.pointer == "/resource_changes/1/change/actions"
