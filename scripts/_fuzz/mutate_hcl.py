@@ -442,7 +442,8 @@ def doubling_locals(work: _Work) -> None:
 def delete_line(work: _Work) -> None:
     if not work.text:
         return
-    braces = [line for line in work.lines if line.text.strip() == "}"]
+    inside = _heredoc_lines(work.text)
+    braces = [line for line in work.lines if line.text.strip() == "}" and line.number not in inside]
     if braces and work.rng.random() < 0.4:
         line = work.rng.choice(braces)
         before = _balance("\n".join(work.text))
@@ -453,6 +454,27 @@ def delete_line(work: _Work) -> None:
     at = work.rng.randrange(len(work.text))
     del work.text[at]
     work.notes.append(f"delete line {at + 1}")
+
+
+_HEREDOC = re.compile(r"<<-?([A-Za-z_][A-Za-z0-9_]*)\s*$")
+
+
+def _heredoc_lines(lines: list[str]) -> set[int]:
+    """The numbers of the lines inside heredocs (their text is no syntax: a brace
+    there closes nothing)."""
+    inside: set[int] = set()
+    marker: str | None = None
+    for number, text in enumerate(lines):
+        if marker is not None:
+            if text.strip() == marker:
+                marker = None
+            else:
+                inside.add(number)
+            continue
+        opened = _HEREDOC.search(text)
+        if opened:
+            marker = opened.group(1)
+    return inside
 
 
 def _unterminated(text: str) -> bool:
