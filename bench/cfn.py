@@ -155,10 +155,16 @@ def template(size: int, seed: int = 7) -> dict[str, Any]:
         "Parameters": {
             "Env": {"Type": "String", "Default": "prod", "AllowedValues": ["prod", "dev"]},
             "DbPassword": {"Type": "String", "NoEcho": True, "Default": "not-a-secret"},
+            # names the resources refer to, declared (the reader refuses an undeclared one)
+            "Profile": {"Type": "String", "Default": "web-profile"},
+            "Group": {"Type": "AWS::EC2::SecurityGroup::Id", "Default": "sg-0123456789abcdef0"},
         },
         "Mappings": {"Images": {"us-east-1": {"Ami": "ami-0123456789abcdef0"}}},
         "Conditions": {"IsProd": {"Fn::Equals": [{"Ref": "Env"}, "prod"]}},
-        "Resources": dict(_resource(rng, i) for i in range(size)),
+        "Resources": {
+            **dict(_resource(rng, i) for i in range(size)),
+            "Role": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {}}},
+        },
         "Outputs": {"StackEnv": {"Value": {"Ref": "Env"}}},
     }
 
