@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from gate.errors import quoted
-from gate.sources._cfn_intrinsics import FOREIGN
+from gate.sources._cfn_intrinsics import FOREIGN, sub_variables
 
 PSEUDO_PARAMETERS = frozenset(
     {
@@ -32,7 +32,6 @@ PSEUDO_PARAMETERS = frozenset(
         "AWS::URLSuffix",
     }
 )
-_SUB = re.compile(r"\$\{([^}]*)\}")
 _NAME = re.compile(r"[A-Za-z0-9_:.]+")
 _SECTIONS = ("Resources", "Outputs", "Conditions")
 
@@ -99,7 +98,7 @@ def _check(function: str, argument: Any, declared: set[str], resources: set[str]
         if isinstance(argument, list) and len(argument) == 2 and isinstance(argument[1], dict):
             text, variables = argument
         if isinstance(text, str):
-            for name in _SUB.findall(text):
+            for _, _, name in sub_variables(text):
                 if not _NAME.fullmatch(name) or name in variables:
                     continue  # ${!Literal}, or text that names nothing (``${ x }``)
                 head = (

@@ -14,8 +14,7 @@ hostile template cannot make it exponential.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 MAX_DEPTH = 50
@@ -61,7 +60,23 @@ FUNCTIONS = frozenset(
     }
 )
 
-_SUB = re.compile(r"\$\{([^}]*)\}")
+
+def sub_variables(text: str) -> Iterator[tuple[int, int, str]]:
+    """Each ``${name}`` of an ``Fn::Sub`` string: its start, its end and the name, as
+    ``\\$\\{([^}]*)\\}`` would find them, in linear time. (That regular expression
+    retries at every ``${`` when no ``}`` follows: a string of ``${${${…`` took
+    minutes; here the first ``${`` without a ``}`` after it ends the search, since no
+    later one has one either.)"""
+    position = 0
+    while True:
+        start = text.find("${", position)
+        if start < 0:
+            return
+        end = text.find("}", start + 2)
+        if end < 0:
+            return
+        yield start, end + 1, text[start + 2 : end]
+        position = end + 1
 
 
 class TooComplex(Exception):
@@ -235,9 +250,8 @@ class Resolver:
             return None
         unresolved = False
 
-        def replace(match: re.Match[str]) -> str:
+        def replace(name: str) -> str:
             nonlocal unresolved
-            name = match.group(1)
             if name.startswith("!"):
                 return "${" + name[1:] + "}"
             if name in variables:
@@ -252,8 +266,13 @@ class Resolver:
                 return ""
             return value
 
-        text = _SUB.sub(replace, argument)
-        return None if unresolved else text
+        parts: list[str] = []
+        position = 0
+        for start, end, name in sub_variables(argument):
+            parts += [argument[position:start], replace(name)]
+            position = end
+        parts.append(argument[position:])
+        return None if unresolved else "".join(parts)
 
     def condition(self, node: Any) -> bool | None:
         """True, False, or None when the condition depends on deploy-time values."""

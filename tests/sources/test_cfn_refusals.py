@@ -331,3 +331,29 @@ def test_a_resource_a_macro_template_leaves_unreadable_is_refused_with_the_fix(
     result = run_cli("check", "t.yaml", "--today", "2026-11-23", cwd=tmp_path)
     assert result.exit_code == 2
     assert result.stderr.startswith("t.yaml:3:") and "Processed" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["${a}-${b.c}-${!Lit}", "no variables", "${unclosed", "${a${b}", "}{${}", "${x}${y}z"],
+)
+def test_sub_variables_are_found_as_the_regular_expression_finds_them(text: str) -> None:
+    import re
+
+    from gate.sources._cfn_intrinsics import sub_variables
+
+    expected = [(m.start(), m.end(), m.group(1)) for m in re.finditer(r"\$\{([^}]*)\}", text)]
+    assert list(sub_variables(text)) == expected
+
+
+def test_a_sub_string_of_open_variables_is_read_in_linear_time(tmp_path: Path) -> None:
+    # "${" two million times with no "}": the regular expression retried at each one
+    # (minutes); the scan stops at the first "${" that nothing closes.
+    (tmp_path / "t.json").write_text(
+        '{"Resources": {"Q": {"Type": "AWS::SQS::Queue", "Properties": {"Tags": '
+        '[{"Key": "team", "Value": {"Fn::Sub": "' + "${" * 2_000_000 + '"}}]}}}}',
+        encoding="utf-8",
+    )
+    result = run_cli("check", "t.json", "--today", "2026-11-23", cwd=tmp_path)
+    assert result.exit_code in (0, 1, 2)
+    assert "internal error" not in result.stderr
