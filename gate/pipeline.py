@@ -125,14 +125,13 @@ def report_options(prepared: Prepared, options: Options) -> ReportOptions:
     )
 
 
-def _check_names(prepared: Prepared, options: Options) -> None:
+def _check_names(prepared: Prepared, options: Options, files: Sequence[policy.PolicyFile]) -> None:
     """Names that select rules must name rules of the policies, or a typo switches
     nothing on or off in silence: --check FG-NOPE-1 would judge nothing and pass every
     change; ``enforcement`` and ``severities`` keys in settings.yaml that name no rule
     (or, for enforcement, no policy) would leave a rule as it was."""
     import fnmatch
 
-    files = policy.policy_files(options.policy_dirs, origin=prepared.origin)
     known = policy.rule_ids(files)
     listed = f"rule ids: {', '.join(sorted(known))}"
     for flag, patterns in (("--check", options.check), ("--skip-check", options.skip_check)):
@@ -236,15 +235,17 @@ def gather(options: Options, origin: Origin | None = None) -> Facts:
 
 
 def decide(prepared: Prepared, options: Options) -> Decision:
+    # A server holds its own policies: they are read (once) only for the embedded engine.
+    embedded = options.engine is EngineKind.EMBEDDED
+    files = policy.policy_files(options.policy_dirs, origin=prepared.origin) if embedded else []
     settings = prepared.facts.rules.settings
     names = options.check or options.skip_check or settings.enforcement or settings.severities
-    if names and options.engine is EngineKind.EMBEDDED:
-        _check_names(prepared, options)
+    if names and embedded:
+        _check_names(prepared, options, files)
     return policy.decide(
         prepared.input_document,
         rules.data_document(prepared.facts.rules),
         options.engine,
-        policy_dirs=options.policy_dirs,
+        policies=files,
         remote=options.remote,
-        origin=prepared.origin,
     )

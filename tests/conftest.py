@@ -183,6 +183,43 @@ _peak_reset()
 is the child's own peak resident memory, in MiB."""
 
 
+@dataclass(frozen=True)
+class MeasuredLoad:
+    shown: str  # the refusal as printed (file:line: message), "" when read
+    line: int | None
+    message: str
+    peak_mib: int
+
+
+def load_measured(path: Path, cwd: Path, timeout: float = 600) -> MeasuredLoad:
+    """``sources.load(path)`` in a child process: its refusal, if any, and the child's
+    own peak memory."""
+    probe = PEAK_PROBE + (
+        "import json, sys\n"
+        "from pathlib import Path\n"
+        "from gate import sources\n"
+        "from gate.errors import SourceError\n"
+        "refusal = ['', None, '']\n"
+        "try:\n"
+        "    sources.load(Path(sys.argv[1]), sources.SourceOptions())\n"
+        "except SourceError as error:\n"
+        "    refusal = [str(error), error.line, error.message]\n"
+        "print(json.dumps([*refusal, peak_mib()]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(path)],
+        env=measured_env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        cwd=cwd,
+    )
+    assert done.returncode == 0, done.stderr
+    shown, line, message, peak = json.loads(done.stdout)
+    return MeasuredLoad(shown, line, message, peak)
+
+
 def coverage_env() -> dict[str, str]:
     """What a child given an environment of its own needs for coverage.py to measure it
     (``patch = subprocess`` passes its configuration in ``COVERAGE_PROCESS_CONFIG``);

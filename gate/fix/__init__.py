@@ -23,7 +23,7 @@ from pathlib import Path
 from gate.errors import GateError, SourceError
 from gate.fix._model import Located, Traced
 from gate.fix.plan import Plan
-from gate.model import InlineException, Resource
+from gate.model import InlineException, Resource, SourceDocument
 from gate.tags import TaggedResource
 
 _TERRAFORM_SUFFIXES = (".tf", ".tfvars")
@@ -167,9 +167,9 @@ def run(options: FixOptions) -> Plan:
     if inputs.tf_json:
         from gate.fix import tfjson
 
+        modules: dict[Path, SourceDocument] = {}  # a folder's module, read once
         for path in inputs.tf_json:
-            _, traced = tfjson.load(path)
-            evaluated, traced = _as_check_reads(path, traced, options)
+            evaluated, traced = _as_check_reads(path, tfjson.locate(path), options, modules)
             batches.append(([normaliser.tag(r) for r in evaluated], traced))
     if inputs.templates:
         from gate.fix import cfn
@@ -194,7 +194,7 @@ def run(options: FixOptions) -> Plan:
 
 
 def _as_check_reads(
-    path: Path, traced: Traced, options: FixOptions
+    path: Path, traced: Traced, options: FixOptions, modules: dict[Path, SourceDocument]
 ) -> tuple[list[Resource], Traced]:
     """The resources of one ``.tf.json`` file as ``check`` reads them (its module's
     variables, locals and defaults evaluated, each instance of ``count``/``for_each``),
@@ -207,13 +207,16 @@ def _as_check_reads(
     from gate.sources.options import HclOptions
     from gate.sources.sourcemap import configuration_address
 
-    document = sources.load(
-        path.parent,
-        sources.SourceOptions(
-            kind=InputKind.HCL,
-            hcl=HclOptions(var_files=tuple(options.var_files), variables=options.variables),
-        ),
-    )
+    folder = path.parent.resolve()
+    if folder not in modules:
+        modules[folder] = sources.load(
+            path.parent,
+            sources.SourceOptions(
+                kind=InputKind.HCL,
+                hcl=HclOptions(var_files=tuple(options.var_files), variables=options.variables),
+            ),
+        )
+    document = modules[folder]
     mine = path.resolve()
     resources = [
         r

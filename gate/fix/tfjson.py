@@ -1,11 +1,10 @@
-"""Terraform's JSON syntax (``.tf.json``): its resources, their tags, and where they
-are written.
+"""Terraform's JSON syntax (``.tf.json``): where each resource's tags are written.
 
-The HCL reader does not read ``.tf.json`` files (``check`` sees them through a plan),
-so this module reads the few things `fix` needs from one: each ``resource`` block's
-``tags`` (``labels`` for Google) and the AWS provider's ``default_tags``, with the
-values the reader would give them: a string holding ``${…}`` is a template whose
-value is unknown before plan.
+``check``'s reader says what the values are (variables, locals and ``count`` /
+``for_each`` evaluated); this module finds, in the text, each ``resource`` block's
+``tags`` (``labels`` for Google) and the AWS provider's ``default_tags``, so that
+``fix`` can edit a literal where it stands. A string holding ``${…}`` is a template:
+its value is left, with that reason.
 """
 
 from __future__ import annotations
@@ -18,17 +17,6 @@ from gate.fix import _text, _tree
 from gate.fix._model import Located, Span, Target, Traced, Written
 from gate.fix._tree import Mapping, Node, Scalar, Sequence
 from gate.fix._yaml_json_layout import JSON, Insert
-from gate.model import (
-    Action,
-    InputKind,
-    Location,
-    Resource,
-    ResourceAddress,
-    SourceDocument,
-    Tags,
-)
-from gate.sources import _hcl_config
-from gate.sources._terraform_types import TAGGABLE_TYPES
 
 _TEMPLATE = "the value is a template (${…}) known only when Terraform plans"
 
@@ -64,18 +52,16 @@ def _value(node: Node) -> tuple[str | None, str | None]:
     return None, "the value is not a string"
 
 
-def load(path: Path) -> tuple[SourceDocument, Traced]:
+def locate(path: Path) -> Traced:
+    """Where one ``.tf.json`` file writes each resource's tags (by configuration
+    address: ``aws_s3_bucket.b``). The values themselves are judged as ``check`` reads
+    them, which also refuses a file whose structure Terraform would not read."""
     source = _text.read(path, "json")
     key = path.resolve()
-    # The file's structure is checked as check's reader checks it (a block that is not
-    # an object, an unknown block type …): fix refuses what check refuses, rather than
-    # finding nothing to fix in a file Terraform would not read.
-    _hcl_config.json_blocks(source.text, _text.shown(path))
     root = _tree.parse_json(source.text, path)
     if not isinstance(root, Mapping):
         raise SourceError("a .tf.json file holds one JSON object", path=str(path))
     defaults = _aws_default_tags(root)
-    resources: list[Resource] = []
     located: dict[str, Located] = {}
     blocks = _block(root.get("resource"))
     for type_key, by_name in blocks.pairs if blocks else []:
@@ -91,7 +77,6 @@ def load(path: Path) -> tuple[SourceDocument, Traced]:
             address = f"{rtype}.{name_key.text}"
             own = body.get(attribute)
             layers = [defaults] if provider == "aws" and defaults is not None else []
-            values: dict[str, str | None] = {}
             written: dict[str, Written] = {}
             partial = False
             target: Target | str
@@ -109,11 +94,9 @@ def load(path: Path) -> tuple[SourceDocument, Traced]:
                     if not isinstance(tag_key, Scalar):
                         continue
                     if isinstance(tag_value, Scalar) and tag_value.kind == "null":
-                        values.pop(tag_key.text, None)
                         written.pop(tag_key.text, None)
                         continue
                     value, why = _value(tag_value)
-                    values[tag_key.text] = value
                     if counts[tag_key.text] > 1:
                         twice = "the key is written twice here; keep one"
                         written[tag_key.text] = Written(JSON, None, None, value, twice, twice)
@@ -126,20 +109,7 @@ def load(path: Path) -> tuple[SourceDocument, Traced]:
                         None,
                         why,
                     )
-            resources.append(
-                Resource(
-                    address=ResourceAddress(address),
-                    type=rtype,
-                    provider=provider,
-                    action=Action.CREATE,
-                    source=str(path),
-                    location=Location(str(path), source.line_of(name_key.start)),
-                    taggable=own is not None or rtype in TAGGABLE_TYPES,
-                    tags=Tags(values, partially_unknown=partial),
-                )
-            )
             located[address] = Located(
                 address, written, target, "the tags are an expression" if partial else None
             )
-    document = SourceDocument(str(path), InputKind.HCL, tuple(resources))
-    return document, Traced({key: source}, located)
+    return Traced({key: source}, located)

@@ -279,14 +279,15 @@ def decide(
     data: Mapping[str, Any],
     kind: EngineKind = EngineKind.EMBEDDED,
     *,
-    policy_dirs: Sequence[Path] = (),
+    policies: Sequence[PolicyFile] | None = None,
     remote: RemoteOptions | None = None,
-    origin: Origin = WORKING_TREE,
 ) -> Decision:
-    """Ask the engine about one input document, with the rules as ``data``."""
+    """Ask the engine about one input document, with the rules as ``data``; the
+    embedded engine evaluates ``policies`` (default: the built-in ones)."""
     import orjson
 
-    engine = create(kind, policy_files(policy_dirs, origin=origin), data, remote)
+    chosen = policy_files(()) if policies is None else policies
+    engine = create(kind, chosen, data, remote)
     shown = (
         f"the OPA server at {remote.url}"
         if kind is EngineKind.REMOTE and remote is not None

@@ -101,10 +101,9 @@ def _check(function: str, argument: Any, declared: set[str], resources: set[str]
             for _, _, name in sub_variables(text):
                 if not _NAME.fullmatch(name) or name in variables:
                     continue  # ${!Literal}, or text that names nothing (``${ x }``)
-                head = (
-                    name.split(".", 1)[0] if "." in name and not name.startswith("AWS::") else name
-                )
-                known = resources if "." in name and not name.startswith("AWS::") else declared
+                attribute = "." in name and not name.startswith("AWS::")  # ${Res.Attr}
+                head = name.split(".", 1)[0] if attribute else name
+                known = resources if attribute else declared
                 if head not in known:
                     return (
                         f"Fn::Sub names ${{{quoted(name)[1:-1]}}}, which is no parameter, "

@@ -611,9 +611,7 @@ def _real(number: float, verb: str, precision: int | None) -> str:
     if verb in "eE":
         return format(number, f".{6 if precision is None else precision}{verb}")
     if precision is not None:
-        return format(number, f".{max(precision, 1)}{verb.lower()}").replace(
-            "e", "e" if verb == "g" else "E"
-        )
+        return format(number, f".{max(precision, 1)}{verb}")
     if number == 0:
         return "0"
     shortest = Decimal(repr(number)).normalize().as_tuple()  # digits that read back the same

@@ -43,6 +43,7 @@ from gate.sources._hcl_values import (
     TooLarge,
     as_text,
     conceal,
+    each_leaf,
     pairs,
     plain,
     type_name,
@@ -783,21 +784,15 @@ def _json_blocks(name: str, value: Any) -> Any:
     return value
 
 
-def _masked(value: Any, budget: Budget, depth: int = 0) -> Any:
+def _masked(value: Any, budget: Budget) -> Any:
     """An attribute value for later stages: marks become the mask, unknowns null."""
+    return each_leaf(value, budget, _mask)
+
+
+def _mask(value: Any) -> Any:
     if isinstance(value, Secret):
         return SENSITIVE
-    if value is UNKNOWN:
-        return None
-    if depth > 100:
-        raise TooLarge("too large to evaluate: nested too deeply")
-    if isinstance(value, dict):
-        budget.charge(1 + len(value))
-        return {k: _masked(v, budget, depth + 1) for k, v in value.items()}
-    if isinstance(value, list):
-        budget.charge(1 + len(value))
-        return [_masked(v, budget, depth + 1) for v in value]
-    return value
+    return None if value is UNKNOWN else value
 
 
 def _tag_map(value: Any, attribute: Any) -> Any:

@@ -14,6 +14,7 @@ line as "too large to evaluate".
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 MAX_STRING = 1_000_000
@@ -135,34 +136,36 @@ def has_secret(value: Any, budget: Budget, depth: int = 0) -> bool:
     return False
 
 
-def reveal(value: Any, budget: Budget, depth: int = 0) -> Any:
+def each_leaf(value: Any, budget: Budget, leaf: Callable[[Any], Any], depth: int = 0) -> Any:
+    """The value with ``leaf`` applied to everything in it that is not a map or a list
+    (a ``Secret`` is a leaf), each container charged to the budget and bounded in depth."""
+    if isinstance(value, dict):
+        if depth > MAX_DEPTH:
+            raise TooLarge("too large to evaluate: nested too deeply")
+        budget.charge(1 + len(value))
+        return {k: each_leaf(v, budget, leaf, depth + 1) for k, v in value.items()}
+    if isinstance(value, list):
+        if depth > MAX_DEPTH:
+            raise TooLarge("too large to evaluate: nested too deeply")
+        budget.charge(1 + len(value))
+        return [each_leaf(v, budget, leaf, depth + 1) for v in value]
+    return leaf(value)
+
+
+def reveal(value: Any, budget: Budget) -> Any:
     """The value with every mark removed (to compute with it, never to print it)."""
-    if isinstance(value, Secret):
-        return value.value
-    if depth > MAX_DEPTH:
-        raise TooLarge("too large to evaluate: nested too deeply")
-    if isinstance(value, dict):
-        budget.charge(1 + len(value))
-        return {k: reveal(v, budget, depth + 1) for k, v in value.items()}
-    if isinstance(value, list):
-        budget.charge(1 + len(value))
-        return [reveal(v, budget, depth + 1) for v in value]
-    return value
+    return each_leaf(value, budget, plain)
 
 
-def conceal(value: Any, budget: Budget, depth: int = 0) -> Any:
+def conceal(value: Any, budget: Budget) -> Any:
     """The value with every known scalar in it marked sensitive."""
-    if isinstance(value, Secret) or value is None or value is UNKNOWN:
-        return value
-    if depth > MAX_DEPTH:
-        raise TooLarge("too large to evaluate: nested too deeply")
-    if isinstance(value, dict):
-        budget.charge(1 + len(value))
-        return {k: conceal(v, budget, depth + 1) for k, v in value.items()}
-    if isinstance(value, list):
-        budget.charge(1 + len(value))
-        return [conceal(v, budget, depth + 1) for v in value]
-    return Secret(value)
+    return each_leaf(value, budget, _marked)
+
+
+def _marked(value: Any) -> Any:
+    return (
+        value if isinstance(value, Secret) or value is None or value is UNKNOWN else Secret(value)
+    )
 
 
 def plain(value: Any) -> Any:

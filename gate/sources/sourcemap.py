@@ -211,14 +211,12 @@ def _parse_json_file(path: Path, parsed: _Parsed) -> None:
     try:
         text = path.read_text(encoding="utf-8-sig")
         blocks = _hcl_config.json_blocks(text, path.name)
-    except (OSError, UnicodeDecodeError, SourceError) as exc:
-        where = (
-            f"{path.name}:{exc.line}" if isinstance(exc, SourceError) and exc.line else path.name
-        )
-        errors = (
-            "cannot be read" if not isinstance(exc, SourceError) else "is not valid JSON syntax"
-        )
-        parsed.errors.append(f"{where} {errors}")
+    except (OSError, UnicodeDecodeError):
+        parsed.errors.append(f"{path.name} cannot be read")
+        return
+    except SourceError as exc:
+        where = f"{path.name}:{exc.line}" if exc.line else path.name
+        parsed.errors.append(f"{where} is not valid JSON syntax")
         return
 
     def raw(block: Any, name: str) -> Any:

@@ -21,7 +21,7 @@ from gate.errors import SourceError
 from gate.model import SENSITIVE, InputKind, Resource
 from gate.report._escape import markdown
 from gate.sources.options import HclOptions
-from tests.conftest import CORPUS, EXAMPLE_RULES, PEAK_PROBE, measured_env, run_cli, run_subprocess
+from tests.conftest import CORPUS, EXAMPLE_RULES, load_measured, run_cli, run_subprocess
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hcl"
 
@@ -351,29 +351,9 @@ def test_a_ten_megabyte_tag_string_is_refused_within_bounded_memory(tmp_path: Pa
         'resource "aws_s3_bucket" "b" {\n  tags = { team = "' + "x" * 10_000_000 + '" }\n}\n',
         encoding="utf-8",
     )
-    probe = PEAK_PROBE + (
-        "import sys\n"
-        "from pathlib import Path\n"
-        "from gate import sources\n"
-        "from gate.errors import SourceError\n"
-        "try:\n"
-        "    sources.load(Path(sys.argv[1]), sources.SourceOptions())\n"
-        "except SourceError as error:\n"
-        "    print(error)\n"
-        "print(peak_mib())\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", probe, str(main)],
-        env=measured_env(),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-        cwd=tmp_path,
-    )
-    message, peak_mib = done.stdout.splitlines()
-    assert message.startswith("main.tf:2: too large to evaluate")
-    assert int(peak_mib) < 1024  # python-hcl2's own grammar needs about 2 GB for this
+    loaded = load_measured(main, tmp_path, timeout=300)
+    assert loaded.shown.startswith("main.tf:2: too large to evaluate")
+    assert loaded.peak_mib < 1024  # python-hcl2's own grammar needs about 2 GB for this
 
 
 def test_deeply_nested_expressions_are_refused_at_their_line(tmp_path: Path) -> None:
@@ -731,9 +711,17 @@ def test_a_taggable_resource_written_without_tags_is_denied_for_missing_them(
     assert "FG-TAG-001" in result.stdout
 
 
-def test_every_priced_type_is_known_to_take_tags_from_source() -> None:
+def test_every_priced_type_written_without_tags_is_judged_for_missing_tags(
+    tmp_path: Path,
+) -> None:
+    # What the source reader decides for a block that writes no tags, for each type the
+    # catalog prices (the two snapshot types take no tags in the AWS provider).
     from gate.cost.aws import MAPPERS
-    from gate.sources._terraform_types import TAGGABLE_TYPES
 
-    untagged = {"aws_docdb_cluster_snapshot", "aws_neptune_cluster_snapshot"}
-    assert {t for t in MAPPERS if t.startswith("aws_")} - untagged <= TAGGABLE_TYPES
+    untaggable = {"aws_docdb_cluster_snapshot", "aws_neptune_cluster_snapshot"}
+    priced = sorted(t for t in MAPPERS if t.startswith("aws_"))
+    (tmp_path / "main.tf").write_text(
+        "".join(f'resource "{t}" "x" {{}}\n' for t in priced), encoding="utf-8"
+    )
+    found = resources(tmp_path)
+    assert {t for t in priced if found[f"{t}.x"].taggable} == set(priced) - untaggable

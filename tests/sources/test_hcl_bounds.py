@@ -4,8 +4,6 @@ avoided, and results are measured before they are built."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +13,7 @@ from gate import sources
 from gate.errors import SourceError
 from gate.sources import _hcl_functions
 from gate.sources._hcl_values import Budget
-from tests.conftest import PEAK_PROBE, measured_env
+from tests.conftest import load_measured
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hcl" / "expensive"
 
@@ -74,29 +72,9 @@ def test_distinct_keeps_what_equality_tells_apart() -> None:
 def test_an_expression_built_to_exhaust_memory_is_refused_within_bounded_memory(
     name: str, tmp_path: Path
 ) -> None:
-    probe = PEAK_PROBE + (
-        "import sys\n"
-        "from pathlib import Path\n"
-        "from gate import sources\n"
-        "from gate.errors import SourceError\n"
-        "try:\n"
-        "    sources.load(Path(sys.argv[1]), sources.SourceOptions())\n"
-        "except SourceError as error:\n"
-        "    print(error.line, error.message)\n"
-        "print(peak_mib())\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", probe, str(FIXTURES / name)],
-        env=measured_env(),
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-        cwd=tmp_path,
-    )
-    message, peak_mib = done.stdout.splitlines()
-    assert message.startswith("3 too large to evaluate"), done.stderr
-    assert int(peak_mib) < 400  # each built 800-900 MB before
+    loaded = load_measured(FIXTURES / name, tmp_path)
+    assert f"{loaded.line} {loaded.message}".startswith("3 too large to evaluate"), loaded
+    assert loaded.peak_mib < 400  # each built 800-900 MB before
 
 
 @pytest.mark.slow
