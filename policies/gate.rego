@@ -126,16 +126,16 @@ as_object(v) := v if {
 	is_string(v)
 } else := {"message": sprintf("%v", [v])}
 
-# A policy's entries, once each, as a list. Entries with a rule id, an address and a
+# A policy's entries, once each, as a set. Entries with a rule id, an address and a
 # message (the built-in policies' are) are used as they are; others are completed
 # from the policy's defaults.
-listed(name, entries) := [v | some v in unique(entries)] if {
+listed(name, entries) := unique(entries) if {
 	every v in entries {
 		v.rule_id
 		v.address
 		v.message
 	}
-} else := [object.union(defaults(name), as_object(v)) | some v in unique(entries)]
+} else := {object.union(defaults(name), as_object(v)) | some v in unique(entries)}
 
 # A policy's denials, and its warnings but those it also denies under a rule id whose
 # severity the rules set (the two are then one violation).
@@ -239,32 +239,41 @@ refusal(enforcement, rule_id, name) := {"override_refused": "hard enforcement: n
 } else := {}
 
 # [ruling, violation] for every violation whose ruling has this outcome, and whose
-# rule id exceptions name (excepted) or not: one pass over the violations, none at all
-# when no ruling has that outcome.
+# rule id an exception names (excepted) or not: one pass over the violations of each
+# group that has a ruling with that outcome, none over the others.
 judged(result, excepted) := [[r, v] |
-	any_ruling(result, excepted)
 	some i, group in groups
 	table := rulings[i]
+	has_ruling(table, result, excepted)
 	some v in group.entries
 	r := table[v.rule_id]
 	r.outcome == result
 	r.excepted == excepted
 ]
 
-any_ruling(result, excepted) if {
-	some table in rulings
+has_ruling(table, result, excepted) if {
 	some r in table
 	r.outcome == result
 	r.excepted == excepted
 }
 
 # The violations whose rule id an exception names, each with the exceptions that cover
-# its address (matched once here, used by deny, warn and exempted alike).
+# its address (matched once here, used by deny, warn and exempted alike): one pass over
+# each group that holds such a rule id, none over the others.
 excepted := [[r, v, covering] |
-	some result in ["deny", "warn", "override", "keep"]
-	some [r, v] in judged(result, true)
+	some i, group in groups
+	table := rulings[i]
+	has_excepted(table)
+	some v in group.entries
+	r := table[v.rule_id]
+	r.excepted
 	covering := [e | some e in r.exceptions; covers(e, v)]
 ]
+
+has_excepted(table) if {
+	some r in table
+	r.excepted
+}
 
 uncovered(result) := [[r, v] |
 	some [r, v, covering] in excepted

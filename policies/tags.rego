@@ -71,6 +71,7 @@ warn contains v if {
 	r.checked
 	r.taggable
 	some f in r.findings
+	warn_rules[f.kind] # most findings are denials: a lookup by kind rules them out cheaply
 	parts := warning[f]
 	v := object.union(parts, {"address": r.address, "file": r.file, "line": r.line})
 }
@@ -109,11 +110,13 @@ expected_suffix(f) := sprintf(" (expected %s)", [f.expected]) if f.expected
 
 expected_suffix(f) := "" if not f.expected
 
+team_key := data.finops.rules.settings.attribution.team
+
 # Unattributable for a reason no tag violation already explains (e.g. a team the
 # hierarchy does not know is reported by FG-TAG-005; a missing team by FG-TAG-001).
 team_explained(r) if {
 	some f in r.findings
-	f.key == data.finops.rules.settings.attribution.team
+	f.key == team_key
 	f.kind in {"missing", "empty", "unknown", "value_not_allowed"}
 }
 
