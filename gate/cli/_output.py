@@ -72,13 +72,19 @@ def is_terminal() -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
 
-def emit(text: str, output: Path | None) -> None:
+def emit(text: str | bytes, output: Path | None) -> None:
+    """Write a report to stdout or, atomically, to a file; ``bytes`` are UTF-8 already."""
     if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        if isinstance(text, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(text)
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.write(text)
+            sys.stdout.flush()
         return
     try:
-        write_atomic(output, text.encode("utf-8"))
+        write_atomic(output, text if isinstance(text, bytes) else text.encode("utf-8"))
     except OSError as exc:
         raise GateError(f"cannot write the report: {exc.strerror}", path=str(output)) from exc
 

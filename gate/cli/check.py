@@ -297,7 +297,7 @@ def check(
     from gate.capacity.claim import CapacityOptions
     from gate.cost.price import CostOptions, environment_region
     from gate.policy import EngineKind
-    from gate.report import RenderOptions, render
+    from gate.report import RenderOptions, output
 
     targets = format_targets(
         formats or [], output_files or [], [f.value for f in Format], Format.TEXT.value
@@ -355,7 +355,7 @@ def check(
     for name, target in targets:
         fmt = Format(name)
         use_color = color if color is not None else (target is None and is_terminal())
-        text = render(report, fmt, RenderOptions(color=use_color, quiet=quiet, compact=compact))
+        text = output(report, fmt, RenderOptions(color=use_color, quiet=quiet, compact=compact))
         emit(text, target)
     if any(target is not None or name != Format.TEXT.value for name, target in targets):
         typer.echo(_summary_line(report), err=True)

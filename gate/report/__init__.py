@@ -88,3 +88,13 @@ RENDERERS: Mapping[Format, Renderer] = {
 
 def render(report: Report, fmt: Format, options: RenderOptions | None = None) -> str:
     return RENDERERS[fmt](report, options or RenderOptions())
+
+
+def output(report: Report, fmt: Format, options: RenderOptions | None = None) -> str | bytes:
+    """What the command line writes: the text of :func:`render`, or for JSON, which can
+    be tens of megabytes, its UTF-8 bytes as encoded once."""
+    if fmt is Format.JSON:
+        from gate.report import json
+
+        return json.encoded(report)
+    return render(report, fmt, options)

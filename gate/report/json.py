@@ -252,5 +252,12 @@ def document(report: Report) -> dict[str, Any]:
     }
 
 
+def encoded(report: Report) -> bytes:
+    """The report as UTF-8 JSON, ending in a newline: what the command line writes. A
+    report of 20,000 findings is tens of megabytes; written as these bytes, it is not
+    also held as text (and encoded again on the way out)."""
+    return orjson.dumps(document(report), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+
+
 def render(report: Report) -> str:
-    return orjson.dumps(document(report), option=orjson.OPT_INDENT_2).decode() + "\n"
+    return encoded(report).decode()

@@ -30,6 +30,19 @@ def test_several_formats_in_one_run(tmp_path: Path) -> None:
     assert json.loads((tmp_path / "g.json").read_text())["verdict"] == "fail"
 
 
+def test_json_on_stdout_and_in_a_file_are_the_same_document(tmp_path: Path) -> None:
+    """JSON is written as the bytes it was encoded to (not decoded and encoded again):
+    stdout and a file get the same document, one newline at the end, as rendered."""
+    args = ("check", EXAMPLE_PLAN, "--rules", EXAMPLE_RULES, "--today", "2026-11-30")
+    to_stdout = run_cli(*args, "-f", "json")
+    to_file = run_cli(*args, "-o", f"json={tmp_path / 'g.json'}")
+    assert to_stdout.exit_code == to_file.exit_code == 1
+    written = (tmp_path / "g.json").read_text(encoding="utf-8")
+    assert to_stdout.stdout == written
+    assert written.endswith("}\n") and not written.endswith("\n\n")
+    assert json.loads(written)["verdict"] == "fail"
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
