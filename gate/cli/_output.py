@@ -75,11 +75,13 @@ def is_terminal() -> bool:
 def emit(text: str | bytes, output: Path | None) -> None:
     """Write a report to stdout or, atomically, to a file; ``bytes`` are UTF-8 already."""
     if output is None:
-        if isinstance(text, bytes):
+        binary = getattr(sys.stdout, "buffer", None)  # None: stdout replaced by a StringIO
+        if isinstance(text, bytes) and binary is not None:
             sys.stdout.flush()
-            sys.stdout.buffer.write(text)
-            sys.stdout.buffer.flush()
+            binary.write(text)
+            binary.flush()
         else:
+            text = text.decode() if isinstance(text, bytes) else text
             sys.stdout.write(text)
             sys.stdout.flush()
         return

@@ -219,3 +219,18 @@ def test_settings_that_name_rules_and_policies_are_read(tmp_path: Path) -> None:
         stream.write("enforcement:\n  budget: soft\n  FG-SVC-002: advisory\n")
     result = run_cli("check", EXAMPLE_PLAN, "--rules", rules, "--today", "2026-11-23")
     assert result.exit_code == 1, result.stderr
+
+
+def test_encoded_output_reaches_a_stdout_without_a_byte_stream() -> None:
+    """A program that runs the gate with stdout replaced by a StringIO (no ``.buffer``)
+    still gets the JSON report, as text."""
+    import contextlib
+    import io
+
+    from gate.cli._output import emit
+
+    captured = io.StringIO()
+    with contextlib.redirect_stdout(captured):
+        emit(b'{"verdict": "pass"}\n', None)
+        emit("and text\n", None)
+    assert captured.getvalue() == '{"verdict": "pass"}\nand text\n'
