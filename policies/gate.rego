@@ -241,18 +241,17 @@ refusal(enforcement, rule_id, name) := {"override_refused": "hard enforcement: n
 # group that has a ruling with that outcome, none over the others.
 judged(result, excepted) := [[r, v] |
 	some i, group in groups
+	outcomes[i][[result, excepted]]
 	table := rulings[i]
-	has_ruling(table, result, excepted)
 	some v in group.entries
 	r := table[v.rule_id]
 	r.outcome == result
 	r.excepted == excepted
 ]
 
-has_ruling(table, result, excepted) if {
-	some r in table
-	r.outcome == result
-	r.excepted == excepted
+# For each group (by position), the [outcome, excepted] pairs its rulings have.
+outcomes[i] := {[r.outcome, r.excepted] | some r in table} if {
+	some i, table in rulings
 }
 
 # The violations whose rule id an exception names, each with the exceptions that cover

@@ -234,3 +234,17 @@ test_an_exception_wins_over_an_override_and_covers_advisory_denials_too if {
 	[e.exception.id | some e in d.exempted] == ["EXC-1"]
 	count(d.warn) == 1
 }
+
+# One policy's denials under a rule id that an exception names and one that none
+# names: both are judged (a group is walked for each outcome its rulings have).
+test_a_policy_with_excepted_and_unexcepted_rule_ids_keeps_both if {
+	d := gate.decision with data.finops.policy.tags as {"deny": {
+		violation("FG-TAG-001", "module.legacy.aws_instance.a"),
+		violation("FG-TAG-001", "aws_instance.b"),
+		violation("FG-TAG-006", "aws_instance.b"),
+	}}
+		with data.finops.rules as {"settings": {"severities": {}}, "exceptions": [exception("2026-06-30")]}
+		with input as {"context": {"today": "2026-01-01"}}
+	{[v.rule_id, v.address] | some v in d.deny} == {["FG-TAG-001", "aws_instance.b"], ["FG-TAG-006", "aws_instance.b"]}
+	[v.address | some v in d.exempted] == ["module.legacy.aws_instance.a"]
+}

@@ -50,13 +50,9 @@ def test_every_policy_compiles_and_every_rego_test_passes_in_opa() -> None:
 
 
 def decisions(tmp_path: Path, *args: Any) -> tuple[Any, Any]:
-    options = pipeline.Options(
-        paths=[EXAMPLE_PLAN],
-        rules_dir=EXAMPLE_RULES,
-        today="2026-11-23",
-        cwd=tmp_path,
-        **dict(args),
-    )
+    chosen: dict[str, Any] = {"paths": [EXAMPLE_PLAN], "rules_dir": EXAMPLE_RULES}
+    chosen.update(dict(args))
+    options = pipeline.Options(today="2026-11-23", cwd=tmp_path, **chosen)
     prepared = pipeline.prepare(options)
     embedded = pipeline.decide(prepared, options)
     data = rules.data_document(prepared.facts.rules)
@@ -95,3 +91,19 @@ def test_money_is_formatted_alike(tmp_path: Path) -> None:
             engine.eval_query(f"x := data.finops.policy.budget.money({json.dumps(amount)})")[0]["x"]
             == text
         )
+
+
+def test_opa_agrees_when_one_policy_has_excepted_and_unexcepted_rule_ids(
+    tmp_path: Path,
+) -> None:
+    """A template whose tag denials fall under a rule id an exception names (FG-TAG-003)
+    and one none names (FG-TAG-006): OPA once dropped the second where regorus kept it
+    (a rewrite of gate.rego's judged() that OPA evaluated differently)."""
+    fixtures = Path(__file__).parent.parent / "fix" / "fixtures"
+    embedded, real = decisions(
+        tmp_path,
+        ("paths", [fixtures / "golden" / "cfn-sam-globals" / "after" / "template.yaml"]),
+        ("rules_dir", fixtures / "rules"),
+    )
+    assert {"FG-TAG-003", "FG-TAG-006"} <= {v.rule_id for v in embedded.deny}
+    assert real == embedded
