@@ -700,7 +700,7 @@ def parse_text(text: str, path: Path) -> Tree[Any]:
     from gate.sources import _hcl_parser
 
     budget = _hcl_parser.TokenBudget(_hcl_parser.MAX_TOKENS)
-    return _hcl_parser.parse(text, _text.shown(path), budget)
+    return _hcl_parser.parse(text, _text.shown(path), budget, positions=True)
 
 
 def locate(paths: Sequence[Path], inputs: HclInputs) -> Traced:

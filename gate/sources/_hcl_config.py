@@ -152,21 +152,21 @@ def _label(node: Any, path: str) -> str:
             if isinstance(piece, Token) and piece.type == "STRING_CHARS":
                 pieces.append(str(piece))
             else:
-                line = node.meta.line if not node.meta.empty else None
+                line = _hcl_parser.line_of(node)
                 raise SourceError("a block label must be a plain string", path=path, line=line)
     return "".join(pieces)
 
 
 def native_body(tree: Tree[Any], path: str, depth: int = 0) -> Body:
     if depth > MAX_DEPTH:
-        line = tree.meta.line if not tree.meta.empty else None
+        line = _hcl_parser.line_of(tree)
         raise SourceError("too large to evaluate: blocks nested too deeply", path=path, line=line)
     attributes: dict[str, Attribute] = {}
     blocks: list[Block] = []
     for child in tree.children:
         if not isinstance(child, Tree) or child.data not in ("attribute", "block"):
             continue
-        line = child.meta.line if not child.meta.empty else 1
+        line = _hcl_parser.line_of(child) or 1
         parts = [c for c in child.children if isinstance(c, Tree)]
         if child.data == "attribute":
             name = _label(parts[0], path)
@@ -205,7 +205,7 @@ def native_blocks(
 def _no_top_level_attributes(body: Tree[Any], path: str) -> None:
     for child in body.children:
         if isinstance(child, Tree) and child.data == "attribute":
-            line = child.meta.line if not child.meta.empty else None
+            line = _hcl_parser.line_of(child)
             raise SourceError(
                 "an argument outside any block: a Terraform file holds blocks "
                 "(resource, variable, locals …)",

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from lark import Token, Tree
 
+from gate.sources._hcl_parser import line_of
 from gate.sources._hcl_references import NOT_RESOURCES, ModuleReferences
 from gate.sources._hcl_values import (
     MAX_DEPTH,
@@ -173,11 +174,7 @@ def evaluate_node(node: Any, scope: Scope, depth: int) -> Any:
 
 
 def _line(node: Any) -> int | None:
-    if isinstance(node, Token):
-        return node.line
-    if isinstance(node, Tree) and not node.meta.empty:
-        return node.meta.line
-    return None
+    return line_of(node)
 
 
 def _children(tree: Tree[Any]) -> list[Tree[Any]]:

@@ -8,6 +8,13 @@ constant memory (a long string lexes as several consecutive string pieces, which
 grammar already allows). Every parse also counts its tokens against a budget shared by
 one load, since the tree costs about a kilobyte per token.
 
+**Fast to parse.** Lark's ``propagate_positions`` works out every node's start and end
+as the tree is built, which doubles the time of a parse. Only ``fix`` edits text by
+position; the reader and the source map need a node's line alone, which
+:func:`line_of` finds from the node's first token. So there are two parsers, each
+built (and cached) on first use: ``parse(..., positions=True)`` for ``fix``, lines from
+tokens for the rest.
+
 **Fast to start.** Building the LALR tables from the grammar takes seconds; python-hcl2
 keeps Lark's cache next to its own code (not written when site-packages is read-only),
 and even that cache takes ~150 ms to turn back into a parser. The finished parser is
@@ -241,29 +248,30 @@ def _store(path: Path, key: str, parser: Lark, canary: str) -> None:
         return
 
 
-def _build(grammar: Path, lark_cache: Path | None) -> Lark:
+def _build(grammar: Path, lark_cache: Path | None, positions: bool) -> Lark:
     return Lark.open(
         str(grammar),
         parser="lalr",
-        propagate_positions=True,
+        propagate_positions=positions,
         postlex=_CountingPostLexer(),
         edit_terminals=_bounded_terminal,
         cache=str(lark_cache) if lark_cache is not None else False,
     )
 
 
-_PARSER: list[Lark] = []
+_PARSERS: dict[bool, Lark] = {}
 last_origin = ""
-"""How the parser of this process was obtained: ``cache`` or ``built`` (for tests)."""
+"""How the last parser of this process was obtained: ``cache`` or ``built`` (for tests)."""
 
 
-def parser() -> Lark:
-    """The process's parser: from the cache when it is good, else built (and cached)."""
+def parser(positions: bool = False) -> Lark:
+    """The process's parser (``positions``: every node's start and end, for edits): from
+    the cache when it is good, else built (and cached)."""
     global last_origin
-    if _PARSER:
-        return _PARSER[0]
+    if positions in _PARSERS:
+        return _PARSERS[positions]
     grammar = _grammar_path()
-    key = _cache_key(grammar)
+    key = _cache_key(grammar) + ("-positions" if positions else "-lines")
     folder = cache_directory()
     path = folder / f"hcl-parser-{key}.pickle" if folder is not None else None
     found = _load_cached(path, key) if path is not None else None
@@ -277,23 +285,44 @@ def parser() -> Lark:
                 lark_cache = folder / f"hcl-lark-{key}.cache"
             except OSError:
                 lark_cache = None
-        found = _build(grammar, lark_cache)
+        found = _build(grammar, lark_cache, positions)
         canary = _digest(found.parse(_CANARY))
         if path is not None:
             _store(path, key, found, canary)
         last_origin = "built"
-    _PARSER.append(found)
+    _PARSERS[positions] = found
     return found
 
 
 def forget() -> None:
-    """Drop the process's parser (tests load it again from the cache)."""
-    _PARSER.clear()
+    """Drop the process's parsers (tests load them again from the cache)."""
+    _PARSERS.clear()
 
 
-def parse(text: str, shown: str, budget: TokenBudget) -> Tree[Any]:
-    """The syntax tree of one file, or a SourceError naming the file and the line."""
-    lark_parser = parser()
+def line_of(node: Any) -> int | None:
+    """The line a node starts on: its own position when the parser kept positions, else
+    its first token's (None for a node without any token, such as ``{}``)."""
+    if isinstance(node, Token):
+        return node.line
+    if not isinstance(node, Tree):
+        return None
+    if not node.meta.empty:
+        return node.meta.line
+    stack: list[Any] = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, Token):
+            return current.line
+        if isinstance(current, Tree):
+            stack.extend(reversed(current.children))
+    return None
+
+
+def parse(text: str, shown: str, budget: TokenBudget, *, positions: bool = False) -> Tree[Any]:
+    """The syntax tree of one file, or a SourceError naming the file and the line.
+    ``positions``: every node knows its start and end (``fix`` edits by them); without,
+    a parse takes half the time and :func:`line_of` gives a node's line."""
+    lark_parser = parser(positions)
     _ACTIVE.append(budget)
     try:
         return lark_parser.parse(text if text.endswith("\n") else text + "\n")

@@ -277,7 +277,9 @@ def _parse(path: Path, errors: list[str]) -> Any:
 
 
 def _line(node: Any) -> int:
-    return int(node.meta.line) if not node.meta.empty else 1
+    from gate.sources import _hcl_parser
+
+    return _hcl_parser.line_of(node) or 1
 
 
 def _trees(node: Any) -> list[Any]:

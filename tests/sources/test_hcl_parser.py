@@ -7,6 +7,7 @@ import pickle
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -90,7 +91,7 @@ def test_the_cached_parser_parses_exactly_like_a_fresh_one(
     try:
         cached = _hcl_parser.parser()
         assert _hcl_parser.last_origin == "cache"
-        fresh = _hcl_parser._build(_hcl_parser._grammar_path(), None)
+        fresh = _hcl_parser._build(_hcl_parser._grammar_path(), None, positions=False)
         compared = 0
         for path in sources_to_compare():
             text = path.read_text(encoding="utf-8") + "\n"
@@ -122,3 +123,40 @@ def test_the_token_budget_is_shared_by_a_load() -> None:
     assert 0 < left < 50
     with pytest.raises(Exception, match="too large to evaluate"):
         _hcl_parser.parse("b = [" + "1, " * 100 + "]\n", "b.tf", budget)
+
+
+def topdown(tree: Any) -> list[Any]:
+    return list(tree.iter_subtrees_topdown())
+
+
+def test_lines_from_tokens_are_the_lines_lark_propagates() -> None:
+    """The reader and the source map parse without Lark's positions (half the time) and
+    take a node's line from its first token (python-hcl2's grammar keeps every token,
+    brackets and ``=`` included): over every fixture and corpus file, that is the line
+    Lark works out for every node."""
+    budget = _hcl_parser.TokenBudget(10**7)
+    compared = 0
+    for path in sources_to_compare():
+        text = path.read_text(encoding="utf-8")
+        try:
+            positioned = _hcl_parser.parse(text, path.name, budget, positions=True)
+        except Exception:  # the corpus holds two files no parser accepts
+            continue
+        lines = _hcl_parser.parse(text, path.name, budget)
+        pairs = zip(topdown(positioned), topdown(lines), strict=True)
+        for with_positions, without in pairs:
+            assert with_positions.data == without.data
+            assert without.meta.empty  # the fast parser really kept no positions
+            if not with_positions.meta.empty:
+                assert _hcl_parser.line_of(without) == with_positions.meta.line, path
+                compared += 1
+    assert compared > 10_000
+
+
+def test_a_node_starts_on_its_first_tokens_line() -> None:
+    text = "tags = merge(\n  {\n    team = (\n      var.team\n    )\n  }\n)\n"
+    tree = _hcl_parser.parse(text, "x.tf", _hcl_parser.TokenBudget(1000))
+    first = {n.data: _hcl_parser.line_of(n) for n in topdown(tree)}
+    assert first["attribute"] == 1
+    assert first["object"] == 2
+    assert first["object_elem"] == 3
