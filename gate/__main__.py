@@ -7,6 +7,9 @@ once, before the command line's imports run, and nowhere else.
 
 ``finops-gate --version`` alone is answered here, before the command line (typer and
 its dependencies are most of a small run's start-up) is imported.
+
+The dataclasses' generated methods come compiled from the user's cache (see
+``gate/_dataclass_code.py``): installed here, before the first dataclass is imported.
 """
 
 from __future__ import annotations
@@ -21,6 +24,9 @@ def main() -> None:
         _version()
         return
     gc.disable()
+    from gate import _dataclass_code
+
+    _dataclass_code.install()
     from gate.cli import main as run
 
     run()

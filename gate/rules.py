@@ -360,15 +360,15 @@ def validate_once(document: Any, *, schema_name: str, shown: str, text: str) -> 
     this schema passes again, without importing jsonschema (a pre-commit hook runs
     many times on the same rules)."""
     import hashlib
-    import os
 
     from gate import __version__
+    from gate._cache import user_cache_dir
 
-    cache = (
-        Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-        / "finops-gate"
-        / "validated"
-    )
+    folder = user_cache_dir()
+    if folder is None:  # no home: validate every time
+        validate(document, schema_name=schema_name, shown=shown, text=text)
+        return
+    cache = folder / "validated"
     # The schema's own bytes are part of the key: a file that passed an older schema of
     # the same version (a development install) is checked again.
     schema = package_file("schemas", f"{schema_name}.json").read_bytes()

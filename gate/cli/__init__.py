@@ -58,7 +58,8 @@ def main() -> None:
 
     Exits with ``os._exit`` once the output is flushed: tearing down the objects of a
     large parsed plan costs a noticeable part of a run and serves no one. (The cyclic
-    garbage collector is already off: see ``gate/__main__.py``.)
+    garbage collector is already off: see ``gate/__main__.py``.) Dataclass code compiled
+    in this run is stored for the next once the output is out.
     """
     try:
         app(prog_name="finops-gate")
@@ -68,4 +69,7 @@ def main() -> None:
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(BrokenPipeError):  # the reader went away; the code tells
             stream.flush()
+    from gate import _dataclass_code
+
+    _dataclass_code.save()
     os._exit(code)

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-import os
 import pickle
 import sys
 from collections.abc import Iterator
@@ -189,13 +188,9 @@ def _cache_key(grammar: Path) -> str:
 
 def cache_directory() -> Path | None:
     """Where the parser cache lives, or None when there is no home to put it in."""
-    base = os.environ.get("XDG_CACHE_HOME")
-    if not base:
-        try:
-            base = str(Path.home() / ".cache")
-        except (RuntimeError, KeyError):  # no home directory at all
-            return None
-    return Path(base) / "finops-gate"
+    from gate._cache import user_cache_dir
+
+    return user_cache_dir()
 
 
 class _Pickler(pickle.Pickler):
