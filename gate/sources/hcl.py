@@ -70,13 +70,25 @@ def has_configuration(directory: Path) -> bool:
 
 
 def root_modules(folders: Sequence[Path]) -> list[Path]:
-    """Of these module directories, the ones no other of them calls (the pre-commit
-    hook checks a staged module through its staged caller)."""
+    """Of these module directories, those to check: the ones no other of them calls (the
+    pre-commit hook checks a staged module through its staged caller), and any that no
+    such caller reaches, as in a cycle of calls, so that the reader refuses the cycle
+    rather than nothing being checked. One directory is read once, by the check."""
+    if len(folders) < 2:
+        return list(folders)
     reader = _Reader(HclOptions(), _Display(Path.cwd()))
-    called: set[str] = set()
-    for folder in folders:
-        called.update(reader.called(folder))
-    return [f for f in folders if os.path.realpath(f) not in called]
+    real = {folder: os.path.realpath(folder) for folder in folders}
+    calls = {real[folder]: reader.called(folder) - {real[folder]} for folder in folders}
+    called = set().union(*calls.values())
+    roots = [f for f in folders if real[f] not in called]
+    reached: set[str] = set()
+    pending = [real[f] for f in roots]
+    while pending:
+        current = pending.pop()
+        if current not in reached:
+            reached.add(current)
+            pending.extend(calls.get(current, ()))
+    return roots + [f for f in folders if real[f] not in reached]
 
 
 class _Display:

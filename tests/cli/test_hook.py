@@ -67,6 +67,32 @@ def test_terraform_hook_checks_a_called_module_through_its_caller(tmp_path: Path
     assert "FG-TAG-002" not in result.stdout
 
 
+@pytest.mark.parametrize(
+    "layout",
+    [
+        # a module that calls itself: it is the only staged module, and must be read
+        {"main.tf": 'module "me" {\n  source = "./"\n}\n' + MESSY},
+        # two staged modules that call each other: neither is a root, both are read
+        {
+            "a/main.tf": 'module "b" {\n  source = "../b"\n}\n' + MESSY,
+            "b/main.tf": 'module "a" {\n  source = "../a"\n}\n',
+        },
+    ],
+    ids=["self", "cycle"],
+)
+def test_terraform_hook_refuses_a_cycle_of_calls_instead_of_checking_nothing(
+    tmp_path: Path, layout: dict[str, str]
+) -> None:
+    """Before, a module staged with its only caller being itself (or a ring of staged
+    modules) had no root module, so the hook read nothing and passed."""
+    for name, text in layout.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    result = run_cli("hook", "terraform", *layout, "--rules", EXAMPLE_RULES, cwd=tmp_path)
+    assert result.exit_code == 2
+    assert "main.tf:1" in result.stderr
+
+
 def test_terraform_hook_with_nothing_to_check_passes(tmp_path: Path) -> None:
     (tmp_path / "README.md").write_text("# hi\n", encoding="utf-8")
     result = run_cli("hook", "terraform", "README.md", cwd=tmp_path)
