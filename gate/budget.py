@@ -18,10 +18,11 @@ import calendar
 import datetime as dt
 import enum
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from gate._record import frozen
 from gate._typing import assert_never
 from gate.errors import GateError, RulesError
 from gate.rules import Hierarchy, Rules, fold
@@ -57,7 +58,7 @@ class Level(str, enum.Enum):
         return self.value[:-1].replace("_", " ")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class NextMonth:
     """Next month's budget, and what next month will cost without the change."""
 
@@ -65,7 +66,7 @@ class NextMonth:
     forecast: Decimal | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Budget:
     name: str  # canonical team, business unit or group
     level: Level
@@ -89,7 +90,7 @@ class Budget:
         return self.expected if forecast is None else forecast
 
 
-@dataclass(frozen=True)
+@frozen
 class Budgets:
     by_level: Mapping[Level, Mapping[str, Budget]] = field(default_factory=dict)
     currency: str = "USD"
@@ -103,7 +104,7 @@ class Budgets:
         return self.by_level.get(level, {}).get(name)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Days:
     """Where the day judged on falls in its month: ``left`` counts today."""
 
@@ -117,7 +118,7 @@ class Days:
         return cls(in_month - day.day + 1, in_month)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Standing:
     """One budget held against the change: this month, and next month where it has a
     budget. Amounts are in the budget's currency."""
@@ -160,7 +161,7 @@ class Standing:
         return max(projected - self.budget.next_month.monthly, Decimal(0))
 
 
-@dataclass(frozen=True)
+@frozen
 class Standings:
     """Every budget the change touches, per level, in name order."""
 

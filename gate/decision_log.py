@@ -25,7 +25,6 @@ import os
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -33,6 +32,7 @@ from urllib.parse import urlsplit, urlunsplit
 import orjson
 
 from gate import __version__
+from gate._record import frozen
 from gate.errors import GateError
 from gate.report.model import Report
 
@@ -45,7 +45,7 @@ class DecisionLogError(GateError):
     """A decision record could not be delivered."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Destination:
     file: Path | None = None
     url: str | None = None

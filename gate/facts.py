@@ -7,8 +7,8 @@ turns it into the Rego input document; ``report/build.py`` into the typed Report
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
+from gate._record import frozen
 from gate.budget import Budgets, Standings
 from gate.capacity.claim import CapacityClaim, PlanLink
 from gate.cost import CostEstimate
@@ -18,7 +18,7 @@ from gate.tags import TaggedResource
 from gate.trusted import Trust
 
 
-@dataclass(frozen=True)
+@frozen
 class Facts:
     today: str
     rules: Rules

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from types import MappingProxyType
 from typing import Any, NewType, TypeAlias
+
+from gate._record import frozen
 
 ResourceAddress = NewType("ResourceAddress", str)
 
@@ -49,7 +51,7 @@ CHECKED_ACTIONS = frozenset({Action.CREATE, Action.UPDATE, Action.REPLACE})
 """Resources the deploy creates or changes have their tags checked; the rest are counted."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Location:
     """Where a resource (or a problem) is written. ``line`` is None when the format has none."""
 
@@ -57,7 +59,7 @@ class Location:
     line: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Tags:
     """The effective tags the cloud will see for one resource.
 
@@ -75,7 +77,7 @@ class Tags:
     not_propagated: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Resource:
     """One resource of the change, whatever the input format."""
 
@@ -111,7 +113,7 @@ class Resource:
         return self.action in CHECKED_ACTIONS
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class InlineException:
     """An exception written next to the resource (a comment above a Terraform block,
     ``Metadata`` in CloudFormation). ``reason`` may be empty: that is a violation."""
@@ -124,7 +126,7 @@ class InlineException:
     approved_by: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class SourceDocument:
     """What one input file contributed."""
 

@@ -7,7 +7,7 @@ the only place that knows the order (nothing below imports it).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +16,7 @@ import orjson
 from gate import budget, policy, rules, sources, waivers
 from gate._dates import resolve_today
 from gate._io import write_atomic
+from gate._record import frozen
 from gate.capacity.claim import CapacityOptions, claim, links
 from gate.cost.price import CostOptions, price
 from gate.errors import GateError, quoted
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
     from gate.sources.sourcemap import SourceMap
 
 
-@dataclass(frozen=True)
+@frozen
 class Options:
     paths: Sequence[Path]
     rules_dir: Path | None = None
@@ -58,7 +59,7 @@ class Options:
     soft_fail: bool = False
 
 
-@dataclass(frozen=True)
+@frozen
 class Prepared:
     """Everything up to the policy decision (what --dump-input writes)."""
 
@@ -67,7 +68,7 @@ class Prepared:
     origin: Origin  # where the policies are read from, as the rules and plans were
 
 
-@dataclass(frozen=True)
+@frozen
 class Checked:
     """A finished check: the report, and the input document the policies judged (for
     the decision log)."""

@@ -10,11 +10,12 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from gate import _yaml
+from gate._record import frozen
 from gate._resources import package_file
 from gate.errors import RulesError
 from gate.trusted import WORKING_TREE, Entry, Origin
@@ -76,7 +77,7 @@ tag; it is never matched (and so never allowed by a pattern), which bounds the w
 pattern can do on a value the change under review chose."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Scope:
     providers: tuple[str, ...] = DEFAULT_PROVIDERS
     types: tuple[str, ...] = ("*",)
@@ -92,7 +93,7 @@ class Scope:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class ValuePattern:
     regex: re.Pattern[str]
     replace: str | None
@@ -102,7 +103,7 @@ class ValuePattern:
         return self.regex.search(value) if len(value) <= MAX_MATCHED_LENGTH else None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class ValueRule:
     """How values of one key are checked and resolved to canonical spellings."""
 
@@ -123,7 +124,7 @@ class ValueRule:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class TagRule:
     key: str
     aliases: tuple[str, ...]
@@ -138,7 +139,7 @@ class TagRule:
         return frozenset({fold(self.key), *(fold(a) for a in self.aliases)})
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Team:
     name: str
     business_unit: str
@@ -147,7 +148,7 @@ class Team:
     approvers: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Unit:
     name: str
     business_group: str
@@ -155,14 +156,14 @@ class Unit:
     approvers: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Group:
     name: str
     aliases: tuple[str, ...] = ()
     approvers: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Hierarchy:
     groups: Mapping[str, Group] = field(default_factory=dict)
     units: Mapping[str, Unit] = field(default_factory=dict)
@@ -176,7 +177,7 @@ class Hierarchy:
         return {name: item.aliases for name, item in self.groups.items()}
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Service:
     name: str
     team: str
@@ -185,7 +186,7 @@ class Service:
     tag_match: Mapping[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class AttributionKeys:
     """The tag keys that say which team, business unit, business group and service a
     resource belongs to (``settings.yaml`` ``attribution``)."""
@@ -196,7 +197,7 @@ class AttributionKeys:
     service: str = "service"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Settings:
     severities: Mapping[str, str] = field(default_factory=dict)
     # rule id or policy name -> advisory | soft | hard (decided by policies/gate.rego)
@@ -220,7 +221,7 @@ class Settings:
     unpriced: str = "warn"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class RuleException:
     id: str
     address: str
@@ -231,7 +232,7 @@ class RuleException:
     origin: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Rules:
     tags: tuple[TagRule, ...]
     hierarchy: Hierarchy

@@ -11,8 +11,8 @@ import dataclasses
 import difflib
 import enum
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
+from gate._record import frozen
 from gate.model import SENSITIVE, Action, Resource, SourceDocument
 from gate.rules import Rules, Service, TagRule, ValueRule, fold
 
@@ -43,7 +43,7 @@ class Resolved(str, enum.Enum):
     UNRESOLVED = "unresolved"  # not an accepted value
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Finding:
     """One observation about one tag of one resource."""
 
@@ -57,7 +57,7 @@ class Finding:
     detail: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Attribution:
     team: str | None
     business_unit: str | None
@@ -70,7 +70,7 @@ class Attribution:
         return self.reason is None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class TaggedResource:
     resource: Resource
     normalised: Mapping[str, str | None]  # canonical key -> canonical (or as-found) value
@@ -82,7 +82,7 @@ NOT_CHECKED = Attribution(None, None, None, None, "not checked")
 """The attribution of a resource whose tags are not checked (deleted, not taggable)."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class _Resolution:
     value: str | None
     how: Resolved

@@ -14,11 +14,12 @@ import enum
 import os
 import subprocess
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
 from gate import _io
+from gate._record import frozen
 from gate.errors import GateError
 
 
@@ -51,7 +52,7 @@ class Origin(Protocol):
         ...
 
 
-@dataclass(frozen=True)
+@frozen
 class WorkingTree:
     """The files as they are on disk (locally, or a CI job without a trusted ref)."""
 
@@ -95,7 +96,7 @@ _FIX = (
 )
 
 
-@dataclass(frozen=True)
+@frozen
 class GitRef:
     """The files as they are at a commit of the repository, read through git objects."""
 
@@ -229,7 +230,7 @@ class GitRef:
         )
 
 
-@dataclass(frozen=True)
+@frozen
 class Trust:
     """What the report says about where the decision files came from."""
 

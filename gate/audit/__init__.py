@@ -6,16 +6,18 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from gate._record import frozen
 
 UNATTRIBUTABLE = "Unattributable"
 """The showback bucket of cost nobody can be charged for."""
 
 
-@dataclass(frozen=True)
+@frozen
 class AuditOptions:
     profiles: Sequence[str | None] = (None,)
     regions: Sequence[str] = ()  # empty: every region enabled for the account
@@ -28,7 +30,7 @@ class AuditOptions:
     min_compliance: float | None = None  # default: audit_min_compliance in settings.yaml
 
 
-@dataclass(frozen=True)
+@frozen
 class AuditedResource:
     arn: str
     type: str
@@ -45,7 +47,7 @@ class AuditedResource:
     monthly_cost: Decimal | None
 
 
-@dataclass(frozen=True)
+@frozen
 class AuditReport:
     accounts: tuple[str, ...]
     regions: tuple[str, ...]

@@ -3,7 +3,7 @@ name them) onto Terraform and CloudFormation type names."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from gate._record import frozen
 
 # service:type -> (Terraform type, CloudFormation type)
 TYPES: dict[str, tuple[str, str]] = {
@@ -53,7 +53,7 @@ TYPES: dict[str, tuple[str, str]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Arn:
     partition: str
     service: str

@@ -8,9 +8,9 @@ an update, and its monthly cost is both before and after.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from gate._record import frozen
 from gate.audit.collect import LiveResource, RegionScan, collect_buckets, collect_region
 from gate.errors import GateError
 from gate.model import Action, LiveKind, Resource, ResourceAddress, SourceDocument, Tags
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from gate.audit import AuditOptions
 
 
-@dataclass(frozen=True)
+@frozen
 class LiveScan:
     document: SourceDocument  # resources in ARN order
     live: tuple[LiveResource, ...]  # the same order

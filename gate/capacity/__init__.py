@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from gate import _yaml
+from gate._record import frozen
 from gate.errors import CapacityPlanError
 from gate.rules import Hierarchy
 
@@ -29,7 +29,7 @@ class PlanState(str, enum.Enum):
     APPROVED = "approved"
 
 
-@dataclass(frozen=True)
+@frozen
 class CapacityPlan:
     id: str
     fields: Mapping[str, Any]  # the validated front matter

@@ -11,9 +11,9 @@ import enum
 import urllib.parse
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
+from gate._record import frozen
 from gate.capacity import CapacityPlan, PlanState, approvers_for
 from gate.capacity.store import CapacityPlanStore
 from gate.cost import UNATTRIBUTED, CostEstimate, cents
@@ -27,14 +27,14 @@ class ClaimedFrom(str, enum.Enum):
     TAG = "tag"  # the capacity-plan tag on the change's resources
 
 
-@dataclass(frozen=True)
+@frozen
 class CapacityOptions:
     directory: Path = Path("plans")
     plan_id: str | None = None
     label: str | None = None  # how to name the directory to people (as the user gave it)
 
 
-@dataclass(frozen=True)
+@frozen
 class CapacityClaim:
     plan_id: str | None
     claimed_from: ClaimedFrom | None
@@ -47,7 +47,7 @@ class CapacityClaim:
     uncovered: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class PlanLink:
     """Where a team generates the capacity plan its share of the change needs."""
 

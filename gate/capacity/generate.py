@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from gate import _io
+from gate._record import frozen
 from gate.budget import Budgets, Level
 from gate.capacity import CapacityPlan, approvers_for, parse, render
 from gate.capacity.store import TEMPLATE_NAME, CapacityPlanStore
@@ -20,7 +20,7 @@ from gate.errors import CapacityPlanError
 from gate.rules import Rules
 
 
-@dataclass(frozen=True)
+@frozen
 class Draft:
     path: Path
     plan: CapacityPlan

@@ -7,9 +7,10 @@ base branch.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
+from gate._record import frozen
 from gate.capacity import CapacityPlan, parse
 from gate.errors import CapacityPlanError
 from gate.trusted import WORKING_TREE, Entry, Origin
@@ -17,7 +18,7 @@ from gate.trusted import WORKING_TREE, Entry, Origin
 TEMPLATE_NAME = "TEMPLATE.md"
 
 
-@dataclass(frozen=True)
+@frozen
 class CapacityPlanStore:
     directory: Path
     origin: Origin = field(default=WORKING_TREE)

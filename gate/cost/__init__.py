@@ -10,9 +10,10 @@ from __future__ import annotations
 import functools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
+
+from gate._record import frozen
 
 if TYPE_CHECKING:
     from gate.cost.catalog import PriceSource
@@ -36,7 +37,7 @@ def money(amount: Decimal, currency: str = "USD", *, signed: bool = False, minus
     return f"{sign}{symbol}{abs(rounded):,.2f}"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class PricedComponent:
     name: str
     unit: str
@@ -47,7 +48,7 @@ class PricedComponent:
     source: PriceSource | None = None  # where the price comes from (None: a fixed price)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class ResourceCost:
     address: str
     type: str
@@ -74,7 +75,7 @@ class ResourceCost:
         return self.after - self.before
 
 
-@dataclass(frozen=True)
+@frozen
 class CostEstimate:
     source: str  # "catalog" | "infracost"
     currency: str
@@ -128,7 +129,7 @@ class CostEstimate:
         return dict(sorted(counts.items()))
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Totals:
     before: Decimal
     after: Decimal

@@ -13,11 +13,12 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from gate._record import frozen
 from gate._resources import package_file
 from gate.errors import PricingError
 
@@ -132,7 +133,7 @@ UNITS: Mapping[str, str] = {
 """What one unit of each price kind is."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class PriceSource:
     """Where a set of catalog prices comes from, and when they were observed."""
 
@@ -146,7 +147,7 @@ Tiers = tuple[tuple[Decimal | None, Decimal], ...]
 """(cumulative upper bound or None, price) per tier, in order."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class InstanceFacts:
     vcpus: int
     memory_mib: int
@@ -154,7 +155,7 @@ class InstanceFacts:
     ebs_optimized: str  # default | supported (costs extra where priced) | unsupported
 
 
-@dataclass(frozen=True)
+@frozen
 class Catalog:
     prices: Mapping[str, str | list[str]]
     free_types: frozenset[str]

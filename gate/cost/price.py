@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
+from gate._record import frozen
 from gate.cost import CostEstimate
 from gate.tags import TaggedResource
 
 
-@dataclass(frozen=True)
+@frozen
 class CostOptions:
     prices: Path | None = None  # overlay catalog; default: the refresh cache if present
     usage_file: Path | None = None

@@ -14,11 +14,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from gate._record import frozen
 from gate.cost.catalog import SCHEMA
 from gate.errors import PricingError
 
@@ -26,7 +27,7 @@ Attributes = Mapping[str, str]
 Dimension = Callable[[Attributes], "str | None"]
 
 
-@dataclass(frozen=True)
+@frozen
 class Query:
     """One family of prices: a service, filters, and how a product maps to a catalog key."""
 

@@ -14,16 +14,17 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from gate import _yaml
+from gate._record import frozen
 from gate.errors import PricingError, quoted
 
 
-@dataclass(frozen=True)
+@frozen
 class UsageFile:
     by_address: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     by_type: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
+from gate._record import frozen
 from gate.errors import GateError, SourceError
 from gate.fix._model import Located, Traced
 from gate.fix.plan import Plan
@@ -30,7 +31,7 @@ _TERRAFORM_SUFFIXES = (".tf", ".tfvars")
 _TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 
 
-@dataclass(frozen=True)
+@frozen
 class FixOptions:
     paths: Sequence[Path]
     rules_dir: Path | None = None
@@ -47,7 +48,7 @@ class FixOptions:
     hook: bool = False
 
 
-@dataclass(frozen=True)
+@frozen
 class Inputs:
     """The given paths, sorted by what reads them."""
 

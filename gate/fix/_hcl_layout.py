@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from lark import Token, Tree
 
+from gate._record import frozen
 from gate.fix import _text
 from gate.fix._model import SourceText, Span, Splice, Target
 
@@ -150,7 +150,7 @@ def _pair(key: str, value: str, written_key: str, separator: str, width: int = 0
     return f"{spelled}{separator}{quote(value)}"
 
 
-@dataclass(frozen=True)
+@frozen
 class ObjectTarget:
     """Add elements to a map literal, one per line when the map has one per line."""
 
@@ -225,7 +225,7 @@ def _line_break(node: Tree[Any]) -> int | None:
     return None
 
 
-@dataclass(frozen=True)
+@frozen
 class _AppendTarget:
     """``merge(a, b)`` whose last argument is not a literal: append one."""
 
@@ -243,7 +243,7 @@ class _AppendTarget:
         return [Splice(Span(self.path, end, end), f", {{ {body} }}")]
 
 
-@dataclass(frozen=True)
+@frozen
 class _WrapTarget:
     """Tags written as a reference (``local.tags``): ``merge(local.tags, { … })``."""
 
@@ -264,7 +264,7 @@ class _WrapTarget:
         ]
 
 
-@dataclass(frozen=True)
+@frozen
 class BlockTarget:
     """A resource without a tags argument: add one at the end of its block."""
 

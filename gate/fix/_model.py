@@ -10,12 +10,13 @@ text. Offsets are character offsets into the decoded text of one file.
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from gate._record import frozen
 
-@dataclass(frozen=True, slots=True)
+
+@frozen(slots=True)
 class Span:
     """A stretch of one file's text: ``text[start:end]``."""
 
@@ -35,7 +36,7 @@ class Syntax(Protocol):
         """``text`` as a string value, in the style of ``written``; None when it cannot be."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Written:
     """Where one tag of one resource is written.
 
@@ -53,7 +54,7 @@ class Written:
     why_value: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Splice:
     """Replace ``span`` by ``text`` (an insertion when the span is empty)."""
 
@@ -73,7 +74,7 @@ class Target(Protocol):
         """The splices that add these (key, value) pairs, or why they cannot be added."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Located:
     """One resource's tags as its source writes them.
 
@@ -88,7 +89,7 @@ class Located:
     opaque: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Edit:
     """One change to one file, and the findings it resolves."""
 
@@ -100,7 +101,7 @@ class Edit:
     description: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Refusal:
     """A finding `fix` leaves alone, and why."""
 
@@ -113,7 +114,7 @@ class Refusal:
     line: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class SourceText:
     """A file as read: the decoded text (a UTF-8 BOM removed and remembered)."""
 
@@ -130,7 +131,7 @@ class SourceText:
         return self.text.count("\n", 0, offset) + 1
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Traced:
     """What a locator found in one input path: the files it read and each resource."""
 

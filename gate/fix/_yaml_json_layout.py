@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gate._record import frozen
 from gate.fix import _text, _tree
 from gate.fix._model import SourceText, Span, Splice
 from gate.fix._tree import Node
@@ -85,7 +85,7 @@ def structure(shape: str, pairs: Sequence[tuple[str, str]]) -> Any:
     return [{"Key": k, "Value": v} for k, v in pairs]
 
 
-@dataclass(frozen=True)
+@frozen
 class Insert:
     """Add tags to a tag map or a tag list, or create the tag property (``name``) in
     a map of properties, or ``Properties`` holding it."""

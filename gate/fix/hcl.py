@@ -22,6 +22,7 @@ from typing import Any
 
 from lark import Token, Tree
 
+from gate._record import frozen
 from gate.errors import SourceError
 from gate.fix import _text
 from gate.fix._hcl_layout import (
@@ -48,7 +49,7 @@ _MAX_DEPTH = 60
 # --------------------------------------------------------------------------- traced values
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class _Hop:
     """A reference a scalar was reached through (``var.env``, ``local.team``), and the
     files of the module where it is read."""
@@ -58,7 +59,7 @@ class _Hop:
     files: tuple[Path, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class _Lit:
     """A scalar written in the text. ``text`` is its value (None when the literal is
     not a plain one, with the reason in ``why``); ``through`` the references that
@@ -70,23 +71,23 @@ class _Lit:
     through: tuple[_Hop, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class _Null:
     """``null``: the key is dropped (as the reader drops it)."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class _Opaque:
     why: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class _Entry:
     key: Span
     value: _Value
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class _Map:
     entries: Mapping[str, _Entry]
 
@@ -95,7 +96,7 @@ _Value = _Lit | _Null | _Opaque | _Map
 _NULL = _Null()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class _Binding:
     """An expression and where it is evaluated."""
 
@@ -198,7 +199,7 @@ def _sub_bodies(body: Tree[Any], name: str) -> list[Tree[Any]]:
 # --------------------------------------------------------------------------- the walk
 
 
-@dataclass(frozen=True)
+@frozen
 class HclInputs:
     """Variable values from outside the module, as ``check`` takes them."""
 

@@ -16,9 +16,10 @@ import itertools
 import re
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
+from gate._record import frozen
 from gate.fix._model import Edit, Located, Refusal, SourceText, Span, Splice, Target, Traced
 from gate.model import SENSITIVE, InlineException
 from gate.rules import Rules, TagRule, glob_regex
@@ -43,7 +44,7 @@ _WARN_BY_DEFAULT = frozenset({"FG-TAG-002", "FG-SVC-001"})
 _FIXABLE = frozenset({"key_not_canonical", "value_not_canonical", "missing", "empty"})
 
 
-@dataclass(frozen=True)
+@frozen
 class Policy:
     """The parts of the rules that say which findings count: severities and exceptions.
 
@@ -77,7 +78,7 @@ def policy_for(rules: Rules, inline: Iterable[InlineException], today: dt.date) 
     return Policy(dict(rules.settings.severities), tuple(live))
 
 
-@dataclass(frozen=True)
+@frozen
 class Plan:
     """The edits `fix` proposes and the findings it leaves."""
 
@@ -90,7 +91,7 @@ class Plan:
         return tuple(r for r in self.refusals if r.severity == "deny")
 
 
-@dataclass(frozen=True)
+@frozen
 class _Context:
     batch: int
     address: str
@@ -100,7 +101,7 @@ class _Context:
     rule_id: str
 
 
-@dataclass(frozen=True)
+@frozen
 class _Replace:
     span: Span
     text: str
@@ -109,7 +110,7 @@ class _Replace:
     context: _Context
 
 
-@dataclass(frozen=True)
+@frozen
 class _Add:
     target: Target
     key: str

@@ -10,10 +10,11 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from gate._record import frozen
 from gate._resources import bundled
 from gate.errors import PolicyError
 from gate.model import JsonValue
@@ -42,13 +43,13 @@ class EngineFactory(Protocol):
     ) -> Engine: ...
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class PolicyFile:
     path: str  # as shown in messages
     text: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class AppliedException:
     """The exception that waived a violation, as the decision names it."""
 
@@ -59,7 +60,7 @@ class AppliedException:
     origin: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Violation:
     rule_id: str
     address: str
@@ -74,7 +75,7 @@ class Violation:
     exception: AppliedException | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Decision:
     allow: bool
     deny: tuple[Violation, ...]
@@ -150,23 +151,30 @@ _KNOWN_FIELDS = frozenset(
 
 def _violation(raw: dict[str, Any]) -> Violation:
     """One entry of a decision whose shape :func:`_shape.check` has accepted."""
-    get = raw.get
-    line = get("line")
-    exception = get("exception")
+    extra = raw.copy()  # what else the policy said: all but the known fields
+    pop = extra.pop
+    rule_id = pop("rule_id")
+    address = pop("address", "")
+    message = pop("message")
+    severity = pop("severity", "")
+    policy = pop("policy", "")
+    file = pop("file", None)
+    line = pop("line", None)
+    indeterminate = pop("indeterminate", None) is True
+    exception = pop("exception", None)
+    for key, value in extra.items():
+        if type(value) not in _SCALARS:
+            extra[key] = _plain(value)
     return Violation(
-        raw["rule_id"],
-        get("address", ""),
-        raw["message"],
-        get("severity", ""),
-        get("policy", ""),
-        get("file"),
+        rule_id,
+        address,
+        message,
+        severity,
+        policy,
+        file,
         None if line is None else int(line),
-        get("indeterminate") is True,
-        {
-            k: v if type(v) in _SCALARS else _plain(v)
-            for k, v in raw.items()
-            if k not in _KNOWN_FIELDS
-        },
+        indeterminate,
+        extra,
         None if exception is None else _applied(exception),
     )
 

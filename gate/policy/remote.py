@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import urllib.parse
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import orjson
 
+from gate._record import frozen
 from gate.errors import EngineUnavailable, PolicyError
 from gate.policy import DECISION_PATH, PolicyFile
 from gate.policy._deadline import Deadline, DeadlineExceeded
@@ -28,7 +28,7 @@ from gate.policy._deadline import Deadline, DeadlineExceeded
 RULES_PATH = "finops/rules"
 
 
-@dataclass(frozen=True)
+@frozen
 class RemoteOptions:
     url: str
     token: str | None = None

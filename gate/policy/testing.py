@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
+from gate._record import frozen
 from gate.errors import GateError
 from gate.policy import PolicyFile, policy_files
 from gate.policy.embedded import EmbeddedEngine
@@ -19,7 +19,7 @@ _PACKAGE = re.compile(r"^\s*package\s+([\w.]+)", re.MULTILINE)
 _TEST_RULE = re.compile(r"^(test_[A-Za-z0-9_]+)\b", re.MULTILINE)
 
 
-@dataclass(frozen=True)
+@frozen
 class TestResult:
     file: str
     name: str
@@ -28,7 +28,7 @@ class TestResult:
     seconds: float
 
 
-@dataclass(frozen=True)
+@frozen
 class TestRun:
     results: tuple[TestResult, ...]
 

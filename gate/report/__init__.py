@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Protocol
 
+from gate._record import frozen
 from gate.report.model import Report
 
 
@@ -23,7 +23,7 @@ class Format(str, enum.Enum):
     MARKDOWN = "markdown"
 
 
-@dataclass(frozen=True)
+@frozen
 class RenderOptions:
     """How the human-readable views are laid out (machine formats ignore these)."""
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from gate._record import frozen
 from gate.capacity.claim import CapacityClaim
 from gate.cost import UNATTRIBUTED
 from gate.facts import Facts
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
     from gate.sources.sourcemap import SourceMap
 
 
-@dataclass(frozen=True)
+@frozen
 class ReportOptions:
     """What the report needs beyond the facts and the decision: how paths are shown,
     the Terraform source a plan maps to, the overrides asked for, ``--soft-fail`` and

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
+from gate._record import frozen
 from gate.model import Location, Resource
 from gate.policy import Violation
 from gate.report.model import LocationSummary
@@ -40,7 +41,7 @@ def repository_root(start: Path) -> Path | None:
     return None
 
 
-@dataclass(frozen=True)
+@frozen
 class PathBase:
     """Turns a path as the gate met it (relative to ``cwd``, or absolute) into the path
     the reports show (relative to ``base``)."""

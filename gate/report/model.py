@@ -11,8 +11,8 @@ from __future__ import annotations
 import enum
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass
 
+from gate._record import frozen
 from gate.budget import Standings
 from gate.capacity import PlanState
 from gate.capacity.claim import CapacityClaim, PlanLink
@@ -39,7 +39,7 @@ class ResourceVerdict(str, enum.Enum):
     INDETERMINATE = "indeterminate"  # only a value unknown until apply stands in the way
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class ResourceResult:
     address: str
     type: str
@@ -51,7 +51,7 @@ class ResourceResult:
     cost: ResourceCost | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class SourceSummary:
     path: str
     kind: InputKind | LiveKind
@@ -59,7 +59,7 @@ class SourceSummary:
     notes: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Summary:
     resources: int
     by_action: Mapping[Action, int]
@@ -73,7 +73,7 @@ class Summary:
     exempted: int
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class TeamCost:
     """One team's share of the change, and where it can generate a capacity plan."""
 
@@ -85,7 +85,7 @@ class TeamCost:
     unpriced: int = 0  # resources of the team that could not be priced (not in totals)
 
 
-@dataclass(frozen=True)
+@frozen
 class CostSummary:
     source: str  # catalog | infracost
     currency: str
@@ -104,7 +104,7 @@ class CostSummary:
         return self.source
 
 
-@dataclass(frozen=True)
+@frozen
 class CapacitySummary:
     claim: CapacityClaim
     state: PlanState | None  # of the claimed plan, on the report's day; None if none found
@@ -120,7 +120,7 @@ GOVERNANCE_OFF = (
 """The one line that tells a new user how to turn budgets and capacity plans on."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Override:
     """A request to let soft-enforced denials of a rule id (or policy) pass, and who
     asked and why. Whether it applied is the policies' word: see ``Report.exempted``."""
@@ -130,7 +130,7 @@ class Override:
     by: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class LocationSummary:
     """How findings on a Terraform plan were placed in the source that produced it.
 
@@ -147,7 +147,7 @@ class LocationSummary:
         return sum(count for _, count in self.unmapped)
 
 
-@dataclass(frozen=True)
+@frozen
 class Report:
     verdict: Verdict
     today: str

@@ -4,13 +4,14 @@ the markdown summary and ``--help`` alike (docs/rule-ids.md says the same)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+
+from gate._record import frozen
 
 PROJECT_URL = "https://github.com/finops-gate/finops-gate"
 DOCS_URL = f"{PROJECT_URL}/blob/main/docs/rule-ids.md"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class RuleDoc:
     name: str  # PascalCase, as SARIF's reportingDescriptor.name wants
     summary: str

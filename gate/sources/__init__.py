@@ -7,16 +7,17 @@ Adding a kind means one module, an ``InputKind`` member and one entry in ``SOURC
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Protocol
 
+from gate._record import frozen
 from gate.errors import SourceError
 from gate.model import InputKind, SourceDocument
 from gate.sources.options import HclOptions, TemplateOptions
 
 
-@dataclass(frozen=True)
+@frozen
 class SourceOptions:
     """How to read this run's inputs: the kind when not detected, and each kind's own
     options (a plan JSON needs none)."""

@@ -21,20 +21,21 @@ from typing import Any
 from lark import Token, Tree
 
 from gate._io import read_bytes
+from gate._record import frozen
 from gate.errors import SourceError
 from gate.sources import _hcl_json, _hcl_parser
 from gate.sources._hcl_eval import Expr
 from gate.sources._hcl_values import MAX_DEPTH
 
 
-@dataclass(frozen=True)
+@frozen
 class Attribute:
     name: str
     expr: Expr
     line: int | None
 
 
-@dataclass(frozen=True)
+@frozen
 class Body:
     """A block body. In the JSON syntax a nested block cannot be told from an
     attribute holding an object, so ``json`` bodies keep both as attributes."""
@@ -55,7 +56,7 @@ class Body:
         return found
 
 
-@dataclass(frozen=True)
+@frozen
 class Block:
     type: str
     labels: tuple[str, ...]

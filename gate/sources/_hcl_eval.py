@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 from lark import Token, Tree
 
+from gate._record import frozen
 from gate.sources._hcl_parser import line_of
 from gate.sources._hcl_references import NOT_RESOURCES, ModuleReferences
 from gate.sources._hcl_values import (
@@ -47,7 +47,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Expr:
     """An expression and where it is written. ``node`` is a python-hcl2 tree, or a
     :class:`JsonNode` for the JSON syntax; ``literal`` values are taken as they are."""

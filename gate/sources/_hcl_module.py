@@ -20,6 +20,7 @@ from typing import Any
 
 from lark import Tree
 
+from gate._record import frozen
 from gate.model import (
     SENSITIVE,
     Action,
@@ -96,7 +97,7 @@ class ModuleError(EvalError):
     """A problem with a module call or a provider (not an expression)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Given:
     """A value given to a variable, and where it was written."""
 

@@ -9,11 +9,11 @@ error. A constraint the gate cannot read is taken as ``any``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from lark import Token, Tree
 
+from gate._record import frozen
 from gate.sources._hcl_values import (
     MAX_DEPTH,
     UNKNOWN,
@@ -27,7 +27,7 @@ from gate.sources._hcl_values import (
 )
 
 
-@dataclass(frozen=True)
+@frozen
 class Type:
     kind: str  # any string number bool list set map object tuple
     element: Type | None = None

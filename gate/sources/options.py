@@ -4,11 +4,13 @@ them without importing the readers (and their parsers)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
+from gate._record import frozen
 
-@dataclass(frozen=True)
+
+@frozen
 class HclOptions:
     """Terraform source: variable values (tfvars files, then explicit ones)."""
 
@@ -17,7 +19,7 @@ class HclOptions:
     region: str | None = None  # for resources whose provider block names none
 
 
-@dataclass(frozen=True)
+@frozen
 class TemplateOptions:
     """CloudFormation: parameter values and stack-level tags, as the deploy passes them."""
 

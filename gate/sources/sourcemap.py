@@ -19,19 +19,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gate._record import frozen
 from gate.errors import SourceError
 
 MAX_MODULE_DEPTH = 10
 TAG_ATTRIBUTES = ("tags", "labels")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Spot:
     file: Path  # absolute
     line: int
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Tagging:
     """Where tags are written: the attribute (or ``default_tags`` block) and each key
     written literally inside it."""
@@ -40,7 +41,7 @@ class Tagging:
     keys: Mapping[str, Spot] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Block:
     spot: Spot
     tags: Tagging | None = None
@@ -62,7 +63,7 @@ class Block:
         return self.spot
 
 
-@dataclass(frozen=True)
+@frozen
 class SourceMap:
     root: Path
     blocks: Mapping[str, Block]  # configuration address (no instance keys) -> block
