@@ -13,6 +13,11 @@ keys has as many colons as its re-serialisation (counting ``\\u003a`` escapes, w
 the re-serialisation writes as ``:``); a dropped member makes the re-serialisation
 shorter by at least its own colon. Only when the counts differ is the document
 walked again, exactly, to name the repeated key and its line.
+
+That walk runs the standard library's scanner in Python steps; a template is read
+faster by ``orjson`` whole, with each member's line found afterwards by ``_located``
+(below). Whatever that quick reading cannot vouch for falls back to the walk, so both
+read a document identically.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Sequence
+from itertools import accumulate, repeat
 from typing import Any
 
 import orjson
@@ -150,9 +156,17 @@ def _duplicate(lines: _Lines, offset: int, where: Path, seen: dict[str, int], ke
     seen[key] = lines.at(offset)
 
 
-def load(text: str) -> tuple[Any, dict[str, int], list[tuple[str, int]]]:
+def load(text: str, raw: bytes | None = None) -> tuple[Any, dict[str, int], list[tuple[str, int]]]:
     """The document, the line of each logical id under ``Resources`` and, as for YAML,
-    the tags of other tools (JSON has none)."""
+    the tags of other tools (JSON has none). ``raw``: the text as UTF-8, if at hand."""
+    quick = _located(text.encode("utf-8") if raw is None else raw)
+    if quick is not None:
+        return quick[0], quick[1], []
+    return _walked(text)
+
+
+def _walked(text: str) -> tuple[Any, dict[str, int], list[tuple[str, int]]]:
+    """``load`` the exact, slower way: every refusal with its message and line."""
     lines = _Lines(text)
     start = _skip(text, 0)
     if not text.startswith("{", start):  # not a template (a parameters list, say)
@@ -194,6 +208,165 @@ def load(text: str) -> tuple[Any, dict[str, int], list[tuple[str, int]]]:
         if found is not None:
             raise found
     return document, resource_lines, []
+
+
+# --------------------------------------------------------------------------- quick reading
+
+_COLON_AFTER = re.compile(rb"[ \t\n\r]*:")
+
+
+def _located(raw: bytes) -> tuple[Any, dict[str, int]] | None:
+    """The document and its resource lines, read by ``orjson``; None when the walk
+    must read it (a syntax error, a repeated key, an escaped colon, a number
+    ``orjson`` reads otherwise, a member name not found as ``orjson`` writes it).
+
+    Each member name of the top level and of ``Resources`` is searched forward as
+    ``orjson`` writes it, followed by ``:``. The text is thus cut into stretches, one
+    per member; each stretch must hold as many colons as the member re-serialised.
+    Together the stretches are the whole text, so when every count holds, the text has
+    as many colons as the document re-serialised: no member was dropped (see the
+    module docstring). And then every name found is the member's own: one found too
+    early leaves the previous member's stretch without a colon of that member (its own
+    or a nested name's, which the name found is followed by); one found too late adds
+    the next member's colon to it."""
+    if b"\\" in raw and (b"\\u003a" in raw or b"\\u003A" in raw):
+        return None  # a colon written as an escape: the counts would differ
+    try:
+        document = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(document, dict):
+        whole = orjson.dumps(document)
+        same = _faithful(whole) and whole.count(b":") == raw.count(b":")
+        return (document, {}) if same else None
+    members = _Members()
+    for key, value in document.items():
+        if key == "Resources" and isinstance(value, dict) and value:
+            members.add(key, {})  # the name, its colon, the braces: no colon inside
+            members.add_all(value)
+        else:
+            members.add(key, value)
+    if not members.faithful:
+        return None
+    starts = _first_followed_by_colon(raw, members.names)
+    if starts is None or not _hold(raw, starts, members.owed):
+        starts = _counted_one_by_one(raw, members.names, members.owed)
+        if starts is None:
+            return None
+    lines = list(accumulate(map(raw.count, repeat(b"\n"), [0, *starts], starts), initial=1))
+    first = members.first_resource + 1
+    resource_lines = lines[first : first + len(members.resources)]
+    return document, dict(zip(members.resources, resource_lines, strict=True))
+
+
+def _faithful(written: bytes) -> bool:
+    """Whether ``written`` (``orjson.dumps``) holds no float of 1e16 or more, which it
+    writes with ``e+``: an integer beyond 64 bits is one once ``orjson.loads`` has read
+    it (the walk keeps it an integer). ``+`` first: rare, and found by ``memchr``.
+    (``_colons`` inlines this.)"""
+    return b"+" not in written or b"e+" not in written
+
+
+def _colons(value: Any) -> int:
+    """The colons of ``value`` re-serialised; -1 when it is not faithful. (The text
+    ``orjson`` writes is dropped at once: thousands of them kept alive made each
+    ``dumps`` allocate from the system, ten times slower.)"""
+    written = orjson.dumps(value)
+    return written.count(b":") if b"+" not in written or b"e+" not in written else -1
+
+
+def _name(key: str) -> bytes:
+    """A member name as ``orjson`` writes it (it escapes only ``"``, ``\\`` and
+    control characters)."""
+    return b'"' + key.encode("utf-8") + b'"' if key.isalnum() else orjson.dumps(key)
+
+
+class _Members:
+    """Member names in the order of the text (the top level, ``Resources`` inside it),
+    and the colons each stretch must hold: ``owed[0]`` before the first name,
+    ``owed[k + 1]`` from name ``k`` to the next; a negative count when the document
+    is not faithful (``_faithful``)."""
+
+    def __init__(self) -> None:
+        self.names: list[bytes] = []
+        self.owed = [0]
+        self.resources: list[str] = []
+        self.first_resource = 0
+
+    def add(self, key: str, value: Any) -> None:
+        name = _name(key)
+        self.names.append(name)
+        colons = _colons(value)
+        self.owed.append(name.count(b":") + 1 + colons if colons >= 0 else -1)
+
+    def add_all(self, resources: dict[str, Any]) -> None:
+        """``add`` for each resource, in fewer Python steps (thousands of them)."""
+        self.first_resource = len(self.names)
+        self.resources = list(resources)
+        names = list(map(_name, self.resources))
+        self.names += names
+        colons = list(map(_colons, resources.values()))
+        if min(colons) < 0:
+            self.owed.append(-1)
+        elif any(b":" in name for name in names):
+            self.owed += [
+                name.count(b":") + 1 + count for name, count in zip(names, colons, strict=True)
+            ]
+        else:
+            self.owed += [count + 1 for count in colons]
+
+    @property
+    def faithful(self) -> bool:
+        return min(self.owed) >= 0
+
+
+def _first_followed_by_colon(raw: bytes, names: list[bytes]) -> list[int] | None:
+    """Where each name is first found after the previous one, followed by a colon."""
+    starts: list[int] = []
+    find, colon_next = raw.find, raw.startswith
+    found = -1
+    for name in names:
+        found = find(name, found + 1)
+        while found >= 0 and not (
+            colon_next(b":", found + len(name)) or _colon_after(raw, found + len(name))
+        ):
+            found = find(name, found + 1)
+        if found < 0:
+            return None
+        starts.append(found)
+    return starts
+
+
+def _colon_after(raw: bytes, offset: int) -> bool:
+    return raw.startswith(b":", offset) or _COLON_AFTER.match(raw, offset) is not None
+
+
+def _hold(raw: bytes, starts: list[int], owed: list[int]) -> bool:
+    """Whether each stretch holds the colons owed (``_Members``)."""
+    return list(map(raw.count, repeat(b":"), [0, *starts], [*starts, len(raw)])) == owed
+
+
+def _counted_one_by_one(raw: bytes, names: list[bytes], owed: list[int]) -> list[int] | None:
+    """Like ``_first_followed_by_colon``, but a name is taken only where its stretch
+    holds the colons owed (a logical id can be a property's name in the resource
+    before it). Colons are counted forward once, so this stays linear."""
+    starts: list[int] = []
+    start = 0
+    for index, name in enumerate(names):
+        counted, counted_to = 0, start
+        found = raw.find(name, start + 1 if starts else 0)
+        while found >= 0:
+            if _colon_after(raw, found + len(name)):
+                counted += raw.count(b":", counted_to, found)
+                counted_to = found
+                if counted >= owed[index]:
+                    break
+            found = raw.find(name, found + 1)
+        if found < 0 or counted != owed[index]:
+            return None
+        starts.append(found)
+        start = found
+    return starts if raw.count(b":", start) == owed[-1] else None
 
 
 def _lone_surrogate(document: Any) -> Path | None:

@@ -56,12 +56,11 @@ def read(path: Path, what: str = "template") -> Document:
             f"the {what} is not UTF-8 text (byte {exc.start})", path=shown, line=line
         ) from None
     notes = (f"{shown}: {transcoded}",) if transcoded else ()
-    reader = _cfn_json.load if text.lstrip()[:1] in ("{", "[") else _cfn_yaml.load
+    is_json = text.lstrip()[:1] in ("{", "[")
     try:
-        value, lines, foreign = reader(text)
+        value, lines, foreign = _cfn_json.load(text, raw) if is_json else _cfn_yaml.load(text)
     except Problem as exc:
         raise SourceError(exc.message, path=shown, line=exc.line, column=exc.column) from None
-    is_json = reader is _cfn_json.load
     return Document(shown, value, text, is_json, lines, (*notes, *_foreign(shown, foreign)))
 
 

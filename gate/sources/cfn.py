@@ -586,6 +586,11 @@ def _map_tags(raw: Any, resolver: Resolver, where: Where) -> _Read:
     return found
 
 
+def _tracked(node: Any, resolver: Resolver) -> tuple[Any, bool]:
+    """``resolver.tracked``, without its calls for text (most tag keys and values)."""
+    return (node, False) if isinstance(node, str) else resolver.tracked(node)
+
+
 def _list_tags(raw: Any, resolver: Resolver, where: Where, propagation: bool) -> _Read:
     raw, as_written, partial = _opened(
         raw, resolver, list, where, "Tags must be a list of {Key, Value} maps"
@@ -600,25 +605,31 @@ def _list_tags(raw: Any, resolver: Resolver, where: Where, propagation: bool) ->
         ):  # the common case, {Key: text, Value: text}: nothing to resolve or check
             found.set(written["Key"], written["Value"], False)
             continue
-        item_where = (*where, index)
-        item, item_as_written = _decided(written, resolver) if as_written else (written, False)
+        item: Any
+        if as_written and isinstance(written, dict) and len(written) != 1:
+            item, item_as_written = written, True  # no Fn::If to decide: as _decided says
+        elif as_written:
+            item, item_as_written = _decided(written, resolver)
+        else:
+            item, item_as_written = written, False
         if item is NO_VALUE:
             continue
         if not isinstance(item, dict):
             if item_as_written:
-                raise _Invalid("a tag must be a map with Key and Value", item_where)
+                raise _Invalid("a tag must be a map with Key and Value", (*where, index))
             found.partial = True  # a tag whose key is known only at deploy
             continue
         if "Key" not in item or "Value" not in item:
-            raise _Invalid("a tag needs both Key and Value", item_where)
+            raise _Invalid("a tag needs both Key and Value", (*where, index))
         if item_as_written:
-            _scalar(item["Key"], (*item_where, "Key"), "a tag's Key")
-            _scalar(item["Value"], (*item_where, "Value"), "a tag's Value")
-        key, key_secret = resolver.tracked(item["Key"])
+            for part in ("Key", "Value"):  # the path built only for a refusal
+                if as_text(item[part]) is None and not is_intrinsic(item[part]):
+                    _scalar(item[part], (*where, index, part), f"a tag's {part}")
+        key, key_secret = _tracked(item["Key"], resolver)
         if key_secret or not isinstance(key, str):
             found.partial = True  # the key itself is unknown (or secret): any key may appear
             continue
-        value, secret = resolver.tracked(item["Value"])
+        value, secret = _tracked(item["Value"], resolver)
         if value is NO_VALUE and not secret:
             continue
         if propagation:

@@ -3,13 +3,18 @@ where its logical id appears earlier in the file; every repeated key refused."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gate.errors import SourceError
 from gate.sources import cfn
-from gate.sources._cfn_json import line_of
+from gate.sources._cfn_json import _located, _walked, line_of
 from gate.sources._cfn_json import load as load_json
 from gate.sources._cfn_problem import Problem
 from gate.sources.options import TemplateOptions
@@ -82,3 +87,131 @@ def test_trailing_data_is_refused_with_its_line(tmp_path: Path) -> None:
     with pytest.raises(SourceError) as caught:
         cfn.load(path, TemplateOptions())
     assert caught.value.line == 2
+
+
+# --------------------------------------------------------------------------- quick reading
+# ``load`` reads with orjson and finds each line afterwards (``_located``); whatever it
+# returns must be exactly what the exact walk (``_walked``) returns, or it must decline.
+
+
+def _both(text: str) -> tuple[Any, dict[str, int]]:
+    """What ``load`` gives, after checking the walk gives the same."""
+    document, lines, _ = load_json(text)
+    walked, walked_lines, _ = _walked(text)
+    assert (document, lines) == (walked, walked_lines)
+    return document, lines
+
+
+def _quick(text: str) -> dict[str, int] | None:
+    found = _located(text.encode("utf-8"))
+    return None if found is None else found[1]
+
+
+def test_a_logical_id_named_like_a_property_of_the_resource_before_it() -> None:
+    text = (
+        '{"Resources": {\n'
+        '  "Policy": {"Type": "AWS::S3::BucketPolicy",\n'
+        '    "Properties": {"Bucket": {"Ref": "Bucket"}, "Queue": "x"}},\n'
+        '  "Bucket": {"Type": "AWS::S3::Bucket"},\n'
+        '  "Queue": {"Type": "AWS::SQS::Queue"}\n'
+        "}}"
+    )
+    assert _quick(text) == {"Policy": 2, "Bucket": 4, "Queue": 5}
+    assert _both(text)[1] == {"Policy": 2, "Bucket": 4, "Queue": 5}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"Resources" :{"A" :\t{"Type" : "x"} ,\r\n"B"\n:\n{"Type": "y"}}}',
+        '{"Resources":{"A":{"Type":"x"},"B":{"Type":"y"}}}',
+        '\n\n  {\r\n\t"Resources": {\r\n\t\t"A": {}, "B": []\r\n\t}\r\n}\r\n',
+    ],
+)
+def test_unusual_spacing_keeps_every_line(text: str) -> None:
+    lines = _both(text)[1]
+    for logical_id, line in lines.items():
+        assert f'"{logical_id}"' in text.splitlines()[line - 1]
+    assert _quick(text) == lines
+
+
+def test_resources_at_other_depths_are_not_the_template_s() -> None:
+    text = (
+        '{"Metadata": {"Resources": {"A": {"Type": "no"}}},\n'
+        '"Outputs": {"Resources": {"Value": "B"}},\n'
+        '"Resources": {\n"A": {"Type": "x", "Metadata": {"Resources": {"A": 1}}},\n"B": {}}}'
+    )
+    assert _quick(text) == {"A": 4, "B": 5}
+    assert _both(text)[1] == {"A": 4, "B": 5}
+
+
+def test_a_name_ending_another_name_behind_an_escaped_quote() -> None:
+    text = '{"Resources": {\n"x\\"Ab": {"Type": "t"},\n"Ab": {"Type": "u"}}}'
+    assert _both(text)[1] == {'x"Ab': 2, "Ab": 3}
+
+
+def test_colons_in_names_and_values_are_counted_where_they_are() -> None:
+    text = '{"Mappings": {"a:b": {"c:": ":"}},\n"Resources": {\n"A:1": {"Type": "x:y"},\n"B": {}}}'
+    assert _quick(text) == {"A:1": 3, "B": 4}
+    assert _both(text)[1] == {"A:1": 3, "B": 4}
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ('{"Resources": {"A": {},\n"B": {},\n"A": {}}}', 3),  # a repeated logical id
+        ('{"Resources": {"A": {}},\n"Resources": {"B": {}}}', 2),  # a repeated section
+        ('{"Resources": {"A": {"Properties": {"N": 1,\n"N": 2}}, "B": {}}}', 2),
+    ],
+)
+def test_the_quick_reading_declines_a_repeated_key(text: str, line: int) -> None:
+    assert _located(text.encode("utf-8")) is None
+    with pytest.raises(Problem) as caught:
+        load_json(text)
+    assert caught.value.line == line
+
+
+_names = st.sampled_from(["A", "B", "Type", "Resources", "Bucket", "a:b", 'q"', "é", "K\\"])
+_space = st.sampled_from(["", " ", "\n", "\r\n", "\t", "\n    "])
+_leaves = st.sampled_from([0, 1.5, 2**70, True, None, "A", "B:", '"B":', '"x\\u003ay"', "\\"])
+_values: st.SearchStrategy[Any] = st.recursive(
+    _leaves,
+    lambda children: (
+        st.lists(children, max_size=3) | st.lists(st.tuples(_names, children), max_size=3)
+    ),  # members: repeats allowed
+    max_leaves=10,
+)
+
+
+def _written(value: Any, space: Callable[[st.SearchStrategy[str]], str]) -> str:
+    """JSON text of ``value`` (a list of pairs is an object) with drawn whitespace."""
+    if isinstance(value, list) and value and all(isinstance(v, tuple) for v in value):
+        members = [
+            f"{space(_space)}{json.dumps(k)}{space(_space)}:{space(_space)}{_written(v, space)}"
+            for k, v in value
+        ]
+        return "{" + ",".join(members) + space(_space) + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(space(_space) + _written(v, space) for v in value) + "]"
+    return value if isinstance(value, str) and value.startswith('"') else json.dumps(value)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    data=st.data(),
+    sections=st.lists(st.tuples(_names, _values), max_size=3),
+    resources=st.lists(st.tuples(_names, _values), min_size=1, max_size=5),
+)
+def test_the_quick_reading_agrees_with_the_walk(
+    data: st.DataObject, sections: list[tuple[str, Any]], resources: list[tuple[str, Any]]
+) -> None:
+    members = [*sections, ("Resources", resources)]
+    text = _written(data.draw(st.permutations(members)), data.draw)
+    try:
+        walked = _walked(text)
+    except Problem as problem:
+        with pytest.raises(Problem) as caught:
+            load_json(text)
+        assert (caught.value.message, caught.value.line) == (problem.message, problem.line)
+        return
+    assert load_json(text) == walked
