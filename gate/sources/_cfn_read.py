@@ -9,11 +9,12 @@ is refused with the line where reading stopped, never read as something else.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from gate import _io, _yaml
+from gate._record import frozen
 from gate.errors import SourceError
 from gate.sources import _cfn_json, _cfn_yaml
 from gate.sources._cfn_problem import Path as Where
@@ -21,7 +22,7 @@ from gate.sources._cfn_problem import Problem, pointer
 from gate.sources._jsonload import decode_text
 
 
-@dataclass(frozen=True)
+@frozen
 class Document:
     """One parsed file: its value, the line of each resource, and notes on reading it."""
 

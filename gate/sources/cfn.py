@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gate._record import frozen
 from gate._resources import package_file
 from gate.errors import SourceError
 from gate.model import (
@@ -162,7 +163,7 @@ def _macro(transform: Any) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
+@frozen
 class _Reading:
     """What reading each resource of one template needs."""
 
