@@ -70,7 +70,11 @@ def read_bytes(
         if size > limit:
             raise error(_too_large(what, limit, variable), path=str(path))
         try:
-            data = stream.read(limit + 1)
+            # As many bytes as the file holds (asking for the limit would allocate it,
+            # 16 MiB for every small file), then, if it grew meanwhile, up to the limit.
+            data = stream.read(size + 1)
+            if len(data) > size:
+                data += stream.read(limit + 1 - len(data))
         except OSError as exc:
             raise error(f"cannot read {what}: {exc.strerror}", path=str(path)) from exc
     if len(data) > limit:  # grew while being read

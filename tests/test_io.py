@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -202,3 +202,24 @@ def test_a_file_too_large_names_the_variable_of_its_own_limit(
     with pytest.raises(GateError) as caught:
         _io.read_bytes(big, plan=True)
     assert _io.PLAN_LIMIT_ENV in str(caught.value)
+
+
+def test_a_file_that_grows_while_read_is_read_whole_or_refused_past_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The size found when the file was opened bounds the first read only: what was
+    appended since is read too, up to the limit, and past it the file is refused."""
+    import contextlib
+
+    path = tmp_path / "growing.json"
+    path.write_bytes(b"0123456789")
+
+    @contextlib.contextmanager
+    def opened_when_smaller(target: Path, error: object, what: str) -> Iterator[tuple[object, int]]:
+        with target.open("rb") as stream:
+            yield stream, 3  # as if 7 bytes were appended after fstat
+
+    monkeypatch.setattr(_io, "_open_regular", opened_when_smaller)
+    assert _io.read_bytes(path, limit=100) == b"0123456789"
+    with pytest.raises(SourceError):
+        _io.read_bytes(path, limit=5)
