@@ -52,6 +52,7 @@ class PlanReferences:
         self._changes = addresses
         self._addresses: frozenset[str] | None = None
         self._followed: dict[tuple[_Path, str], list[tuple[_Path, str]]] = {}
+        self._declared: dict[_Path, dict[str, Mapping[str, Any]]] = {}
         root = configuration.get("root_module") if isinstance(configuration, dict) else None
         if isinstance(root, dict):
             self._index((), root)
@@ -101,18 +102,27 @@ class PlanReferences:
         return self._addresses
 
     def _resource(self, path: _Path, local: str) -> Mapping[str, list[tuple[_Path, str]]]:
-        module = self._modules.get(path)
-        resources = module.get("resources") if module is not None else None
-        for resource in resources if isinstance(resources, list) else ():
-            if (
-                isinstance(resource, dict)
-                and resource.get("address") == local
-                and resource.get("mode", "managed") == "managed"
-            ):
-                found: dict[str, list[tuple[_Path, str]]] = {}
-                self._walk(path, resource.get("expressions"), "", found, 0)
-                return found
-        return {}
+        resource = self._declared_in(path).get(local)
+        if resource is None:
+            return {}
+        found: dict[str, list[tuple[_Path, str]]] = {}
+        self._walk(path, resource.get("expressions"), "", found, 0)
+        return found
+
+    def _declared_in(self, path: _Path) -> dict[str, Mapping[str, Any]]:
+        """A module's managed resources by local address, the first of each, indexed once
+        (a scan for each resource was quadratic in a module's size)."""
+        declared = self._declared.get(path)
+        if declared is None:
+            declared = self._declared[path] = {}
+            module = self._modules.get(path)
+            resources = module.get("resources") if module is not None else None
+            for resource in resources if isinstance(resources, list) else ():
+                if isinstance(resource, dict) and resource.get("mode", "managed") == "managed":
+                    address = resource.get("address")
+                    if isinstance(address, str):
+                        declared.setdefault(address, resource)
+        return declared
 
     def _walk(
         self,
