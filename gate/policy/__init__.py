@@ -134,21 +134,6 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-_KNOWN_FIELDS = frozenset(
-    {
-        "rule_id",
-        "address",
-        "message",
-        "severity",
-        "policy",
-        "file",
-        "line",
-        "indeterminate",
-        "exception",
-    }
-)
-
-
 def _violation(raw: dict[str, Any]) -> Violation:
     """One entry of a decision whose shape :func:`_shape.check` has accepted."""
     extra = raw.copy()  # what else the policy said: all but the known fields
