@@ -21,13 +21,12 @@ from __future__ import annotations
 import builtins
 import marshal
 import os
-import stat
 import sys
 from pathlib import Path
 from types import CodeType
 from typing import Any
 
-from gate._cache import user_cache_dir
+from gate._cache import trusted_file, user_cache_dir
 
 MAX_ENTRIES = 4096
 """Stored texts at most (a run uses several hundred): past it, only the last run's."""
@@ -116,7 +115,7 @@ def _read(path: Path) -> dict[str, CodeType]:
     try:
         with os.fdopen(handle, "rb") as stream:
             found = os.fstat(stream.fileno())
-            if not _trusted(found):
+            if not trusted_file(found, MAX_BYTES):
                 return {}
             stored = marshal.loads(stream.read(MAX_BYTES + 1))
     except Exception:  # unreadable, truncated or not marshal data
@@ -131,14 +130,3 @@ def _read(path: Path) -> dict[str, CodeType]:
         for text, code in entries.items()
         if isinstance(text, str) and isinstance(code, CodeType)
     }
-
-
-def _trusted(found: os.stat_result) -> bool:
-    """A regular file of this user's, small, that no one else may write."""
-    getuid = getattr(os, "getuid", None)
-    return (
-        stat.S_ISREG(found.st_mode)
-        and found.st_size <= MAX_BYTES
-        and not found.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
-        and (getuid is None or found.st_uid == getuid())
-    )

@@ -138,13 +138,15 @@ def test_the_command_line_writes_the_cache_and_answers_the_same_from_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    work = tmp_path / "work"  # the cache is never inside the working directory
+    work.mkdir()
     command = ("check", EXAMPLE_PLAN, "--format", "json", "--today", "2026-11-23")
-    first = run_subprocess(*command, cwd=tmp_path)
+    first = run_subprocess(*command, cwd=work)
     assert first.exit_code in (0, 1), first.stderr
     path = stored(tmp_path / "cache" / "finops-gate")
     assert path.is_file()
     written = path.stat().st_mtime_ns
-    second = run_subprocess(*command, cwd=tmp_path)
+    second = run_subprocess(*command, cwd=work)
     assert (second.exit_code, second.stdout, second.stderr) == (
         first.exit_code,
         first.stdout,

@@ -50,12 +50,18 @@ def prices_refresh(
 
     from gate.cost import catalog, refresh
 
+    target = output or catalog.default_overlay()
+    if target is None:
+        raise GateError(
+            "no safe cache directory for the price overlay (the home or XDG_CACHE_HOME "
+            "folder lies in the working directory or a git checkout): pass --output, or "
+            "set FINOPS_GATE_PRICES"
+        )
     client = boto3.session.Session(profile_name=profile).client("pricing", region_name="us-east-1")
     try:
         prices, warnings = refresh.refresh(client, regions, kinds or refresh.KINDS)
     except (BotoCoreError, ClientError) as exc:
         raise GateError(f"the AWS Price List API failed: {exc}") from None
-    target = output or catalog.default_overlay()
     refresh.write_overlay(target, prices, regions)
     for warning in warnings:
         typer.echo(f"warning: {warning}", err=True)

@@ -263,13 +263,18 @@ def instance_facts() -> Mapping[str, InstanceFacts]:
     return {name: InstanceFacts(*row) for name, row in document["types"].items()}
 
 
-def default_overlay() -> Path:
-    """Where ``prices refresh`` writes and ``check`` looks, unless told otherwise."""
+def default_overlay() -> Path | None:
+    """Where ``prices refresh`` writes and ``check`` looks, unless told otherwise:
+    ``$FINOPS_GATE_PRICES``, else ``prices.json`` in the user's cache directory (None
+    when there is no safe one: prices read there count in the budget checks, so never
+    from the checkout under review; see ``gate/_cache.py``)."""
     explicit = os.environ.get("FINOPS_GATE_PRICES")
     if explicit:
         return Path(explicit)
-    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(cache) / "finops-gate" / "prices.json"
+    from gate._cache import user_cache_dir
+
+    folder = user_cache_dir()
+    return folder / "prices.json" if folder is not None else None
 
 
 def load(overlay: Path | None = None, *, use_default_overlay: bool = True) -> Catalog:

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import os
 import pickle
 import sys
 from collections.abc import Iterator
@@ -209,9 +210,19 @@ class _Pickler(pickle.Pickler):
         return NotImplemented
 
 
+MAX_CACHE_BYTES = 64 * 1024 * 1024
+
+
 def _load_cached(path: Path, key: str) -> Lark | None:
+    """The pickled parser, if it is good. Unpickling runs code, so the file must be this
+    user's, writable by no one else, in a cache directory ``gate._cache`` found safe."""
+    from gate._cache import trusted_file
+
     try:
-        with path.open("rb") as stream:
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(handle, "rb") as stream:
+            if not trusted_file(os.fstat(stream.fileno()), MAX_CACHE_BYTES):
+                return None
             stored = pickle.load(stream)
     except Exception:  # missing, unreadable or corrupt: build instead
         return None

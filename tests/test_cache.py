@@ -1,0 +1,91 @@
+"""The user's cache directory is never one the change under review can fill: what is
+read back from it (compiled code, a pickled parser, validation marks, prices) is
+trusted, and a pull request controls the files of its checkout."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+
+from gate import _cache
+from gate.cost import catalog
+from gate.sources import _hcl_parser
+from tests.conftest import EXAMPLE_RULES, run_subprocess
+
+
+def test_an_absolute_cache_home_outside_any_checkout_is_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "work").mkdir()
+    monkeypatch.chdir(tmp_path / "work")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert _cache.user_cache_dir() == tmp_path / "xdg" / "finops-gate"
+
+
+def test_a_cache_home_inside_the_working_directory_falls_back_to_the_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(work / ".cache"))  # CI caching set up in the tree
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert _cache.user_cache_dir() == tmp_path / "home" / ".cache" / "finops-gate"
+    assert catalog.default_overlay() == tmp_path / "home" / ".cache" / "finops-gate" / "prices.json"
+
+
+def test_a_home_inside_a_git_checkout_means_no_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A container runner with HOME=/workspace: both candidates lie in the checkout."""
+    checkout = tmp_path / "workspace"
+    (checkout / ".git").mkdir(parents=True)
+    (checkout / "infra").mkdir()
+    monkeypatch.chdir(checkout / "infra")
+    monkeypatch.setenv("HOME", str(checkout))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(checkout / ".cache"))
+    assert _cache.user_cache_dir() is None
+    assert catalog.default_overlay() is None
+
+
+def test_a_parser_cache_committed_to_the_checkout_is_never_unpickled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pull request commits .cache/finops-gate/hcl-parser-….pickle, and the CI step
+    runs with HOME (or XDG_CACHE_HOME) in the workspace: unpickling it would run the
+    author's code inside the gate. It is not read; the parser is built instead."""
+    checkout = tmp_path / "checkout"
+    (checkout / ".git").mkdir(parents=True)
+    (checkout / "main.tf").write_text('resource "aws_sqs_queue" "q" {\n}\n', encoding="utf-8")
+    marker = tmp_path / "payload-ran"
+    cache = checkout / ".cache" / "finops-gate"
+    cache.mkdir(parents=True)
+    key = _hcl_parser._cache_key(_hcl_parser._grammar_path())
+    payload = pickle.dumps(_Payload(str(marker)))
+    for mode in ("lines", "positions"):
+        (cache / f"hcl-parser-{key}-{mode}.pickle").write_bytes(payload)
+    monkeypatch.setenv("HOME", str(checkout))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(checkout / ".cache"))
+    done = run_subprocess("check", ".", "--rules", EXAMPLE_RULES, cwd=checkout)
+    assert done.exit_code in (0, 1), done.stderr
+    assert not marker.exists()
+
+
+def test_the_payload_of_that_test_would_run_if_unpickled(tmp_path: Path) -> None:
+    """(So that the test above can fail: the planted file does run code when loaded.)"""
+    marker = tmp_path / "payload-ran"
+    pickle.loads(pickle.dumps(_Payload(str(marker))))
+    assert marker.exists()
+
+
+class _Payload:
+    """Unpickles as a call that leaves a file behind."""
+
+    def __init__(self, marker: str) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str, ...]]:
+        code = f"open({self.marker!r}, 'w').close()"
+        return (exec, (code,))
