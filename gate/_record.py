@@ -7,7 +7,9 @@ cost was 6–10 % of a 10,000-resource check. ``@frozen`` declares the class fro
 type checkers (``dataclass_transform(frozen_default=True)``: mypy, strict in CI, refuses
 any assignment to a field) and builds a plain dataclass with a field hash
 (``unsafe_hash=True``, the hash a frozen one has) at run time. What is lost is only
-the run-time refusal of an assignment that the type check already refuses.
+the run-time refusal of an assignment that the type check already refuses (code mypy
+does not see, ``setattr`` included, is not stopped; ``__dataclass_params__.frozen`` is
+False).
 """
 
 from __future__ import annotations

@@ -126,7 +126,8 @@ as_object(v) := v if {
 
 # A policy's entries, once each, as a set. Entries with a rule id, an address and a
 # message (the built-in policies' are) are used as they are; others are completed
-# from the policy's defaults.
+# from the policy's defaults, and entries that are the same once completed (a bare
+# "x" and {"message": "x"}) are one violation.
 listed(name, entries) := unique(entries) if {
 	every v in entries {
 		v.rule_id

@@ -194,6 +194,12 @@ test_a_policy_listing_a_violation_twice_reports_it_once if {
 	count(d.deny) == 1
 }
 
+test_entries_that_are_the_same_once_completed_are_one_violation if {
+	d := gate.decision with data.finops.policy.custom as {"deny": ["x", {"message": "x"}, {"rule_id": "CUSTOM-custom", "message": "x", "address": ""}]}
+		with input as {"context": {"today": "2026-01-01"}}
+	count(d.deny) == 1
+}
+
 test_a_violation_denied_and_warned_under_one_severity_is_reported_once if {
 	d := gate.decision with data.finops.policy.custom as {"deny": {violation("ACME-1", "a")}, "warn": {violation("ACME-1", "a")}}
 		with data.finops.rules as {"settings": {"severities": {"ACME-1": "warn"}}, "exceptions": []}

@@ -27,7 +27,6 @@ from gate.fix.plan import Plan
 from gate.model import InlineException, Resource, SourceDocument
 from gate.tags import TaggedResource
 
-_TERRAFORM_SUFFIXES = (".tf", ".tfvars")
 _TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 
 

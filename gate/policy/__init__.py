@@ -227,6 +227,8 @@ def _sorted(violations: list[Violation]) -> list[Violation]:
             v.rule_id,
             v.message,
             v.exception.id if v.exception else "",
+            v.policy,
+            v.severity,
         ),
     )
 

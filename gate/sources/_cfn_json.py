@@ -1,23 +1,21 @@
-"""CloudFormation JSON: parsed once, every resource's line found in the same pass,
-duplicate keys refused.
+"""CloudFormation JSON: parsed once, every resource's line found, duplicate keys refused.
 
-The template object and its ``Resources`` object are walked member by member; each
-member's value is parsed by the C scanner of the standard library's ``json``, which
-also says where the value ends. So the line of every logical id comes from counting
-newlines forward once, never from searching the text again.
-
-A JSON parser keeps one value for a repeated key and drops the other silently. The
-two levels walked here check their keys directly. Deeper levels are checked by a
-count: every member has one ``:`` outside strings, so a document without repeated
-keys has as many colons as its re-serialisation (counting ``\\u003a`` escapes, which
-the re-serialisation writes as ``:``); a dropped member makes the re-serialisation
-shorter by at least its own colon. Only when the counts differ is the document
-walked again, exactly, to name the repeated key and its line.
-
-That walk runs the standard library's scanner in Python steps; a template is read
-faster by ``orjson`` whole, with each member's line found afterwards by ``_located``
-(below). Whatever that quick reading cannot vouch for falls back to the walk, so both
+A template is read by ``orjson`` whole, and each member's line is found afterwards by
+``_located`` (below): a forward search for each member's name, vouched for by counting
+colons. Whatever that quick reading cannot vouch for (a syntax error, a repeated key,
+an escape in a name, an integer past 64 bits) falls back to the exact walk, so both
 read a document identically.
+
+The walk: the template object and its ``Resources`` object are walked member by
+member; each member's value is parsed by the C scanner of the standard library's
+``json``, which also says where the value ends, so the line of every logical id comes
+from counting newlines forward once. A JSON parser keeps one value for a repeated key
+and drops the other silently. The two levels walked check their keys directly. Deeper
+levels are checked by a count: every member has one ``:`` outside strings, so a
+document without repeated keys has as many colons as its re-serialisation (counting
+``\\u003a`` escapes, which the re-serialisation writes as ``:``); a dropped member makes
+the re-serialisation shorter by at least its own colon. Only when the counts differ is
+the document walked again, exactly, to name the repeated key and its line.
 """
 
 from __future__ import annotations
