@@ -214,4 +214,7 @@ def test_the_quick_reading_agrees_with_the_walk(
             load_json(text)
         assert (caught.value.message, caught.value.line) == (problem.message, problem.line)
         return
-    assert load_json(text) == walked
+    read = load_json(text)
+    assert read == walked
+    # == holds for 1, 1.0 and True alike: the values must also be of the same types
+    assert repr(read) == repr(walked)
