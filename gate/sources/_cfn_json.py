@@ -234,8 +234,8 @@ def _located(raw: bytes) -> tuple[Any, dict[str, int]] | None:
     except orjson.JSONDecodeError:
         return None
     if not isinstance(document, dict):
-        whole = orjson.dumps(document)
-        same = _faithful(whole) and whole.count(b":") == raw.count(b":")
+        whole = _dumped(document)
+        same = whole is not None and _faithful(whole) and whole.count(b":") == raw.count(b":")
         return (document, {}) if same else None
     members = _Members()
     for key, value in document.items():
@@ -266,11 +266,23 @@ def _faithful(written: bytes) -> bool:
 
 
 def _colons(value: Any) -> int:
-    """The colons of ``value`` re-serialised; -1 when it is not faithful. (The text
-    ``orjson`` writes is dropped at once: thousands of them kept alive made each
-    ``dumps`` allocate from the system, ten times slower.)"""
-    written = orjson.dumps(value)
+    """The colons of ``value`` re-serialised; -1 when it is not faithful or cannot be
+    re-serialised. (The text ``orjson`` writes is dropped at once: thousands of them
+    kept alive made each ``dumps`` allocate from the system, ten times slower.)"""
+    written = _dumped(value)
+    if written is None:
+        return -1
     return written.count(b":") if b"+" not in written or b"e+" not in written else -1
+
+
+def _dumped(value: Any) -> bytes | None:
+    """``value`` as orjson writes it, or None where it cannot: orjson reads up to 1,024
+    levels of nesting but writes only 254 (and refuses a lone surrogate). The exact walk
+    reads such a document instead."""
+    try:
+        return orjson.dumps(value)
+    except (orjson.JSONEncodeError, TypeError):
+        return None
 
 
 def _name(key: str) -> bytes:

@@ -60,6 +60,32 @@ def test_a_repeated_key_anywhere_is_refused_with_its_line(text: str, line: int) 
     assert caught.value.line == line
 
 
+@pytest.mark.parametrize("depth", [254, 255, 300])
+@pytest.mark.parametrize("where", ["section", "resource", "top"])
+def test_nesting_orjson_reads_but_cannot_write_is_read_by_the_walk(depth: int, where: str) -> None:
+    """orjson reads 1,024 levels but writes 254: past that, re-serialising to count colons
+    raised TypeError (an internal error, found by fuzzing); such a document is read by the
+    exact walk instead, lines and refusals alike (deeper still, the walk refuses it as
+    nested too deeply)."""
+    deep = "[" * depth + "]" * depth
+    queue = '"Queue": {"Type": "AWS::SQS::Queue"}'
+    texts = {
+        "section": f'{{"Metadata": {deep},\n"Resources": {{\n{queue}}}}}',
+        "resource": f'{{"Resources": {{\n"Deep": {{"Type": "x", "Metadata": {deep}}},\n{queue}}}}}',
+        "top": deep,
+    }
+    document, lines, _ = load_json(texts[where])
+    if where == "top":
+        assert isinstance(document, list)
+    else:
+        assert document["Resources"]["Queue"]["Type"] == "AWS::SQS::Queue"
+        assert lines["Queue"] == 3
+    repeated = texts["section"].replace('"Resources"', '"Resources": {},\n"Resources"', 1)
+    with pytest.raises(Problem) as caught:
+        load_json(repeated)
+    assert caught.value.line == 3
+
+
 def test_numbers_beyond_64_bits_and_many_escapes_are_not_mistaken_for_repeats() -> None:
     text = '{"Resources": {"A": {"Type": "x", "Properties": {"Big": 123456789012345678901234567890, "S": "\\\\u003a\\\\u003A"}}}}'
     document, lines, _ = load_json(text)
