@@ -269,8 +269,9 @@ def _colons(value: Any) -> int:
     """The colons of ``value`` re-serialised; -1 when it is not faithful or cannot be
     re-serialised. (The text ``orjson`` writes is dropped at once: thousands of them
     kept alive made each ``dumps`` allocate from the system, ten times slower.)"""
-    written = _dumped(value)
-    if written is None:
+    try:  # (``_dumped`` written out: this runs once a resource)
+        written = orjson.dumps(value)
+    except (orjson.JSONEncodeError, TypeError):
         return -1
     return written.count(b":") if b"+" not in written or b"e+" not in written else -1
 
