@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -291,6 +291,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture(autouse=True)
+def _collected_here() -> Iterator[None]:
+    """What a test left in reference cycles is collected on the main thread, when it
+    ends: the fake OPA server's threads must not be the ones to collect it (a regorus
+    engine in a cycle, say one an exception's traceback keeps, raises when dropped on
+    another thread than its own)."""
+    import gc
+
+    yield
+    gc.collect()
+    gc.freeze()  # what survived is not scanned again: the next collection stays cheap
 
 
 @pytest.fixture(autouse=True)

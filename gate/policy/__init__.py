@@ -36,6 +36,9 @@ class Engine(Protocol):
 
     def evaluate(self, input_json: str) -> Any: ...
 
+    def close(self) -> None:
+        """Let go of what the engine holds (its interpreter), here and now."""
+
 
 class EngineFactory(Protocol):
     def __call__(
@@ -288,4 +291,7 @@ def decide(
         if kind is EngineKind.REMOTE and remote is not None
         else "the embedded engine"
     )
-    return parse_decision(engine.evaluate(orjson.dumps(document).decode()), shown)
+    try:
+        return parse_decision(engine.evaluate(orjson.dumps(document).decode()), shown)
+    finally:
+        engine.close()

@@ -75,26 +75,37 @@ def _refuse_http_send(request: Any) -> Any:
 
 
 class EmbeddedEngine:
+    """regorus's engine, loaded with the policies and the rules.
+
+    regorus's engine may only be dropped on the thread that made it: collected by the
+    garbage collector on another (an exception's traceback can keep it in a cycle), it
+    raises there. :meth:`close` lets it go at once, on this thread."""
+
     def __init__(self, policies: Sequence[PolicyFile], data: Mapping[str, Any]) -> None:
         regorus = _regorus()
-        self._engine = regorus.Engine()
+        self._engine: Any = regorus.Engine()
         self._engine.add_extension("http.send", 1, _refuse_http_send)
         for policy in policies:
             try:
                 self._engine.add_policy(policy.path, policy.text)
             except BaseException as exc:
                 _guard(exc)
+                self.close()
                 raise translate(exc, policy.path) from None
         try:
             self._engine.add_data_json(orjson.dumps(data).decode())
         except BaseException as exc:
             _guard(exc)
+            self.close()
             raise PolicyError(
                 f"the rules could not be loaded as policy data: {translate(exc)}"
             ) from None
 
     def evaluate(self, input_json: str) -> Any:
         return self.evaluate_rule(DECISION_PATH, input_json)
+
+    def close(self) -> None:
+        self._engine = None
 
     def evaluate_rule(self, rule: str, input_json: str | None = None) -> Any:
         """The rule's value as Python values (None when undefined). Rego sets of scalars

@@ -57,6 +57,19 @@ def discover(files: list[PolicyFile]) -> list[tuple[str, str]]:
 def run(directory: Path | None) -> TestRun:
     files = policy_files([directory] if directory is not None else [], include_tests=True)
     engine = EmbeddedEngine(files, {})
+    try:
+        results = _results(engine, files)
+    finally:
+        engine.close()
+    if not results:
+        raise GateError(
+            "no tests found (rules named test_* in *_test.rego files)",
+            path=str(directory or "policies"),
+        )
+    return TestRun(tuple(results))
+
+
+def _results(engine: EmbeddedEngine, files: list[PolicyFile]) -> list[TestResult]:
     results = []
     for file, rule in discover(files):
         started = time.perf_counter()
@@ -67,12 +80,7 @@ def run(directory: Path | None) -> TestRun:
         except GateError as exc:
             outcome, detail = "ERROR", str(exc)
         results.append(TestResult(file, rule, outcome, detail, time.perf_counter() - started))
-    if not results:
-        raise GateError(
-            "no tests found (rules named test_* in *_test.rego files)",
-            path=str(directory or "policies"),
-        )
-    return TestRun(tuple(results))
+    return results
 
 
 def render(run: TestRun, *, verbose: bool) -> str:
