@@ -43,6 +43,8 @@ def test_list_tags_with_intrinsics_resolved_from_parameters(tmp_path: Path) -> N
         + "        - {Key: team, Value: !Ref Team}\n"
         + "        - {Key: arn, Value: !GetAtt Role.Arn}\n"
         + "        - {Key: joined, Value: !Join ['-', [a, !Ref Env]]}\n"
+        + "        - {Key: first, Value: !Select [0, [one, two]]}\n"
+        + "        - {Key: second, Value: !Select ['1', [one, two]]}\n"
         + "  Role:\n    Type: AWS::IAM::Role\n",
     )
     web = resources(path)["Web"]
@@ -53,6 +55,8 @@ def test_list_tags_with_intrinsics_resolved_from_parameters(tmp_path: Path) -> N
         "team": None,  # no default, no --parameter: unknown, never missing
         "arn": None,
         "joined": "a-prod",
+        "first": "one",  # an index as templates write it, a number
+        "second": "two",
     }
     assert (
         resources(path, parameters={"Team": "checkout", "Env": "dev"})["Web"].tags.values["team"]
