@@ -150,7 +150,7 @@ def test_lines_from_tokens_are_the_lines_lark_propagates() -> None:
             if not with_positions.meta.empty:
                 assert _hcl_parser.line_of(without) == with_positions.meta.line, path
                 compared += 1
-    assert compared > 10_000
+    assert compared > 2_000  # the fixtures alone hold ~2,900 such nodes; the corpus, many more
 
 
 def test_a_node_starts_on_its_first_tokens_line() -> None:
