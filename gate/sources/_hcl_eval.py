@@ -173,10 +173,6 @@ def evaluate_node(node: Any, scope: Scope, depth: int) -> Any:
     return _Evaluator(scope).value(node, depth)
 
 
-def _line(node: Any) -> int | None:
-    return line_of(node)
-
-
 def _children(tree: Tree[Any]) -> list[Tree[Any]]:
     return [c for c in tree.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
 
@@ -200,7 +196,7 @@ class _Evaluator:
     def value(self, node: Any, depth: int) -> Any:
         if depth > MAX_DEPTH:
             raise TooLarge(
-                "too large to evaluate: the expression is nested too deeply", _line(node)
+                "too large to evaluate: the expression is nested too deeply", line_of(node)
             )
         self.budget.charge(1)
         if isinstance(node, Token):
@@ -212,7 +208,7 @@ class _Evaluator:
             return handler(self, node, depth + 1)
         except EvalError as error:
             if error.line is None:
-                error.line = _line(node)
+                error.line = line_of(node)
             raise
 
     # ------------------------------------------------------------------ literals
@@ -223,7 +219,7 @@ class _Evaluator:
             return UNKNOWN
         only = inner[0]
         if only.data == "identifier":
-            return self.bare_name(_name(only), _line(only))
+            return self.bare_name(_name(only), line_of(only))
         return self.value(only, depth)
 
     def bare_name(self, name: str, line: int | None) -> Any:
@@ -304,7 +300,7 @@ class _Evaluator:
         body = "\n".join(body_lines) + ("\n" if body_lines else "")
         if "${" not in body and "%{" not in body:
             return self.budget.string(body)
-        return template_value(body, self.scope, depth, _line(node))
+        return template_value(body, self.scope, depth, line_of(node))
 
     def tuple(self, node: Tree[Any], depth: int) -> Any:
         items = [self.value(child, depth) for child in _children(node)]
@@ -373,7 +369,7 @@ class _Evaluator:
         root = _root_identifier(current)
         if root is None:
             return self.walk(self.value(current, depth), steps, depth)
-        line = _line(current)
+        line = line_of(current)
         if root in self.scope.symbols:
             return self.walk(self.scope.symbols[root], steps, depth)
         if self.scope.constant:

@@ -187,13 +187,6 @@ def _cache_key(grammar: Path) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
 
 
-def cache_directory() -> Path | None:
-    """Where the parser cache lives, or None when there is no home to put it in."""
-    from gate._cache import user_cache_dir
-
-    return user_cache_dir()
-
-
 class _Pickler(pickle.Pickler):
     """Pickles a Lark parser: modules by name, and the LALR table's two action
     singletons (compared by identity) as themselves."""
@@ -278,7 +271,9 @@ def parser(positions: bool = False) -> Lark:
         return _PARSERS[positions]
     grammar = _grammar_path()
     key = _cache_key(grammar) + ("-positions" if positions else "-lines")
-    folder = cache_directory()
+    from gate._cache import user_cache_dir
+
+    folder = user_cache_dir()
     path = folder / f"hcl-parser-{key}.pickle" if folder is not None else None
     found = _load_cached(path, key) if path is not None else None
     if found is not None:
