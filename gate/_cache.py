@@ -46,6 +46,23 @@ def safe_location(folder: Path, cwd: Path) -> bool:
     return not any(os.path.lexists(place / ".git") for place in (resolved, *resolved.parents))
 
 
+def read_trusted(path: Path, limit: int) -> bytes | None:
+    """The bytes of a cache file when ``trusted_file`` vouches for it; None when it is
+    missing, unreadable, a link, or not trusted."""
+    try:
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    try:
+        with os.fdopen(handle, "rb") as stream:
+            if not trusted_file(os.fstat(stream.fileno()), limit):
+                return None
+            data = stream.read(limit + 1)
+    except OSError:
+        return None
+    return data if len(data) <= limit else None  # it grew since fstat
+
+
 def trusted_file(found: os.stat_result, limit: int) -> bool:
     """A regular file of this user's, at most ``limit`` bytes, that no one else may write."""
     getuid = getattr(os, "getuid", None)

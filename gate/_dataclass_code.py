@@ -20,13 +20,12 @@ from __future__ import annotations
 
 import builtins
 import marshal
-import os
 import sys
 from pathlib import Path
 from types import CodeType
 from typing import Any
 
-from gate._cache import trusted_file, user_cache_dir
+from gate._cache import read_trusted, user_cache_dir
 
 MAX_ENTRIES = 4096
 """Stored texts at most (a run uses several hundred): past it, only the last run's."""
@@ -108,17 +107,12 @@ def save() -> None:
 
 
 def _read(path: Path) -> dict[str, CodeType]:
-    try:
-        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    except OSError:
+    data = read_trusted(path, MAX_BYTES)
+    if data is None:
         return {}
     try:
-        with os.fdopen(handle, "rb") as stream:
-            found = os.fstat(stream.fileno())
-            if not trusted_file(found, MAX_BYTES):
-                return {}
-            stored = marshal.loads(stream.read(MAX_BYTES + 1))
-    except Exception:  # unreadable, truncated or not marshal data
+        stored = marshal.loads(data)
+    except Exception:  # truncated or not marshal data
         return {}
     if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == _STAMP):
         return {}

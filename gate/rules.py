@@ -360,10 +360,9 @@ def validate_once(document: Any, *, schema_name: str, shown: str, text: str) -> 
     """Validate, remembering success by content hash: a rules file that passed with
     this schema passes again, without importing jsonschema (a pre-commit hook runs
     many times on the same rules)."""
-    import hashlib
-
     from gate import __version__
     from gate._cache import user_cache_dir
+    from gate._digest import digest
 
     folder = user_cache_dir()
     if folder is None:  # no home: validate every time
@@ -373,7 +372,7 @@ def validate_once(document: Any, *, schema_name: str, shown: str, text: str) -> 
     # The schema's own bytes are part of the key: a file that passed an older schema of
     # the same version (a development install) is checked again.
     schema = package_file("schemas", f"{schema_name}.json").read_bytes()
-    key = hashlib.sha256(b"\0".join((__version__.encode(), schema, text.encode()))).hexdigest()
+    key = digest(__version__.encode(), schema, text.encode("utf-8", "surrogatepass"))
     marker = cache / key
     if marker.exists():
         return

@@ -16,7 +16,7 @@ from typing import Any
 from gate import _io, _yaml
 from gate._record import frozen
 from gate.errors import SourceError
-from gate.sources import _cfn_json, _cfn_yaml
+from gate.sources import _cfn_json
 from gate.sources._cfn_problem import Path as Where
 from gate.sources._cfn_problem import Problem, pointer
 from gate.sources._jsonload import decode_text
@@ -59,7 +59,12 @@ def read(path: Path, what: str = "template") -> Document:
     notes = (f"{shown}: {transcoded}",) if transcoded else ()
     is_json = text.lstrip()[:1] in ("{", "[")
     try:
-        value, lines, foreign = _cfn_json.load(text, raw) if is_json else _cfn_yaml.load(text)
+        if is_json:
+            value, lines, foreign = _cfn_json.load(text, raw)
+        else:  # PyYAML only for a YAML template: its import is a tenth of a small run
+            from gate.sources import _cfn_yaml
+
+            value, lines, foreign = _cfn_yaml.load(text)
     except Problem as exc:
         raise SourceError(exc.message, path=shown, line=exc.line, column=exc.column) from None
     return Document(shown, value, text, is_json, lines, (*notes, *_foreign(shown, foreign)))

@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml
 
-from gate._yaml import problem
+from gate._yaml_loader import problem
 from gate.sources._cfn_intrinsics import FOREIGN
 from gate.sources._cfn_problem import Problem
 

@@ -28,9 +28,7 @@ second tier. An unwritable cache directory only means building each time.
 
 from __future__ import annotations
 
-import hashlib
 import importlib
-import os
 import pickle
 import sys
 from collections.abc import Iterator
@@ -41,6 +39,7 @@ from hcl2.postlexer import PostLexer
 from lark import Lark, Token, Tree
 from lark.exceptions import LarkError, UnexpectedInput
 
+from gate._digest import digest
 from gate.errors import SourceError
 
 CACHE_FORMAT = "1"
@@ -149,18 +148,18 @@ resource "aws_instance" "web" {
 
 def _digest(tree: Tree[Any]) -> str:
     """A fingerprint of a tree: every node's rule, every token's type, text and place."""
-    hasher = hashlib.sha256()
+    parts: list[bytes] = []
     stack: list[Any] = [tree]
     while stack:
         node = stack.pop()
         if isinstance(node, Tree):
-            hasher.update(f"({node.data}:{len(node.children)}".encode())
+            parts.append(f"({node.data}:{len(node.children)}".encode())
             stack.extend(reversed(node.children))
         elif isinstance(node, Token):
-            hasher.update(f"[{node.type}:{node.line}:{node.column}:{node!s}]".encode())
+            parts.append(f"[{node.type}:{node.line}:{node.column}:{node!s}]".encode())
         else:
-            hasher.update(f"<{node!r}>".encode())
-    return hasher.hexdigest()
+            parts.append(f"<{node!r}>".encode())
+    return digest(*parts)
 
 
 def _grammar_path() -> Path:
@@ -181,10 +180,9 @@ def _cache_key(grammar: Path) -> str:
         lark.__version__,
         sys.version,
         sys.implementation.cache_tag or "",
-        hashlib.sha256(grammar.read_bytes()).hexdigest(),
-        hashlib.sha256((grammar.parent / "postlexer.py").read_bytes()).hexdigest(),
     ]
-    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
+    files = (grammar.read_bytes(), (grammar.parent / "postlexer.py").read_bytes())
+    return digest(*(part.encode() for part in parts), *files)[:32]
 
 
 class _Pickler(pickle.Pickler):
@@ -209,15 +207,14 @@ MAX_CACHE_BYTES = 64 * 1024 * 1024
 def _load_cached(path: Path, key: str) -> Lark | None:
     """The pickled parser, if it is good. Unpickling runs code, so the file must be this
     user's, writable by no one else, in a cache directory ``gate._cache`` found safe."""
-    from gate._cache import trusted_file
+    from gate._cache import read_trusted
 
+    data = read_trusted(path, MAX_CACHE_BYTES)
+    if data is None:
+        return None
     try:
-        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-        with os.fdopen(handle, "rb") as stream:
-            if not trusted_file(os.fstat(stream.fileno()), MAX_CACHE_BYTES):
-                return None
-            stored = pickle.load(stream)
-    except Exception:  # missing, unreadable or corrupt: build instead
+        stored = pickle.loads(data)
+    except Exception:  # corrupt, or pickled by another Lark: build instead
         return None
     if not isinstance(stored, dict) or stored.get("key") != key:
         return None

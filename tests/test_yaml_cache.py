@@ -1,0 +1,109 @@
+"""What the strict YAML reader read cleanly is kept in the user's cache, so the next run
+over the same rules, plans and usage files neither parses nor imports PyYAML; what it
+refused is refused every time, and the cache gives back exactly what a read gives."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+import pytest
+
+from gate import _yaml, _yaml_loader
+from tests.conftest import EXAMPLE_RULES, REPO
+
+TEXT = "tags:\n  - key: team\n    values: {allowed: [a, b]}\nexpires: 2026-12-31\nratio: 0.5\n"
+
+
+def cache_entries() -> list[Path]:
+    folder = Path(os.environ["XDG_CACHE_HOME"]) / "finops-gate" / "yaml"
+    return sorted(folder.glob("*.json")) if folder.is_dir() else []
+
+
+def test_a_second_run_reads_the_cache_without_importing_pyyaml() -> None:
+    program = (
+        "import sys\n"
+        "from gate import _yaml\n"
+        f"print(_yaml.parse({TEXT!r}) == {_yaml_loader.parse(TEXT)!r})\n"
+        "print('yaml' in sys.modules)\n"
+    )
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", program], capture_output=True, text=True, check=True
+        ).stdout.split()
+        for _ in range(2)
+    ]
+    assert runs == [["True", "True"], ["True", "False"]]
+
+
+def test_what_the_cache_gives_back_is_what_a_read_gives() -> None:
+    texts = [path.read_text(encoding="utf-8") for path in sorted(EXAMPLE_RULES.glob("*.yaml"))]
+    texts += [TEXT, 'n: -0.0\nbig: 9223372036854775807\nu: "\\u00e9\\U0001F600"\nnull_: ~\n']
+    for text in texts:
+        first = _yaml.parse(text)
+        again = _yaml.parse(text)
+        assert again == first == _yaml_loader.parse(text)
+        assert [type(v) for v in _walk(again)] == [type(v) for v in _walk(first)]
+    assert len(cache_entries()) == len(set(texts))
+
+
+def test_a_refused_text_is_refused_every_time_and_never_kept() -> None:
+    for _ in range(2):
+        with pytest.raises(_yaml.YamlProblem) as caught:
+            _yaml.parse("status: draft\nstatus: approved\n", first_line=2)
+        assert caught.value.line == 3
+    assert cache_entries() == []
+
+
+def test_a_cache_entry_others_may_write_is_not_read() -> None:
+    """The entry's name is the text's digest: only a file of the user's own, that no one
+    else may write, is believed. (The positive case shows the planted file would be read
+    otherwise, so this test can fail.)"""
+    _yaml.parse(TEXT)
+    [entry] = cache_entries()
+    entry.write_bytes(orjson.dumps({"planted": True}))
+    entry.chmod(0o666)
+    assert _yaml.parse(TEXT) == _yaml_loader.parse(TEXT)
+    entry.write_bytes(orjson.dumps({"planted": True}))
+    entry.chmod(0o600)
+    assert _yaml.parse(TEXT) == {"planted": True}
+
+
+def test_a_damaged_cache_entry_is_read_again_from_the_text() -> None:
+    _yaml.parse(TEXT)
+    [entry] = cache_entries()
+    entry.write_bytes(b'{"tags": [')  # a full disk cut it short
+    assert _yaml.parse(TEXT) == _yaml_loader.parse(TEXT)
+
+
+def test_no_safe_cache_directory_means_every_text_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checkout = tmp_path / "checkout"
+    (checkout / ".git").mkdir(parents=True)
+    monkeypatch.chdir(checkout)
+    monkeypatch.setenv("HOME", str(checkout))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(checkout / ".cache"))
+    assert _yaml.parse(TEXT) == _yaml_loader.parse(TEXT)
+    assert not (checkout / ".cache").exists()
+
+
+def test_a_changed_reader_does_not_reuse_what_the_old_one_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _yaml.parse(TEXT)
+    monkeypatch.setattr(_yaml, "_STAMP", b"another reader")
+    _yaml.parse(TEXT)
+    assert len(cache_entries()) == 2
+    assert (REPO / "gate" / "_yaml_loader.py").is_file()  # the stamp's source
+
+
+def _walk(value: object) -> list[object]:
+    if isinstance(value, dict):
+        return [value, *(leaf for item in value.values() for leaf in _walk(item))]
+    if isinstance(value, list):
+        return [value, *(leaf for item in value for leaf in _walk(item))]
+    return [value]
