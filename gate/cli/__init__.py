@@ -60,9 +60,13 @@ def main() -> None:
 
     Exits with ``os._exit`` once the output is flushed: tearing down the objects of a
     large parsed plan costs a noticeable part of a run and serves no one. (The cyclic
-    garbage collector is already off: see ``gate/__main__.py``.) Dataclass code compiled
+    garbage collector is already off: see ``gate/__main__.py``; objects that would be
+    let go of on the way are kept, see ``gate/_lifetime.py``.) Dataclass code compiled
     in this run is stored for the next once the output is out.
     """
+    from gate import _lifetime
+
+    _lifetime.keep_until_exit()
     try:
         app(prog_name="finops-gate")
         code = 0

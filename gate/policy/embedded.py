@@ -18,6 +18,7 @@ from typing import Any
 
 import orjson
 
+from gate._lifetime import let_go
 from gate.errors import EngineUnavailable, PolicyError
 from gate.policy import DECISION_PATH, PolicyFile
 
@@ -79,7 +80,8 @@ class EmbeddedEngine:
 
     regorus's engine may only be dropped on the thread that made it: collected by the
     garbage collector on another (an exception's traceback can keep it in a cycle), it
-    raises there. :meth:`close` lets it go at once, on this thread."""
+    raises there. :meth:`close` lets it go at once, on this thread (or keeps it until
+    the process ends, see ``gate/_lifetime.py``)."""
 
     def __init__(self, policies: Sequence[PolicyFile], data: Mapping[str, Any]) -> None:
         regorus = _regorus()
@@ -105,7 +107,8 @@ class EmbeddedEngine:
         return self.evaluate_rule(DECISION_PATH, input_json)
 
     def close(self) -> None:
-        self._engine = None
+        engine, self._engine = self._engine, None
+        let_go(engine)  # the last reference, unless the command line keeps it to exit
 
     def evaluate_rule(self, rule: str, input_json: str | None = None) -> Any:
         """The rule's value as Python values (None when undefined). Rego sets of scalars
