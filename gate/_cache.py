@@ -1,13 +1,22 @@
 """The user's cache directory, where the gate keeps what it can rebuild.
 
 What is read back from it is trusted: compiled code (``gate/_dataclass_code.py``), a
-pickled parser (``gate/sources/_hcl_parser.py``), the marks of rules already validated
-and the price overlay. So it must never be a folder the change under review can fill.
-A pull request controls the files of its checkout, and CI runners often place ``HOME``
-(or ``XDG_CACHE_HOME``) inside the workspace: a directory inside the working
-directory, or inside any git checkout, is refused, as is a relative
-``XDG_CACHE_HOME`` (the XDG specification ignores those too). Then the next candidate
-is tried, and without a safe one nothing is cached: slower, never wrong.
+pickled parser (``gate/sources/_hcl_parser.py``), YAML documents already read
+(``gate/_yaml.py``), the marks of rules already validated and the price overlay. So
+it must never be a folder the change under review can fill. A pull request controls
+the files of its checkout, and CI runners often place ``HOME`` (or
+``XDG_CACHE_HOME``) inside the workspace. Refused, and the next candidate tried:
+
+- a relative ``XDG_CACHE_HOME`` (the XDG specification ignores those too);
+- a directory inside the working directory, or inside any git checkout;
+- when the working directory is in no git checkout (an unpacked archive, a build
+  context), so that where the tree under review begins is unknown: a directory inside
+  any folder that also holds the working directory (``HOME`` at the root of the
+  unpacked tree, the gate run in a subfolder of it).
+
+Without a safe candidate nothing is cached: slower, never wrong. A file is read back
+only when it is a regular file of the user's own that no one else may write, in a
+folder of the user's own that is not a link and not writable by everyone.
 """
 
 from __future__ import annotations
@@ -37,20 +46,34 @@ def user_cache_dir() -> Path | None:
 
 
 def safe_location(folder: Path, cwd: Path) -> bool:
-    """Whether ``folder`` lies outside the working directory and outside any git
-    checkout (no ``.git`` in it or above it)."""
+    """Whether ``folder`` lies outside the tree under review (see the module's
+    docstring)."""
     resolved = Path(os.path.realpath(folder))
     working = Path(os.path.realpath(cwd))
     if resolved == working or working in resolved.parents:
         return False
-    return not any(os.path.lexists(place / ".git") for place in (resolved, *resolved.parents))
+    if _in_checkout(resolved):
+        return False
+    if _in_checkout(working):
+        return True
+    holding = {working, *working.parents} - {Path(working.anchor)}
+    return not any(place in holding for place in resolved.parents)
+
+
+def _in_checkout(place: Path) -> bool:
+    return any(os.path.lexists(folder / ".git") for folder in (place, *place.parents))
 
 
 def read_trusted(path: Path, limit: int) -> bytes | None:
-    """The bytes of a cache file when ``trusted_file`` vouches for it; None when it is
-    missing, unreadable, a link, or not trusted."""
-    try:
-        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    """The bytes of a cache file when ``trusted_file`` vouches for it and its folder is
+    the user's own (``trusted_folder``); None when it is missing, unreadable, a link, a
+    pipe, or not trusted."""
+    if not trusted_folder(path.parent):
+        return None
+    try:  # O_NONBLOCK: a named pipe put there must not hang the run
+        handle = os.open(
+            path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        )
     except OSError:
         return None
     try:
@@ -60,15 +83,48 @@ def read_trusted(path: Path, limit: int) -> bytes | None:
             data = stream.read(limit + 1)
     except OSError:
         return None
-    return data if len(data) <= limit else None  # it grew since fstat
+    return data if data is not None and len(data) <= limit else None  # grown since fstat
+
+
+def write_entry(path: Path, data: bytes) -> None:
+    """Write a cache file whole (a temporary file renamed over whatever is there, a
+    pipe included), readable by the user alone; a failure leaves nothing behind and is
+    the caller's to ignore (``OSError``)."""
+    import tempfile
+
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        Path(temporary).replace(path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            Path(temporary).unlink()
+        raise
+
+
+def trusted_folder(folder: Path) -> bool:
+    """A directory (not a link to one) of this user's that not everyone may write.
+    (Group-writable is allowed: a umask of 002 is the default on many systems, and the
+    files in it are checked one by one.)"""
+    try:
+        found = os.lstat(folder)
+    except OSError:
+        return False
+    return stat.S_ISDIR(found.st_mode) and not found.st_mode & stat.S_IWOTH and _own(found)
 
 
 def trusted_file(found: os.stat_result, limit: int) -> bool:
     """A regular file of this user's, at most ``limit`` bytes, that no one else may write."""
-    getuid = getattr(os, "getuid", None)
     return (
         stat.S_ISREG(found.st_mode)
         and found.st_size <= limit
         and not found.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
-        and (getuid is None or found.st_uid == getuid())
+        and _own(found)
     )
+
+
+def _own(found: os.stat_result) -> bool:
+    getuid = getattr(os, "getuid", None)
+    return getuid is None or found.st_uid == getuid()

@@ -25,7 +25,7 @@ from pathlib import Path
 from types import CodeType
 from typing import Any
 
-from gate._cache import read_trusted, user_cache_dir
+from gate._cache import read_trusted, user_cache_dir, write_entry
 
 MAX_ENTRIES = 4096
 """Stored texts at most (a run uses several hundred): past it, only the last run's."""
@@ -98,10 +98,7 @@ def save() -> None:
         entries = {}  # drop what other versions of the gate left
     entries.update(_used)
     try:
-        from gate._io import write_atomic
-
-        _path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        write_atomic(_path, marshal.dumps((_STAMP, entries)), mode=0o600)
+        write_entry(_path, marshal.dumps((_STAMP, entries)))
     except Exception:  # unwritable, full, or anything else: compile next time too
         return
 

@@ -97,19 +97,38 @@ def _entry(text: str) -> Path | None:
 
 
 def _reader_stamp() -> bytes:
-    """The version and the reader's own source: a development install whose reader
-    changed does not reuse what the old one read."""
+    """What the reading depends on: the gate's version, the reader's own source, and the
+    PyYAML it would use (where it is installed, its version, whether libyaml's C loader
+    is there: the two loaders do not accept exactly the same texts). Each virtualenv
+    sharing the cache, each upgrade and each development change reads afresh. Found
+    without importing PyYAML."""
     global _STAMP
     if _STAMP is None:
+        from importlib.machinery import PathFinder
+
         from gate import __version__
 
-        loader = Path(__file__).with_name("_yaml_loader.py")
-        try:
-            source = loader.read_bytes()
-        except OSError:  # a zipped or stripped install: the version alone
-            source = b""
-        _STAMP = __version__.encode() + b"\0" + source
+        parts = [__version__.encode(), _source(Path(__file__).with_name("_yaml_loader.py"))]
+        spec = PathFinder.find_spec("yaml")
+        if spec is not None and spec.origin:
+            package = Path(spec.origin)
+            parts += [spec.origin.encode("utf-8", "surrogateescape"), _source(package)]
+            try:
+                names = sorted(entry.name for entry in package.parent.iterdir())
+                parts.append("\0".join(names).encode("utf-8", "surrogateescape"))
+            except OSError:
+                parts.append(b"")
+        from gate._digest import digest
+
+        _STAMP = digest(*parts).encode()
     return _STAMP
+
+
+def _source(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:  # a zipped or stripped install
+        return b""
 
 
 _STAMP: bytes | None = None
@@ -132,11 +151,32 @@ def _recall(entry: Path) -> Any:
 def _keep(entry: Path, document: Any) -> None:
     import orjson
 
-    from gate._io import write_atomic
+    from gate._cache import write_entry
 
     try:
         data = orjson.dumps(document)
         if len(data) <= MAX_CACHED_BYTES:
-            write_atomic(entry, data, mode=0o600)
+            write_entry(entry, data)
+            _prune(entry.parent)
     except (OSError, TypeError):  # an unwritable cache, or a value JSON has no form for
         return
+
+
+MAX_ENTRIES = 1_000
+"""Documents kept; past that, the least recently written half goes (rules, plans and
+usage files of a few repositories fit many times over)."""
+
+
+def _prune(folder: Path) -> None:
+    """Keep the folder under ``MAX_ENTRIES`` (only after a write: a text not seen before)."""
+    import contextlib
+    import os
+
+    with os.scandir(folder) as found:
+        entries = [entry for entry in found if entry.name.endswith(".json")]
+    if len(entries) <= MAX_ENTRIES:
+        return
+    entries.sort(key=lambda entry: entry.stat(follow_symlinks=False).st_mtime_ns)
+    for entry in entries[: len(entries) - MAX_ENTRIES // 2]:
+        with contextlib.suppress(OSError):  # gone already, or not ours to remove
+            Path(entry.path).unlink()

@@ -7,6 +7,7 @@ applies is always visible in one file.
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import re
 from collections.abc import Mapping
@@ -361,7 +362,7 @@ def validate_once(document: Any, *, schema_name: str, shown: str, text: str) -> 
     this schema passes again, without importing jsonschema (a pre-commit hook runs
     many times on the same rules)."""
     from gate import __version__
-    from gate._cache import user_cache_dir
+    from gate._cache import read_trusted, user_cache_dir, write_entry
     from gate._digest import digest
 
     folder = user_cache_dir()
@@ -374,14 +375,11 @@ def validate_once(document: Any, *, schema_name: str, shown: str, text: str) -> 
     schema = package_file("schemas", f"{schema_name}.json").read_bytes()
     key = digest(__version__.encode(), schema, text.encode("utf-8", "surrogatepass"))
     marker = cache / key
-    if marker.exists():
+    if read_trusted(marker, 0) is not None:  # an empty file of the user's own
         return
     validate(document, schema_name=schema_name, shown=shown, text=text)
-    try:
-        cache.mkdir(parents=True, exist_ok=True)
-        marker.touch()
-    except OSError:
-        pass  # a read-only home: validate every time
+    with contextlib.suppress(OSError):  # a read-only home: validate every time
+        write_entry(marker, b"")
 
 
 def validate(document: Any, *, schema_name: str, shown: str, text: str | None = None) -> None:

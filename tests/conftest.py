@@ -258,8 +258,11 @@ def run_subprocess(*args: str | Path, cwd: Path | None = None) -> Run:
 def _isolated_environment(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """No test sees the developer's price cache, AWS region or claimed plan."""
+    """No test sees the developer's caches, AWS region or claimed plan. (HOME too: the
+    cache falls back to ~/.cache where XDG_CACHE_HOME is refused, as it is beside a
+    working directory that is in no git checkout; see gate/_cache.py.)"""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.setenv("HOME", str(tmp_path_factory.mktemp("home")))
     for name in (
         "FINOPS_GATE_PRICES",
         "FINOPS_GATE_PLAN_ID",

@@ -4,6 +4,7 @@ trusted, and a pull request controls the files of its checkout."""
 
 from __future__ import annotations
 
+import json
 import pickle
 from pathlib import Path
 
@@ -18,17 +19,64 @@ from tests.conftest import EXAMPLE_RULES, run_subprocess
 def test_an_absolute_cache_home_outside_any_checkout_is_used(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (tmp_path / "work").mkdir()
+    (tmp_path / "work" / ".git").mkdir(parents=True)  # the tree under review: a checkout
     monkeypatch.chdir(tmp_path / "work")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert _cache.user_cache_dir() == tmp_path / "xdg" / "finops-gate"
+
+
+def test_beside_a_tree_that_is_no_checkout_nothing_that_holds_it_is_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unpacked archive with HOME at its root, the gate run in a subfolder: where the
+    tree under review begins is unknown, so no folder that holds the working directory
+    may hold the cache either. A cache that shares only the filesystem root is used."""
+    tree = tmp_path / "unpacked"
+    (tree / "infra").mkdir(parents=True)
+    monkeypatch.chdir(tree / "infra")
+    monkeypatch.setenv("HOME", str(tree))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))  # beside it: held by tmp_path
+    assert _cache.user_cache_dir() is None
+    assert not _cache.safe_location(tree / ".cache" / "finops-gate", tree / "infra")
+    assert _cache.safe_location(Path("/finops-gate-test-elsewhere/cache"), tree / "infra")
+    (tree / ".git").mkdir()  # the same tree as a checkout: a cache outside it is used
+    assert _cache.user_cache_dir() == tmp_path / "xdg" / "finops-gate"
+
+
+def test_a_planted_document_beside_a_tree_that_is_no_checkout_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The end-to-end case a review found: the change commits
+    .cache/finops-gate/yaml/<digest of the built-in tags.yaml>.json saying there are no
+    tag rules. It is not read; the untagged queue is still denied."""
+    from gate import _yaml
+    from gate._digest import digest
+    from gate.rules import defaults_dir
+
+    tree = tmp_path / "unpacked"
+    (tree / "infra").mkdir(parents=True)
+    template = {"Resources": {"Queue": {"Type": "AWS::SQS::Queue", "Properties": {}}}}
+    (tree / "infra" / "stack.json").write_text(json.dumps(template), encoding="utf-8")
+    text = (defaults_dir() / "tags.yaml").read_text(encoding="utf-8")
+    key = digest(_yaml._reader_stamp(), text.encode("utf-8", "surrogatepass"))
+    entry = tree / ".cache" / "finops-gate" / "yaml" / f"{key}.json"
+    entry.parent.mkdir(parents=True)
+    entry.write_text('{"tags": []}', encoding="utf-8")
+    entry.chmod(0o600)
+    monkeypatch.setenv("HOME", str(tree))
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    done = run_subprocess("check", "stack.json", cwd=tree / "infra")
+    assert done.exit_code == 1, done.stderr
+    (tree / "infra" / ".git").mkdir()  # (where it would be read: so this test can fail)
+    monkeypatch.chdir(tree / "infra")
+    assert _yaml._entry(text) == entry
 
 
 def test_a_cache_home_inside_the_working_directory_falls_back_to_the_home(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     work = tmp_path / "work"
-    work.mkdir()
+    (work / ".git").mkdir(parents=True)
     monkeypatch.chdir(work)
     monkeypatch.setenv("XDG_CACHE_HOME", str(work / ".cache"))  # CI caching set up in the tree
     monkeypatch.setenv("HOME", str(tmp_path / "home"))

@@ -139,7 +139,7 @@ def test_the_command_line_writes_the_cache_and_answers_the_same_from_it(
 ) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     work = tmp_path / "work"  # the cache is never inside the working directory
-    work.mkdir()
+    (work / ".git").mkdir(parents=True)  # a checkout: a cache beside it may be used
     command = ("check", EXAMPLE_PLAN, "--format", "json", "--today", "2026-11-23")
     first = run_subprocess(*command, cwd=work)
     assert first.exit_code in (0, 1), first.stderr

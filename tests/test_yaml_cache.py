@@ -45,8 +45,10 @@ def test_what_the_cache_gives_back_is_what_a_read_gives() -> None:
     for text in texts:
         first = _yaml.parse(text)
         again = _yaml.parse(text)
-        assert again == first == _yaml_loader.parse(text)
-        assert [type(v) for v in _walk(again)] == [type(v) for v in _walk(first)]
+        truth = _yaml_loader.parse(text)
+        # JSON text compares types (1, 1.0 and true differ) and key order too
+        assert orjson.dumps(again) == orjson.dumps(first) == orjson.dumps(truth)
+        assert [type(v) for v in _walk(again)] == [type(v) for v in _walk(truth)]
     assert len(cache_entries()) == len(set(texts))
 
 
@@ -89,6 +91,54 @@ def test_no_safe_cache_directory_means_every_text_is_read(
     monkeypatch.setenv("XDG_CACHE_HOME", str(checkout / ".cache"))
     assert _yaml.parse(TEXT) == _yaml_loader.parse(TEXT)
     assert not (checkout / ".cache").exists()
+
+
+def test_a_pipe_or_a_linked_folder_in_the_cache_is_passed_over(tmp_path: Path) -> None:
+    """A named pipe where an entry would be must not hang the run; a ``yaml`` folder
+    that is a link to another place is not read from."""
+    _yaml.parse(TEXT)
+    [entry] = cache_entries()
+    entry.unlink()
+    os.mkfifo(entry)
+    assert _yaml.parse(TEXT) == _yaml_loader.parse(TEXT)  # and the entry written again
+    assert entry.is_file()
+    folder = entry.parent
+    elsewhere = tmp_path / "elsewhere"
+    folder.rename(elsewhere)
+    (elsewhere / entry.name).write_bytes(orjson.dumps({"planted": True}))
+    folder.symlink_to(elsewhere, target_is_directory=True)
+    assert _yaml.parse(TEXT) == _yaml_loader.parse(TEXT)
+
+
+def test_the_cache_keeps_a_bounded_number_of_documents(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_yaml, "MAX_ENTRIES", 10)
+    for number in range(25):
+        assert _yaml.parse(f"n: {number}\n") == {"n": number}
+    assert 5 <= len(cache_entries()) <= 10
+    assert _yaml.parse("n: 24\n") == {"n": 24}
+
+
+def test_another_pyyaml_reads_afresh(tmp_path: Path) -> None:
+    """Virtualenvs share the user's cache, and libyaml's loader and the pure-Python one
+    do not accept exactly the same texts: the PyYAML found (where, which version, with
+    or without libyaml) is part of every key."""
+    fake = tmp_path / "site" / "yaml"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text("__version__ = '0.0'\n", encoding="utf-8")
+    program = "from gate import _yaml\nprint(_yaml._reader_stamp().decode())\n"
+
+    def stamp(*path: Path) -> str:
+        environment = {**os.environ, "PYTHONPATH": os.pathsep.join(map(str, path))}
+        return subprocess.run(
+            [sys.executable, "-c", program],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=environment,
+        ).stdout.strip()
+
+    assert stamp() == _yaml._reader_stamp().decode()
+    assert stamp(tmp_path / "site") != stamp()
 
 
 def test_a_changed_reader_does_not_reuse_what_the_old_one_read(

@@ -232,14 +232,14 @@ def _load_cached(path: Path, key: str) -> Lark | None:
 def _store(path: Path, key: str, parser: Lark, canary: str) -> None:
     import io
 
-    from gate._io import write_atomic
+    from gate._cache import write_entry
 
     buffer = io.BytesIO()
     try:
         _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(
             {"key": key, "canary": canary, "parser": parser}
         )
-        write_atomic(path, buffer.getvalue())
+        write_entry(path, buffer.getvalue())
     except Exception:  # unpicklable in this Lark version, or an unwritable cache
         return
 
@@ -268,7 +268,7 @@ def parser(positions: bool = False) -> Lark:
         return _PARSERS[positions]
     grammar = _grammar_path()
     key = _cache_key(grammar) + ("-positions" if positions else "-lines")
-    from gate._cache import user_cache_dir
+    from gate._cache import read_trusted, user_cache_dir
 
     folder = user_cache_dir()
     path = folder / f"hcl-parser-{key}.pickle" if folder is not None else None
@@ -279,9 +279,16 @@ def parser(positions: bool = False) -> Lark:
         lark_cache = None
         if folder is not None:
             try:
-                folder.mkdir(parents=True, exist_ok=True)
+                folder.mkdir(mode=0o700, parents=True, exist_ok=True)
                 lark_cache = folder / f"hcl-lark-{key}.cache"
             except OSError:
+                lark_cache = None
+            # Lark unpickles its cache file: only one the user's own, as ours.
+            if (
+                lark_cache is not None
+                and lark_cache.exists()
+                and read_trusted(lark_cache, MAX_CACHE_BYTES) is None
+            ):
                 lark_cache = None
         found = _build(grammar, lark_cache, positions)
         canary = _digest(found.parse(_CANARY))

@@ -31,6 +31,7 @@ print("\nprobe", code, *loaded, file=sys.stderr)
 
 
 def imported_by(*args: str, cwd: Path) -> tuple[int, list[str]]:
+    (cwd / ".git").mkdir(exist_ok=True)  # a checkout, as a pre-commit hook's or CI's
     done = subprocess.run(
         [sys.executable, "-c", PROBE, *args],
         capture_output=True,

@@ -244,3 +244,31 @@ def test_the_quick_reading_agrees_with_the_walk(
     assert read == walked
     # == holds for 1, 1.0 and True alike: the values must also be of the same types
     assert repr(read) == repr(walked)
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+@pytest.mark.parametrize("odd_id", ["", "Web-1", "Ünï9", "Bad:Id"])
+def test_many_resources_read_quickly_as_the_walk_reads_them(
+    indent: int | None, odd_id: str
+) -> None:
+    """The quick reading makes the names of alphanumeric ids in one go, and any other
+    name one by one; hundreds of resources, each with a property named like the next
+    resource, come out as the walk reads them, through the quick reading."""
+    ids = [f"Res{index}" if index % 3 else f"Ré{index}" for index in range(300)]
+    if odd_id:
+        ids[150] = odd_id
+    resources = {
+        name: {
+            "Type": "AWS::SQS::Queue",
+            "Properties": {"QueueName": f"q:{index}", ids[(index + 1) % len(ids)]: [1, 2.5]},
+        }
+        for index, name in enumerate(ids)
+    }
+    document = {"Parameters": {"P": {"Type": "String"}}, "Resources": resources}
+    text = json.dumps(document, indent=indent, ensure_ascii=False)
+    assert _located(text.encode()) is not None
+    read = load_json(text)
+    assert read == _walked(text)
+    assert repr(read) == repr(_walked(text))
+    if indent:
+        assert read[1]["Res1"] == text.splitlines().index('    "Res1": {') + 1
