@@ -103,7 +103,7 @@ class Normaliser:
         self._suggested: dict[tuple[str, str], str | None] = {}
         self._expected: dict[str, str | None] = {}
         self._applicable: dict[tuple[str, str, str], tuple[TagRule, ...]] = {}
-        self._key_fold: dict[str, str] = {}
+        self._rule_of: dict[str, TagRule | None] = {}  # a key as written -> its rule
         # Resources of the same kind with the same tags that the rules govern are
         # normalised alike (a plan repeats its default tags on thousands; a Name tag
         # differs on each, and no rule reads it): each distinct one is worked out once.
@@ -153,14 +153,12 @@ class Normaliser:
         tags = resource.tags
         governed: list[tuple[str, str | None, bool]] = []
         service_tagged = False
+        service_key = self._roles["service"]
         for raw_key, value in tags.values.items():
-            folded = self._key_fold.get(raw_key)
-            if folded is None:
-                folded = self._key_fold[raw_key] = fold(raw_key)
-            rule = self._by_folded.get(folded)
+            rule = self._rule_for(raw_key)
             if rule is not None:
                 governed.append((raw_key, value, raw_key in tags.sensitive))
-                if rule.key == self._roles["service"] and value and value.strip():
+                if rule.key == service_key and value and value.strip():
                     service_tagged = True
         memo_key = (
             resource.provider,
@@ -177,6 +175,15 @@ class Normaliser:
             done = self._tagged[memo_key] = self._normalise(resource)
         return TaggedResource(resource, *done)
 
+    def _rule_for(self, raw_key: str) -> TagRule | None:
+        """The rule a tag key as written falls under (keys match case- and
+        separator-insensitively), None for a key no rule governs."""
+        try:
+            return self._rule_of[raw_key]
+        except KeyError:
+            rule = self._rule_of[raw_key] = self._by_folded.get(fold(raw_key))
+            return rule
+
     def _address_matches(self, address: str) -> tuple[bool, ...]:
         """Which services of the catalog match this address (what attribution may take
         from the address)."""
@@ -191,10 +198,7 @@ class Normaliser:
         tags = resource.tags
         matched: dict[str, list[str]] = {}
         for raw_key in tags.values:
-            folded = self._key_fold.get(raw_key)
-            if folded is None:
-                folded = self._key_fold[raw_key] = fold(raw_key)
-            rule = self._by_folded.get(folded)
+            rule = self._rule_for(raw_key)
             if rule is not None:
                 matched.setdefault(rule.key, []).append(raw_key)
         findings: list[Finding] = []

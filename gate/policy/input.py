@@ -126,14 +126,14 @@ def inline_exception(exception: InlineException) -> dict[str, Any]:
 def _resource(item: TaggedResource, shared: dict[Any, dict[str, Any]]) -> dict[str, Any]:
     resource = item.resource
     tags = resource.tags
-    shown: dict[str, str | None] = {}
+    shown: dict[str, str | None] = dict(tags.values)
     unknown: list[str] = []
-    for key, value in tags.values.items():
-        if value is None:
-            unknown.append(key)
-            shown[key] = None
-        else:
-            shown[key] = SENSITIVE if key in tags.sensitive else value
+    if tags.sensitive or None in shown.values():  # else every value is shown as it is
+        for key, value in tags.values.items():
+            if value is None:
+                unknown.append(key)
+            elif key in tags.sensitive:
+                shown[key] = SENSITIVE
     attribution = item.attribution
     location = resource.location
     return {

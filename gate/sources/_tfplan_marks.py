@@ -43,9 +43,11 @@ class Marks:
         return marker.get(attribute) if isinstance(marker, dict) else marker
 
     def unknown_attributes(self) -> frozenset[str]:
-        if not self.unknown:
+        # ``True in`` scans in C (most markers hold only false and nested shapes); the
+        # exact ``is True`` test follows only where it found one
+        if not self.unknown or True not in self.unknown.values():
             return _NONE
-        return frozenset(k for k, flag in self.unknown.items() if flag is True)
+        return frozenset([k for k, flag in self.unknown.items() if flag is True])
 
 
 _TAG_FAMILIES = (("tags", "tags_all"), ("labels", "terraform_labels", "effective_labels"))

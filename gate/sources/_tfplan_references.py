@@ -53,6 +53,8 @@ class PlanReferences:
         self._addresses: frozenset[str] | None = None
         self._followed: dict[tuple[_Path, str], list[tuple[_Path, str]]] = {}
         self._declared: dict[_Path, dict[str, Mapping[str, Any]]] = {}
+        # module address -> its steps and their names (thousands of resources share one)
+        self._steps: dict[str | None, tuple[list[tuple[str, str]], _Path]] = {}
         root = configuration.get("root_module") if isinstance(configuration, dict) else None
         if isinstance(root, dict):
             self._index((), root)
@@ -73,8 +75,11 @@ class PlanReferences:
         """Attribute path → address of a resource of the plan, for one resource instance."""
         if name is None or not self._modules:
             return NO_REFERENCES
-        steps = _module_steps(module_address)
-        path = tuple(step for step, _ in steps)
+        known_steps = self._steps.get(module_address)
+        if known_steps is None:
+            steps = _module_steps(module_address)
+            known_steps = self._steps[module_address] = (steps, tuple(s for s, _ in steps))
+        steps, path = known_steps
         key = (path, f"{rtype}.{name}")
         found = self._found.get(key)
         if found is None:
