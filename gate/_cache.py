@@ -92,7 +92,7 @@ def write_entry(path: Path, data: bytes) -> None:
     the caller's to ignore (``OSError``)."""
     import tempfile
 
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _make_folders(path.parent)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
@@ -102,6 +102,19 @@ def write_entry(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             Path(temporary).unlink()
         raise
+
+
+def _make_folders(folder: Path) -> None:
+    """Create ``folder`` and any missing folder above it, each readable by the user alone
+    (``mkdir(parents=True)`` would give the ones above the umask's mode)."""
+    missing: list[Path] = []
+    while not folder.is_dir():
+        missing.append(folder)
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    for level in reversed(missing):
+        level.mkdir(mode=0o700, exist_ok=True)
 
 
 def trusted_folder(folder: Path) -> bool:

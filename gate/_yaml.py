@@ -168,15 +168,31 @@ usage files of a few repositories fit many times over)."""
 
 
 def _prune(folder: Path) -> None:
-    """Keep the folder under ``MAX_ENTRIES`` (only after a write: a text not seen before)."""
+    """Keep the folder under ``MAX_ENTRIES`` (only after a write: a text not seen before),
+    and clear temporary files a run killed while writing left, once an hour old."""
     import contextlib
     import os
+    import time
 
     with os.scandir(folder) as found:
-        entries = [entry for entry in found if entry.name.endswith(".json")]
+        entries = list(found)
     if len(entries) <= MAX_ENTRIES:
         return
-    entries.sort(key=lambda entry: entry.stat(follow_symlinks=False).st_mtime_ns)
-    for entry in entries[: len(entries) - MAX_ENTRIES // 2]:
+    stale = time.time_ns() - 3_600 * 10**9
+    written: list[tuple[int, str]] = []
+    for entry in entries:
+        try:
+            modified = entry.stat(follow_symlinks=False).st_mtime_ns
+        except OSError:  # removed meanwhile
+            continue
+        if entry.name.endswith(".json"):
+            written.append((modified, entry.path))
+        elif entry.name.startswith(".") and modified < stale:
+            with contextlib.suppress(OSError):
+                Path(entry.path).unlink()
+    if len(written) <= MAX_ENTRIES:
+        return
+    written.sort()
+    for _, path in written[: len(written) - MAX_ENTRIES // 2]:
         with contextlib.suppress(OSError):  # gone already, or not ours to remove
-            Path(entry.path).unlink()
+            Path(path).unlink()

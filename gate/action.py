@@ -1,4 +1,5 @@
-"""The GitHub Action's step (``action.yml`` runs ``python -m gate.action``).
+"""The GitHub Action's step (``action.yml`` runs ``python -I -m gate.action``: isolated,
+so the pull request's checkout, the working directory, is not on ``sys.path``).
 
 Reads the action's inputs from ``FG_*`` variables and the run's context from the
 ``GITHUB_*`` ones, runs ``finops-gate check`` once, in this process, with annotations
@@ -279,7 +280,7 @@ def fix_suggestion(env: Mapping[str, str]) -> str:
     paths = _words(env.get("FG_FIX_PATHS", ""))
     if not paths:
         return ""
-    argv = [sys.executable, "-m", "gate", "fix", *paths]
+    argv = [sys.executable, "-I", "-m", "gate", "fix", *paths]  # -I: see action.yml
     rules = env.get("FG_RULES", "")
     if rules and (Path(rules).is_dir() or rules != "rules"):
         argv += ["--rules", rules]

@@ -373,7 +373,9 @@ def validate_once(document: Any, *, schema_name: str, shown: str, text: str) -> 
     # The schema's own bytes are part of the key: a file that passed an older schema of
     # the same version (a development install) is checked again.
     schema = package_file("schemas", f"{schema_name}.json").read_bytes()
-    key = digest(__version__.encode(), schema, text.encode("utf-8", "surrogatepass"))
+    # and how the text was read (the YAML reader and the PyYAML under it: see gate/_yaml.py)
+    reader = _yaml._reader_stamp()
+    key = digest(__version__.encode(), schema, reader, text.encode("utf-8", "surrogatepass"))
     marker = cache / key
     if read_trusted(marker, 0) is not None:  # an empty file of the user's own
         return

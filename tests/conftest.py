@@ -254,6 +254,18 @@ def run_subprocess(*args: str | Path, cwd: Path | None = None) -> Run:
     return Run(completed.returncode, completed.stdout, completed.stderr)
 
 
+@pytest.fixture
+def beside_a_checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Work in a git checkout (a marker is enough here), as a pre-commit hook or a CI job
+    does: the user's cache beside it is used. Beside a working directory that is in no
+    checkout, a cache that shares a folder with it is refused (gate/_cache.py), and a
+    copy of this project unpacked under /tmp shares /tmp with pytest's folders."""
+    checkout = tmp_path / "checkout"
+    (checkout / ".git").mkdir(parents=True)
+    monkeypatch.chdir(checkout)
+    return checkout
+
+
 @pytest.fixture(autouse=True)
 def _isolated_environment(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch

@@ -288,6 +288,34 @@ def test_pull_request_run_annotates_summarises_and_sets_outputs(project: Path) -
     assert json.loads(Path(outputs["report-file"]).read_text())["verdict"] == "fail"
 
 
+def test_modules_committed_to_the_checkout_are_never_imported(project: Path) -> None:
+    """The step runs in the pull request's checkout. A plain ``python -m`` puts the
+    working directory first on ``sys.path``: a committed ``gate/`` package or
+    ``orjson.py`` would be imported instead of the installed ones, and could pass the
+    change. The step is isolated (``-I``); the planted modules would exit 0 if run."""
+    shadow = "import os\nos._exit(0)\n"
+    (project / "gate").mkdir()
+    (project / "gate" / "__init__.py").write_text(shadow, encoding="utf-8")
+    (project / "gate" / "action.py").write_text(shadow, encoding="utf-8")
+    (project / "orjson.py").write_text(shadow, encoding="utf-8")
+    git(project, "add", ".")
+    git(project, "commit", "-q", "-m", "make the gate pass")
+    inputs = {"paths": "plan.json", "plan-id": "CP-2026-001", "install": "false"}
+    run = run_gate_step(project, inputs, PR_EVENT)
+    assert run.code == 1, run.stdout
+    assert run.outputs["result"] == "fail"
+    step = next(s for s in ACTION["runs"]["steps"] if s.get("id") == "gate")
+    plain = subprocess.run(
+        ["bash", "-c", step["run"].replace("python -I -m", "python -m")],
+        cwd=project,
+        env={**os.environ, "PYTHONPATH": ""},
+        capture_output=True,
+        check=False,
+        timeout=60,
+    )
+    assert plain.returncode == 0  # (what the isolation prevents: so this test can fail)
+
+
 def test_fail_on_never_reports_without_failing(
     project: Path, in_process: Callable[..., StepRun]
 ) -> None:

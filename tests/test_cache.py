@@ -137,3 +137,51 @@ class _Payload:
     def __reduce__(self) -> tuple[object, tuple[str, ...]]:
         code = f"open({self.marker!r}, 'w').close()"
         return (exec, (code,))
+
+
+@pytest.mark.usefixtures("beside_a_checkout")
+def test_a_price_overlay_in_the_cache_counts_only_as_the_user_s_own_file(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Prices read back from the cache decide budget checks: one that others may write
+    (or in a folder that is a link) is not read, as every file read back from there."""
+    from tests.conftest import write_json
+
+    folder = _cache.user_cache_dir()
+    assert folder is not None
+    folder.mkdir(parents=True, mode=0o700)
+    overlay = write_json(
+        folder / "prices.json",
+        {
+            "schema": "finops-gate/prices/v1",
+            "currency": "USD",
+            "prices": {"ec2.instance|eu-west-3|m5.large": "0.001"},
+        },
+    )
+    overlay.chmod(0o666)
+    assert str(overlay) not in catalog.load().origins
+    overlay.chmod(0o600)
+    assert str(overlay) in catalog.load().origins  # (so that the test can fail)
+    monkeypatch.setenv("FINOPS_GATE_PRICES", str(overlay))  # named by whoever runs the gate
+    overlay.chmod(0o666)
+    assert str(overlay) in catalog.load().origins
+
+
+def test_an_unreadable_cache_folder_only_means_no_lark_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cache folder left by a run under sudo (root's, mode 700) cannot even be looked
+    into: Lark gets no cache file, and the run goes on (it was an internal error)."""
+    import os
+
+    blocked = tmp_path / "hcl-lark-x.cache"
+    real_lstat = os.lstat
+
+    def lstat(path: object, *args: object, **kwargs: object) -> os.stat_result:
+        if str(path) == str(blocked):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_lstat(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "lstat", lstat)
+    assert _hcl_parser._fresh_or_trusted(blocked) is False
+    assert _hcl_parser._fresh_or_trusted(tmp_path / "not-there.cache") is True

@@ -125,6 +125,7 @@ def test_an_unwritable_cache_only_means_compiling_each_time(tmp_path: Path) -> N
         assert _dataclass_code.compiled() > 0
 
 
+@pytest.mark.usefixtures("beside_a_checkout")
 def test_a_relative_cache_home_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """It would name a folder of the working tree, which may be the change under review."""
     monkeypatch.setenv("HOME", str(tmp_path))

@@ -17,6 +17,8 @@ from tests.conftest import EXAMPLE_RULES, REPO
 
 TEXT = "tags:\n  - key: team\n    values: {allowed: [a, b]}\nexpires: 2026-12-31\nratio: 0.5\n"
 
+pytestmark = pytest.mark.usefixtures("beside_a_checkout")
+
 
 def cache_entries() -> list[Path]:
     folder = Path(os.environ["XDG_CACHE_HOME"]) / "finops-gate" / "yaml"
@@ -82,11 +84,9 @@ def test_a_damaged_cache_entry_is_read_again_from_the_text() -> None:
 
 
 def test_no_safe_cache_directory_means_every_text_is_read(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    beside_a_checkout: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    checkout = tmp_path / "checkout"
-    (checkout / ".git").mkdir(parents=True)
-    monkeypatch.chdir(checkout)
+    checkout = beside_a_checkout  # HOME and the cache inside the checkout under review
     monkeypatch.setenv("HOME", str(checkout))
     monkeypatch.setenv("XDG_CACHE_HOME", str(checkout / ".cache"))
     assert _yaml.parse(TEXT) == _yaml_loader.parse(TEXT)
@@ -94,14 +94,21 @@ def test_no_safe_cache_directory_means_every_text_is_read(
 
 
 def test_a_pipe_or_a_linked_folder_in_the_cache_is_passed_over(tmp_path: Path) -> None:
-    """A named pipe where an entry would be must not hang the run; a ``yaml`` folder
-    that is a link to another place is not read from."""
+    """A named pipe where an entry would be must not hang the run (read in a child with
+    a time limit: a hang fails the test); a ``yaml`` folder that is a link to another
+    place is not read from."""
     _yaml.parse(TEXT)
     [entry] = cache_entries()
     entry.unlink()
     os.mkfifo(entry)
-    assert _yaml.parse(TEXT) == _yaml_loader.parse(TEXT)  # and the entry written again
-    assert entry.is_file()
+    program = (
+        f"from gate import _yaml\nprint(_yaml.parse({TEXT!r}) == {_yaml_loader.parse(TEXT)!r})\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.split() == ["True"]
+    assert entry.is_file()  # written again, over the pipe
     folder = entry.parent
     elsewhere = tmp_path / "elsewhere"
     folder.rename(elsewhere)
@@ -110,12 +117,35 @@ def test_a_pipe_or_a_linked_folder_in_the_cache_is_passed_over(tmp_path: Path) -
     assert _yaml.parse(TEXT) == _yaml_loader.parse(TEXT)
 
 
+def test_cache_folders_are_made_for_the_user_alone() -> None:
+    base = Path(os.environ["XDG_CACHE_HOME"])
+    for folder in (base / "finops-gate", base / "finops-gate" / "yaml"):
+        assert not folder.exists()
+    previous = os.umask(0o002)  # the default of many systems
+    try:
+        _yaml.parse(TEXT)
+    finally:
+        os.umask(previous)
+    for folder in (base / "finops-gate", base / "finops-gate" / "yaml"):
+        assert folder.stat().st_mode & 0o777 == 0o700
+
+
 def test_the_cache_keeps_a_bounded_number_of_documents(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_yaml, "MAX_ENTRIES", 10)
     for number in range(25):
         assert _yaml.parse(f"n: {number}\n") == {"n": number}
     assert 5 <= len(cache_entries()) <= 10
     assert _yaml.parse("n: 24\n") == {"n": 24}
+    folder = cache_entries()[0].parent
+    left = folder / ".abc.json.tmp1234"  # a run killed while writing
+    left.write_bytes(b"{")
+    os.utime(left, (0, 0))
+    fresh = folder / ".def.json.tmp5678"  # a run writing right now
+    fresh.write_bytes(b"{")
+    for number in range(25, 40):
+        _yaml.parse(f"n: {number}\n")
+    assert not left.exists() and fresh.exists()
+    assert 5 <= len(cache_entries()) <= 10
 
 
 def test_another_pyyaml_reads_afresh(tmp_path: Path) -> None:

@@ -277,16 +277,40 @@ def default_overlay() -> Path | None:
     return folder / "prices.json" if folder is not None else None
 
 
+def _usable_default(path: Path) -> bool:
+    """Whether the default overlay is there to be read: a file of the user's own that no
+    one else may write, in a folder of theirs (as every file read back from the user's
+    cache). ``$FINOPS_GATE_PRICES`` is read as named: whoever sets it chose it."""
+    if os.environ.get("FINOPS_GATE_PRICES"):
+        try:
+            return path.is_file()
+        except OSError:
+            return False
+    from gate._cache import trusted_file, trusted_folder
+
+    try:
+        found = os.lstat(path)
+    except OSError:  # missing, or a folder this user may not read: no overlay
+        return False
+    return trusted_file(found, MAX_OVERLAY_BYTES) and trusted_folder(path.parent)
+
+
+MAX_OVERLAY_BYTES = 64 * 1024 * 1024
+"""A price overlay larger than this is not read back from the cache."""
+
+
 def load(overlay: Path | None = None, *, use_default_overlay: bool = True) -> Catalog:
     shipped = _read(package_file("data", "prices.json"), shipped=True)
     prices: dict[str, str | list[str]] = {}
     source_of: dict[str, PriceSource] = {}
     sources = _merge(shipped, "built-in", prices, source_of)
     origins = ["built-in catalog"]
-    chosen = (
-        overlay if overlay is not None else (default_overlay() if use_default_overlay else None)
-    )
-    if chosen is not None and (overlay is not None or chosen.is_file()):
+    chosen = overlay
+    if chosen is None and use_default_overlay:
+        chosen = default_overlay()
+        if chosen is not None and not _usable_default(chosen):
+            chosen = None
+    if chosen is not None:
         layer = _read(chosen)
         if layer.get("currency", "USD") != shipped.get("currency", "USD"):
             raise PricingError("the price overlay uses another currency", path=str(chosen))

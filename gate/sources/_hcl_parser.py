@@ -229,6 +229,22 @@ def _load_cached(path: Path, key: str) -> Lark | None:
     return parser
 
 
+def _fresh_or_trusted(path: Path) -> bool:
+    """Whether Lark may use its cache file here: none yet (Lark writes it), or one the
+    user's own (Lark unpickles it). A folder this user may not read: neither."""
+    import os
+
+    from gate._cache import read_trusted
+
+    try:
+        os.lstat(path)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return read_trusted(path, MAX_CACHE_BYTES) is not None
+
+
 def _store(path: Path, key: str, parser: Lark, canary: str) -> None:
     import io
 
@@ -268,7 +284,7 @@ def parser(positions: bool = False) -> Lark:
         return _PARSERS[positions]
     grammar = _grammar_path()
     key = _cache_key(grammar) + ("-positions" if positions else "-lines")
-    from gate._cache import read_trusted, user_cache_dir
+    from gate._cache import user_cache_dir
 
     folder = user_cache_dir()
     path = folder / f"hcl-parser-{key}.pickle" if folder is not None else None
@@ -284,11 +300,7 @@ def parser(positions: bool = False) -> Lark:
             except OSError:
                 lark_cache = None
             # Lark unpickles its cache file: only one the user's own, as ours.
-            if (
-                lark_cache is not None
-                and lark_cache.exists()
-                and read_trusted(lark_cache, MAX_CACHE_BYTES) is None
-            ):
+            if lark_cache is not None and not _fresh_or_trusted(lark_cache):
                 lark_cache = None
         found = _build(grammar, lark_cache, positions)
         canary = _digest(found.parse(_CANARY))

@@ -24,6 +24,8 @@ PROBE = (
 )
 SAMPLE = FIXTURES / "nested-blocks" / "main.tf"
 
+pytestmark = pytest.mark.usefixtures("beside_a_checkout")
+
 
 def probe(cache: Path) -> tuple[str, str]:
     """How a fresh process got its parser, and the fingerprint of the sample's tree."""
