@@ -92,7 +92,7 @@ def write_entry(path: Path, data: bytes) -> None:
     the caller's to ignore (``OSError``)."""
     import tempfile
 
-    _make_folders(path.parent)
+    make_folders(path.parent)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
@@ -104,7 +104,7 @@ def write_entry(path: Path, data: bytes) -> None:
         raise
 
 
-def _make_folders(folder: Path) -> None:
+def make_folders(folder: Path) -> None:
     """Create ``folder`` and any missing folder above it, each readable by the user alone
     (``mkdir(parents=True)`` would give the ones above the umask's mode)."""
     missing: list[Path] = []
@@ -115,6 +115,16 @@ def _make_folders(folder: Path) -> None:
         folder = folder.parent
     for level in reversed(missing):
         level.mkdir(mode=0o700, exist_ok=True)
+
+
+def trusted_path(path: Path, limit: int) -> bool:
+    """Whether ``path`` is a file ``read_trusted`` would read, without reading it (for a
+    file another reader opens: Lark's cache, the price overlay)."""
+    try:
+        found = os.lstat(path)
+    except OSError:  # missing, or in a folder this user may not read
+        return False
+    return trusted_file(found, limit) and trusted_folder(path.parent)
 
 
 def trusted_folder(folder: Path) -> bool:

@@ -286,13 +286,9 @@ def _usable_default(path: Path) -> bool:
             return path.is_file()
         except OSError:
             return False
-    from gate._cache import trusted_file, trusted_folder
+    from gate._cache import trusted_path
 
-    try:
-        found = os.lstat(path)
-    except OSError:  # missing, or a folder this user may not read: no overlay
-        return False
-    return trusted_file(found, MAX_OVERLAY_BYTES) and trusted_folder(path.parent)
+    return trusted_path(path, MAX_OVERLAY_BYTES)
 
 
 MAX_OVERLAY_BYTES = 64 * 1024 * 1024

@@ -234,7 +234,7 @@ def _fresh_or_trusted(path: Path) -> bool:
     user's own (Lark unpickles it). A folder this user may not read: neither."""
     import os
 
-    from gate._cache import read_trusted
+    from gate._cache import trusted_path
 
     try:
         os.lstat(path)
@@ -242,7 +242,7 @@ def _fresh_or_trusted(path: Path) -> bool:
         return True
     except OSError:
         return False
-    return read_trusted(path, MAX_CACHE_BYTES) is not None
+    return trusted_path(path, MAX_CACHE_BYTES)
 
 
 def _store(path: Path, key: str, parser: Lark, canary: str) -> None:
@@ -284,7 +284,7 @@ def parser(positions: bool = False) -> Lark:
         return _PARSERS[positions]
     grammar = _grammar_path()
     key = _cache_key(grammar) + ("-positions" if positions else "-lines")
-    from gate._cache import user_cache_dir
+    from gate._cache import make_folders, user_cache_dir
 
     folder = user_cache_dir()
     path = folder / f"hcl-parser-{key}.pickle" if folder is not None else None
@@ -295,7 +295,7 @@ def parser(positions: bool = False) -> Lark:
         lark_cache = None
         if folder is not None:
             try:
-                folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+                make_folders(folder)
                 lark_cache = folder / f"hcl-lark-{key}.cache"
             except OSError:
                 lark_cache = None
