@@ -35,14 +35,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from hcl2.postlexer import PostLexer
 from lark import Lark, Token, Tree
 from lark.exceptions import LarkError, UnexpectedInput
 
 from gate._digest import digest
 from gate.errors import SourceError
 
-CACHE_FORMAT = "1"
+CACHE_FORMAT = "2"
 MAX_TOKENS = 150_000
 """Tokens one load may parse: its trees are held together, at about a kilobyte a token,
 and parsing takes 20-50 µs a token. 150,000 (some 4,000 small resources, 500 kB of
@@ -78,7 +77,33 @@ class TokenBudget:
 _ACTIVE: list[TokenBudget] = []
 
 
-class _CountingPostLexer(PostLexer):
+def _post_lexer() -> type[Any]:
+    """python-hcl2's ``PostLexer``, read from its own file where it can be: importing it
+    through its package first runs the package's whole API (the deserializer and its
+    ``regex``, the formatter, the query language), which the gate never calls and which
+    cost about 8 ms of a pre-commit hook. The file imports nothing of its package; if a
+    release changes that, the package is imported as usual."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("hcl2")
+        if spec is not None and spec.submodule_search_locations:
+            location = Path(next(iter(spec.submodule_search_locations))) / "postlexer.py"
+            alone = importlib.util.spec_from_file_location(f"{__name__}._hcl2_postlexer", location)
+            if alone is not None and alone.loader is not None:
+                module = importlib.util.module_from_spec(alone)
+                alone.loader.exec_module(module)
+                found = getattr(module, "PostLexer", None)
+                if isinstance(found, type):
+                    return found
+    except Exception:  # moved, or importing its package after all: the usual way
+        pass
+    from hcl2.postlexer import PostLexer
+
+    return PostLexer
+
+
+class _CountingPostLexer(_post_lexer()):  # type: ignore[misc]
     """python-hcl2's post-lexer, counting tokens against the active budget."""
 
     def process(self, stream: Iterator[Token]) -> Iterator[Token]:
@@ -185,19 +210,35 @@ def _cache_key(grammar: Path) -> str:
     return digest(*(part.encode() for part in parts), *files)[:32]
 
 
+_BUILD_ONLY = ("grammar", "_parse_tree_builder", "source_grammar")
+"""What a Lark parser keeps of its building and never parses with: the grammar's own
+parse tree (half the objects of the pickle), the callbacks' factory, the text."""
+
+
 class _Pickler(pickle.Pickler):
-    """Pickles a Lark parser: modules by name, and the LALR table's two action
-    singletons (compared by identity) as themselves."""
+    """Pickles a Lark parser: modules by name, the LALR table's two action singletons
+    (compared by identity) as themselves, regular expressions compiled, and the parser
+    without what only building it needed (unpickling took 15-20 ms; now about 6)."""
 
     def reducer_override(self, obj: Any) -> Any:
+        import re
         import types
 
         from lark.parsers import lalr_analysis
+
+        from gate.sources import _compiled_regex
 
         if isinstance(obj, types.ModuleType):
             return importlib.import_module, (obj.__name__,)
         if isinstance(obj, lalr_analysis.Action):
             return getattr, (lalr_analysis, obj.name)
+        if isinstance(obj, re.Pattern):
+            return _compiled_regex.reduce(obj) or NotImplemented
+        if type(obj) is Lark:
+            state = {
+                name: None if name in _BUILD_ONLY else value for name, value in vars(obj).items()
+            }
+            return object.__new__, (Lark,), state
         return NotImplemented
 
 

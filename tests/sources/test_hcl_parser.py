@@ -70,6 +70,54 @@ def test_a_cached_parser_that_parses_differently_is_not_used(tmp_path: Path) -> 
     assert probe(tmp_path) == ("built", expected)
 
 
+def test_the_cache_holds_compiled_patterns_and_no_grammar(tmp_path: Path) -> None:
+    """What makes loading it quick: the lexers' patterns as CPython's programs (not
+    compiled again), and nothing only building the parser needed."""
+    probe(tmp_path)
+    (cached,) = pickles(tmp_path)
+    data = cached.read_bytes()
+    assert b"gate.sources._compiled_regex" in data
+    parser = pickle.loads(data)["parser"]
+    assert parser.grammar is None and parser._parse_tree_builder is None
+    assert parser.parse('locals {\n  a = "b"\n}\n').data == "start"
+
+
+def test_reading_terraform_leaves_python_hcl2s_api_unimported(tmp_path: Path) -> None:
+    """Only its post-lexer is needed; the package's API (and ``regex``) is not."""
+    probe(tmp_path)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            PROBE + "print('hcl2' in sys.modules, 'hcl2.api' in sys.modules)",
+            str(SAMPLE),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+        env={"XDG_CACHE_HOME": str(tmp_path), "PATH": "/usr/bin:/bin", **coverage_env()},
+    )
+    assert done.stdout.split()[-2:] == ["False", "False"]
+
+
+def test_the_post_lexer_comes_from_its_package_when_its_file_cannot_be_read_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import importlib.util
+
+    from hcl2.postlexer import PostLexer
+
+    alone = _hcl_parser._post_lexer()
+    assert alone is not PostLexer and alone.__name__ == "PostLexer"
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise ImportError("as if the file imported its package")
+
+    monkeypatch.setattr(importlib.util, "spec_from_file_location", refuse)
+    assert _hcl_parser._post_lexer() is PostLexer
+
+
 def test_an_unwritable_cache_directory_only_means_building(tmp_path: Path) -> None:
     blocked = tmp_path / "not-a-directory"
     blocked.write_text("a file where the cache directory would go", encoding="utf-8")
