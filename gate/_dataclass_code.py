@@ -31,14 +31,17 @@ MAX_ENTRIES = 4096
 """Stored texts at most (a run uses several hundred): past it, only the last run's."""
 MAX_BYTES = 8 * 1024 * 1024
 
-_loaded: dict[str, CodeType] = {}
+_loaded: dict[str, bytes] = {}
+"""Each text's code, still marshalled: a run uses a few hundred of the stored texts,
+and turning only those into code objects is a third of the cost of all of them."""
 _used: dict[str, CodeType] = {}
 _compiled = 0
 _path: Path | None = None
 
 
-_STAMP = f"{sys.version}\0{marshal.version}"
-"""Recorded in the file: marshal's format and the bytecode belong to one Python build."""
+_STAMP = f"2\0{sys.version}\0{marshal.version}"
+"""Recorded in the file: the file's layout, then marshal's format and the bytecode,
+which belong to one Python build."""
 
 
 def cache_path(folder: Path | None = None) -> Path | None:
@@ -80,13 +83,24 @@ def _exec(source: Any, globals: Any = None, locals: Any = None, /, **kwargs: Any
     """``exec`` as ``dataclasses`` calls it, with the text's code from the cache."""
     global _compiled
     if isinstance(source, str):
-        code = _used.get(source) or _loaded.get(source)
+        code = _used.get(source) or _stored(source)
         if code is None:
             code = compile(source, "<string>", "exec", dont_inherit=True)
             _compiled += 1
         _used[source] = code
         source = code
     builtins.exec(source, globals, locals, **kwargs)
+
+
+def _stored(source: str) -> CodeType | None:
+    data = _loaded.get(source)
+    if data is None:
+        return None
+    try:
+        code = marshal.loads(data)
+    except Exception:  # damaged: compile
+        return None
+    return code if isinstance(code, CodeType) else None
 
 
 def save() -> None:
@@ -96,14 +110,14 @@ def save() -> None:
     entries = dict(_loaded)
     if len(entries) + len(_used) > MAX_ENTRIES:
         entries = {}  # drop what other versions of the gate left
-    entries.update(_used)
     try:
+        entries.update((text, marshal.dumps(code)) for text, code in _used.items())
         write_entry(_path, marshal.dumps((_STAMP, entries)))
     except Exception:  # unwritable, full, or anything else: compile next time too
         return
 
 
-def _read(path: Path) -> dict[str, CodeType]:
+def _read(path: Path) -> dict[str, bytes]:
     data = read_trusted(path, MAX_BYTES)
     if data is None:
         return {}
@@ -119,5 +133,5 @@ def _read(path: Path) -> dict[str, CodeType]:
     return {
         text: code
         for text, code in entries.items()
-        if isinstance(text, str) and isinstance(code, CodeType)
+        if isinstance(text, str) and isinstance(code, bytes)
     }

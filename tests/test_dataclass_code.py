@@ -105,6 +105,23 @@ def test_entries_that_are_not_code_are_ignored(tmp_path: Path) -> None:
     assert _dataclass_code.compiled() > 0
 
 
+def test_damaged_entries_are_compiled_again(tmp_path: Path) -> None:
+    """Each text's code is kept marshalled until a run uses it: one that no longer
+    reads as code is compiled, not run."""
+    _dataclass_code.install(tmp_path)
+    define()
+    _dataclass_code.save()
+    path = stored(tmp_path)
+    stamp, entries = marshal.loads(path.read_bytes())
+    assert entries and all(isinstance(code, bytes) for code in entries.values())
+    damaged = {text: code[: len(code) // 2] for text, code in entries.items()}
+    damaged[next(iter(damaged))] = marshal.dumps("a string, not code")
+    path.write_bytes(marshal.dumps((stamp, damaged)))
+    _dataclass_code.install(tmp_path)
+    behaves(define())
+    assert _dataclass_code.compiled() == len(entries)
+
+
 def test_a_file_others_may_write_is_not_read(tmp_path: Path) -> None:
     _dataclass_code.install(tmp_path)
     define()
