@@ -272,3 +272,32 @@ def test_many_resources_read_quickly_as_the_walk_reads_them(
     assert repr(read) == repr(_walked(text))
     if indent:
         assert read[1]["Res1"] == text.splitlines().index('    "Res1": {') + 1
+
+
+@pytest.mark.parametrize("ending", ["\r", "\r\n", "\n"], ids=["cr", "crlf", "lf"])
+def test_lines_ended_by_cr_alone_are_lines_too(tmp_path: Path, ending: str) -> None:
+    """Each resource's line, and the line of a problem, whatever ends the lines."""
+    lines = [
+        "{",
+        '  "Resources": {',
+        '    "Bucket": {"Type": "AWS::S3::Bucket"},',
+        '    "Queue": {',
+        '      "Type": "AWS::SQS::Queue"',
+        "    }",
+        "  }",
+        "}",
+    ]
+    path = tmp_path / "template.json"
+    path.write_bytes(ending.join(lines).encode())
+    found = {
+        r.address: r.location.line
+        for r in cfn.load(path, TemplateOptions()).resources
+        if r.location
+    }
+    assert found == {"Bucket": 3, "Queue": 4}
+
+    lines[5] = '    "Type": "again"}'  # a repeated key on line 6
+    path.write_bytes(ending.join(lines).encode())
+    with pytest.raises(SourceError) as refused:
+        cfn.load(path, TemplateOptions())
+    assert refused.value.line == 6
