@@ -140,6 +140,8 @@ def build(root: Path) -> SourceMap:
 
 @dataclass
 class _Parsed:
+    """What one file declares: its resource blocks, module calls and default tags."""
+
     resources: list[tuple[str, Block]]
     calls: list[tuple[str, str | None, Spot]]  # name, literal source, where
     default_tags: Tagging | None
