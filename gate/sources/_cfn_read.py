@@ -58,7 +58,7 @@ def read(path: Path, what: str = "template") -> Document:
         ) from None
     notes = (f"{shown}: {transcoded}",) if transcoded else ()
     is_json = text.lstrip()[:1] in ("{", "[")
-    if is_json and "\r" in text and "\n" not in text:
+    if is_json and "\n" not in text and "\r" in text:
         # Lines ended by CR alone (classic Mac OS): each is one, as YAML counts them.
         # A bare CR in JSON can only be whitespace (inside a string it is refused, as
         # a bare LF is), so the document read is the same.
