@@ -104,6 +104,29 @@ def write_entry(path: Path, data: bytes) -> None:
         raise
 
 
+_SEAL_BYTES = 16
+
+
+def seal(data: bytes) -> bytes:
+    """``data`` behind its BLAKE2b checksum, for an entry that is decoded by something
+    that trusts its input (pickle, marshal, a stored regular-expression program): a
+    damaged entry is then refused before it is decoded, where one flipped bit could
+    crash the interpreter. Damage, not tampering: only the user can write the cache."""
+    from gate._digest import checksum
+
+    return checksum(data) + data
+
+
+def unseal(sealed: bytes) -> bytes | None:
+    """What :func:`seal` sealed, or None when it no longer matches its checksum."""
+    from gate._digest import checksum
+
+    data = sealed[_SEAL_BYTES:]
+    if len(sealed) < _SEAL_BYTES or checksum(data) != sealed[:_SEAL_BYTES]:
+        return None
+    return data
+
+
 def make_folders(folder: Path) -> None:
     """Create ``folder`` and any missing folder above it, each readable by the user alone
     (``mkdir(parents=True)`` would give the ones above the umask's mode)."""

@@ -25,7 +25,7 @@ from pathlib import Path
 from types import CodeType
 from typing import Any
 
-from gate._cache import read_trusted, user_cache_dir, write_entry
+from gate._cache import read_trusted, seal, unseal, user_cache_dir, write_entry
 
 MAX_ENTRIES = 4096
 """Stored texts at most (a run uses several hundred): past it, only the last run's."""
@@ -39,7 +39,10 @@ _compiled = 0
 _path: Path | None = None
 
 
-_STAMP = f"2\0{sys.version}\0{marshal.version}"
+_LAYOUT = "3"
+"""How the file is laid out, also in its name: two versions of the gate sharing the
+cache (a pinned pre-commit hook beside a newer command line) each keep their own."""
+_STAMP = f"{_LAYOUT}\0{sys.version}\0{marshal.version}"
 """Recorded in the file: the file's layout, then marshal's format and the bytecode,
 which belong to one Python build."""
 
@@ -49,7 +52,7 @@ def cache_path(folder: Path | None = None) -> Path | None:
     folder = folder if folder is not None else user_cache_dir()
     if folder is None:
         return None
-    return folder / f"dataclass-code-{sys.implementation.cache_tag}.marshal"
+    return folder / f"dataclass-code-{_LAYOUT}-{sys.implementation.cache_tag}.marshal"
 
 
 def install(folder: Path | None = None) -> None:
@@ -93,7 +96,11 @@ def _exec(source: Any, globals: Any = None, locals: Any = None, /, **kwargs: Any
 
 
 def _stored(source: str) -> CodeType | None:
-    data = _loaded.get(source)
+    """The text's stored code; None when there is none, or it is damaged (marshal
+    trusts its input: one flipped bit can crash the interpreter, so each entry is
+    sealed with a checksum, see ``gate._cache.seal``)."""
+    sealed = _loaded.get(source)
+    data = unseal(sealed) if sealed is not None else None
     if data is None:
         return None
     try:
@@ -111,7 +118,7 @@ def save() -> None:
     if len(entries) + len(_used) > MAX_ENTRIES:
         entries = {}  # drop what other versions of the gate left
     try:
-        entries.update((text, marshal.dumps(code)) for text, code in _used.items())
+        entries.update((text, seal(marshal.dumps(code))) for text, code in _used.items())
         write_entry(_path, marshal.dumps((_STAMP, entries)))
     except Exception:  # unwritable, full, or anything else: compile next time too
         return

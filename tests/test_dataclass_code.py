@@ -122,6 +122,25 @@ def test_damaged_entries_are_compiled_again(tmp_path: Path) -> None:
     assert _dataclass_code.compiled() == len(entries)
 
 
+def test_a_flipped_bit_in_stored_code_is_refused_not_run(tmp_path: Path) -> None:
+    """marshal trusts its input: a flipped bit can make it build other code, or crash
+    the interpreter. Each entry carries a checksum, checked before it is decoded."""
+    _dataclass_code.install(tmp_path)
+    define()
+    _dataclass_code.save()
+    path = stored(tmp_path)
+    stamp, entries = marshal.loads(path.read_bytes())
+    for bit in (0, 7):
+        flipped = {}
+        for text, sealed in entries.items():
+            at = len(sealed) - 1 - len(text) % 40  # somewhere in the code, past the checksum
+            flipped[text] = sealed[:at] + bytes([sealed[at] ^ (1 << bit)]) + sealed[at + 1 :]
+        path.write_bytes(marshal.dumps((stamp, flipped)))
+        _dataclass_code.install(tmp_path)
+        behaves(define())
+        assert _dataclass_code.compiled() == len(entries)
+
+
 def test_a_file_others_may_write_is_not_read(tmp_path: Path) -> None:
     _dataclass_code.install(tmp_path)
     define()

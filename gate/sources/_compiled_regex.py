@@ -9,8 +9,13 @@ the engine ``re`` itself calls once it has compiled.
 That program is CPython's own business and changes between versions. So it is stored
 only when a pattern rebuilt from it equals the original (``re.Pattern`` equality
 compares the text, the flags and the program), and the parser's cache key holds the
-exact Python version. Where any of it is missing (another implementation, a version
-that moved the compiler), patterns are pickled as usual.
+exact Python version and byte order. Where any of it is missing (another
+implementation, a version that moved the compiler), patterns are pickled as usual.
+
+``_sre`` checks a program only in part: some damage (an unknown opcode) is refused,
+other damage crashes the interpreter. A stored program must therefore reach
+:func:`compiled` intact: the parser's cache file carries a checksum that is checked
+before anything in it is unpickled (``gate._cache.seal``).
 """
 
 from __future__ import annotations

@@ -41,7 +41,7 @@ from lark.exceptions import LarkError, UnexpectedInput
 from gate._digest import digest
 from gate.errors import SourceError
 
-CACHE_FORMAT = "2"
+CACHE_FORMAT = "3"
 MAX_TOKENS = 150_000
 """Tokens one load may parse: its trees are held together, at about a kilobyte a token,
 and parsing takes 20-50 µs a token. 150,000 (some 4,000 small resources, 500 kB of
@@ -205,6 +205,7 @@ def _cache_key(grammar: Path) -> str:
         lark.__version__,
         sys.version,
         sys.implementation.cache_tag or "",
+        sys.byteorder,  # the stored regex programs are in the machine's byte order
     ]
     files = (grammar.read_bytes(), (grammar.parent / "postlexer.py").read_bytes())
     return digest(*(part.encode() for part in parts), *files)[:32]
@@ -248,10 +249,11 @@ MAX_CACHE_BYTES = 64 * 1024 * 1024
 def _load_cached(path: Path, key: str) -> Lark | None:
     """The pickled parser, if it is good. Unpickling runs code, so the file must be this
     user's, writable by no one else, in a cache directory ``gate._cache`` found safe."""
-    from gate._cache import read_trusted
+    from gate._cache import read_trusted, unseal
 
-    data = read_trusted(path, MAX_CACHE_BYTES)
-    if data is None:
+    sealed = read_trusted(path, MAX_CACHE_BYTES)
+    data = unseal(sealed) if sealed is not None else None
+    if data is None:  # missing, or damaged: a damaged regex program could crash _sre
         return None
     try:
         stored = pickle.loads(data)
@@ -289,14 +291,14 @@ def _fresh_or_trusted(path: Path) -> bool:
 def _store(path: Path, key: str, parser: Lark, canary: str) -> None:
     import io
 
-    from gate._cache import write_entry
+    from gate._cache import seal, write_entry
 
     buffer = io.BytesIO()
     try:
         _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(
             {"key": key, "canary": canary, "parser": parser}
         )
-        write_entry(path, buffer.getvalue())
+        write_entry(path, seal(buffer.getvalue()))
     except Exception:  # unpicklable in this Lark version, or an unwritable cache
         return
 

@@ -3,6 +3,7 @@ and built again whenever the cache is missing, corrupt, unwritable or different.
 
 from __future__ import annotations
 
+import io
 import pickle
 import subprocess
 import sys
@@ -11,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from gate.sources import _hcl_parser
+from gate import _cache
+from gate.sources import _compiled_regex, _hcl_parser
 from tests.conftest import CORPUS, coverage_env
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hcl"
@@ -41,6 +43,12 @@ def probe(cache: Path) -> tuple[str, str]:
     return origin, digest
 
 
+def unsealed(cached: Path) -> bytes:
+    data = _cache.unseal(cached.read_bytes())
+    assert data is not None
+    return data
+
+
 def pickles(cache: Path) -> list[Path]:
     return sorted((cache / "finops-gate").glob("hcl-parser-*.pickle"))
 
@@ -63,11 +71,34 @@ def test_a_corrupt_cache_is_built_again(tmp_path: Path) -> None:
 def test_a_cached_parser_that_parses_differently_is_not_used(tmp_path: Path) -> None:
     _, expected = probe(tmp_path)
     (cached,) = pickles(tmp_path)
-    stored = pickle.loads(cached.read_bytes())
+    stored = pickle.loads(unsealed(cached))
     stored["canary"] = "0" * 64  # as if the parser no longer gave the recorded tree
-    with cached.open("wb") as stream:
-        _hcl_parser._Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL).dump(stored)
+    buffer = io.BytesIO()
+    _hcl_parser._Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(stored)
+    cached.write_bytes(_cache.seal(buffer.getvalue()))
     assert probe(tmp_path) == ("built", expected)
+
+
+def test_a_damaged_cache_is_refused_before_it_is_unpickled(tmp_path: Path) -> None:
+    """The pickle holds regular-expression programs that ``_sre`` runs as they are; one
+    damaged word there can crash the interpreter. A checksum is checked first."""
+    _, expected = probe(tmp_path)
+    (cached,) = pickles(tmp_path)
+    sealed = cached.read_bytes()
+    parser = pickle.loads(unsealed(cached))["parser"]
+    pattern = next(  # one of the lexers' compiled alternations of terminals
+        lexer._scanner._mres[0]
+        for lexer in parser.parser.lexer.lexer.lexers.values()
+        if lexer._scanner is not None
+    )
+    reduced = _compiled_regex.reduce(pattern)
+    assert reduced is not None
+    program = reduced[1][2]
+    at = sealed.index(program) + 28
+    damaged = sealed[:at] + (13).to_bytes(4, sys.byteorder) + sealed[at + 4 :]
+    cached.write_bytes(damaged)
+    assert probe(tmp_path) == ("built", expected)  # refused, rebuilt, and no crash
+    assert probe(tmp_path) == ("cache", expected)
 
 
 def test_the_cache_holds_compiled_patterns_and_no_grammar(tmp_path: Path) -> None:
@@ -75,7 +106,7 @@ def test_the_cache_holds_compiled_patterns_and_no_grammar(tmp_path: Path) -> Non
     compiled again), and nothing only building the parser needed."""
     probe(tmp_path)
     (cached,) = pickles(tmp_path)
-    data = cached.read_bytes()
+    data = unsealed(cached)
     assert b"gate.sources._compiled_regex" in data
     parser = pickle.loads(data)["parser"]
     assert parser.grammar is None and parser._parse_tree_builder is None
