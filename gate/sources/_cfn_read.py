@@ -58,11 +58,12 @@ def read(path: Path, what: str = "template") -> Document:
         ) from None
     notes = (f"{shown}: {transcoded}",) if transcoded else ()
     is_json = text.lstrip()[:1] in ("{", "[")
-    if is_json and "\n" not in text and "\r" in text:
-        # Lines ended by CR alone (classic Mac OS): each is one, as YAML counts them.
-        # A bare CR in JSON can only be whitespace (inside a string it is refused, as
-        # a bare LF is), so the document read is the same.
-        text, raw = text.replace("\r", "\n"), raw.replace(b"\r", b"\n")
+    if is_json and "\r" in text and text.count("\r") != text.count("\r\n"):
+        # Lines ended by CR alone (classic Mac OS, or a mix): each is one, as YAML
+        # counts them. A bare CR in JSON can only be whitespace (inside a string it is
+        # refused, as a bare LF is), so the document read is the same.
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        raw = raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     try:
         if is_json:
             value, lines, foreign = _cfn_json.load(text, raw)

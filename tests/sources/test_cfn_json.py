@@ -274,7 +274,7 @@ def test_many_resources_read_quickly_as_the_walk_reads_them(
         assert read[1]["Res1"] == text.splitlines().index('    "Res1": {') + 1
 
 
-@pytest.mark.parametrize("ending", ["\r", "\r\n", "\n"], ids=["cr", "crlf", "lf"])
+@pytest.mark.parametrize("ending", ["\r", "\r\n", "\n", "mixed"], ids=["cr", "crlf", "lf", "mixed"])
 def test_lines_ended_by_cr_alone_are_lines_too(tmp_path: Path, ending: str) -> None:
     """Each resource's line, and the line of a problem, whatever ends the lines."""
     lines = [
@@ -288,7 +288,14 @@ def test_lines_ended_by_cr_alone_are_lines_too(tmp_path: Path, ending: str) -> N
         "}",
     ]
     path = tmp_path / "template.json"
-    path.write_bytes(ending.join(lines).encode())
+
+    def joined() -> bytes:
+        if ending != "mixed":
+            return ending.join(lines).encode()
+        endings = ["\r", "\r\n", "\n"]  # by turns, and a last LF an editor added
+        return "".join(line + endings[i % 3] for i, line in enumerate(lines)).encode()
+
+    path.write_bytes(joined())
     found = {
         r.address: r.location.line
         for r in cfn.load(path, TemplateOptions()).resources
@@ -297,7 +304,7 @@ def test_lines_ended_by_cr_alone_are_lines_too(tmp_path: Path, ending: str) -> N
     assert found == {"Bucket": 3, "Queue": 4}
 
     lines[5] = '    "Type": "again"}'  # a repeated key on line 6
-    path.write_bytes(ending.join(lines).encode())
+    path.write_bytes(joined())
     with pytest.raises(SourceError) as refused:
         cfn.load(path, TemplateOptions())
     assert refused.value.line == 6
