@@ -27,34 +27,60 @@ from typing import Any
 
 _sre: Any
 _compiler: Any
-_parser: Any
 try:
     _sre = importlib.import_module("_sre")
     _compiler = importlib.import_module("re._compiler")
-    _parser = importlib.import_module("re._parser")
-except ImportError:  # Python 3.10 keeps them as sre_compile and sre_parse
+except ImportError:  # Python 3.10 keeps it as sre_compile
     try:
         _compiler = importlib.import_module("sre_compile")
-        _parser = importlib.import_module("sre_parse")
     except ImportError:  # pragma: no cover - not CPython
         _sre = None
 
 _CODE = "I"
 """``array`` type of one program word: 32 bits, as ``_sre.CODESIZE`` says."""
+_PROGRAM = 2
+"""Where the program is among the arguments ``re``'s compiler gives ``_sre.compile``
+(the same from 3.10 to 3.13); it is stored as bytes, a list of ints pickles slowly."""
 
 
-def compiled(
-    pattern: str | bytes,
-    flags: int,
-    program: bytes,
-    groups: int,
-    groupindex: dict[str, int],
-    indexgroup: tuple[str | None, ...],
-) -> re.Pattern[Any]:
-    """The pattern from its stored program (what ``reduce`` writes is unpickled here)."""
+def compiled(*arguments: Any) -> re.Pattern[Any]:
+    """The pattern from the arguments ``reduce`` stored (unpickling calls this)."""
     code = array.array(_CODE)
-    code.frombytes(program)
-    return _sre.compile(pattern, flags, code.tolist(), groups, groupindex, indexgroup)  # type: ignore[no-any-return]
+    code.frombytes(arguments[_PROGRAM])
+    return _sre.compile(*arguments[:_PROGRAM], code.tolist(), *arguments[_PROGRAM + 1 :])  # type: ignore[no-any-return]
+
+
+class _Arguments(Exception):
+    def __init__(self, arguments: tuple[Any, ...]) -> None:
+        self.arguments = arguments
+
+
+class _Recorder:
+    """Stands in for ``_sre`` in ``re``'s compiler: records what it would be asked to
+    compile instead of compiling it, and answers everything else as ``_sre``."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(_sre, name)
+
+    @staticmethod
+    def compile(*arguments: Any) -> Any:
+        raise _Arguments(arguments)
+
+
+def _arguments(pattern: re.Pattern[Any]) -> tuple[Any, ...] | None:
+    """What ``re``'s compiler passes to ``_sre.compile`` for this pattern. Its own
+    ``compile`` is run, so the arguments follow whatever this Python's compiler does;
+    only the module it calls is stood in for, and only for this call (the gate builds
+    its parser on one thread)."""
+    real = _compiler._sre
+    _compiler._sre = _Recorder()
+    try:
+        _compiler.compile(pattern.pattern, pattern.flags)
+    except _Arguments as recorded:
+        return recorded.arguments
+    finally:
+        _compiler._sre = real
+    return None
 
 
 def reduce(pattern: re.Pattern[Any]) -> tuple[Any, tuple[Any, ...]] | None:
@@ -63,26 +89,19 @@ def reduce(pattern: re.Pattern[Any]) -> tuple[Any, tuple[Any, ...]] | None:
     if _sre is None or array.array(_CODE).itemsize != getattr(_sre, "CODESIZE", 0):
         return None
     try:
-        parsed = _parser.parse(pattern.pattern, pattern.flags)
-        code = _compiler._code(parsed, pattern.flags)
-        state = parsed.state
-        groupindex = dict(state.groupdict)
-        indexgroup: list[str | None] = [None] * state.groups
-        for name, index in groupindex.items():
-            indexgroup[index] = name
-        arguments = (
-            pattern.pattern,
-            pattern.flags | state.flags,
-            array.array(_CODE, code).tobytes(),
-            state.groups - 1,
-            groupindex,
-            tuple(indexgroup),
+        arguments = _arguments(pattern)
+        if arguments is None or not isinstance(arguments[_PROGRAM], list):
+            return None
+        stored = (
+            *arguments[:_PROGRAM],
+            array.array(_CODE, arguments[_PROGRAM]).tobytes(),
+            *arguments[_PROGRAM + 1 :],
         )
-        if compiled(*arguments) != pattern:
+        if compiled(*stored) != pattern:
             return None
     except Exception:  # another CPython's internals: pickle the text
         return None
-    return compiled, arguments
+    return compiled, stored
 
 
 __all__ = ["compiled", "reduce"]

@@ -5,6 +5,7 @@ not every damage: the cache that holds programs is sealed by a checksum, tested 
 
 from __future__ import annotations
 
+import importlib
 import io
 import pickle
 import re
@@ -45,6 +46,7 @@ PATTERNS = [
 @pytest.mark.parametrize("pattern", PATTERNS, ids=lambda p: repr(p.pattern)[:30])
 def test_a_pattern_comes_back_equal_and_matching_alike(pattern: re.Pattern[Any]) -> None:
     assert _compiled_regex.reduce(pattern) is not None  # CPython: stored as its program
+    assert importlib.import_module("re._compiler")._sre is importlib.import_module("_sre")
     again = round_trip(pattern)
     assert again == pattern and again is not pattern
     assert (again.groups, again.groupindex, again.flags) == (
