@@ -104,25 +104,29 @@ def write_entry(path: Path, data: bytes) -> None:
         raise
 
 
-_SEAL_BYTES = 16
+_SEAL_BYTES = 4
 
 
 def seal(data: bytes) -> bytes:
-    """``data`` behind its BLAKE2b checksum, for an entry that is decoded by something
-    that trusts its input (pickle, marshal, a stored regular-expression program): a
-    damaged entry is then refused before it is decoded, where one flipped bit could
-    crash the interpreter. Damage, not tampering: only the user can write the cache."""
-    from gate._digest import checksum
+    """``data`` behind its CRC-32, for an entry that is decoded by something that trusts
+    its input (pickle, marshal, a stored regular-expression program): a damaged entry is
+    then refused before it is decoded, where one flipped bit could crash the
+    interpreter. Damage, not tampering (only the user can write the cache), so a CRC,
+    which costs a fifth of a cryptographic digest: 0.1 ms for the HCL parser's 0.6 MB."""
+    import zlib
 
-    return checksum(data) + data
+    return zlib.crc32(data).to_bytes(_SEAL_BYTES, "big") + data
 
 
 def unseal(sealed: bytes) -> bytes | None:
-    """What :func:`seal` sealed, or None when it no longer matches its checksum."""
-    from gate._digest import checksum
+    """What :func:`seal` sealed, or None when it no longer matches its CRC."""
+    import zlib
 
     data = sealed[_SEAL_BYTES:]
-    if len(sealed) < _SEAL_BYTES or checksum(data) != sealed[:_SEAL_BYTES]:
+    if (
+        len(sealed) < _SEAL_BYTES
+        or zlib.crc32(data).to_bytes(_SEAL_BYTES, "big") != sealed[:_SEAL_BYTES]
+    ):
         return None
     return data
 

@@ -39,7 +39,7 @@ _compiled = 0
 _path: Path | None = None
 
 
-_LAYOUT = "3"
+_LAYOUT = "4"
 """How the file is laid out, also in its name: two versions of the gate sharing the
 cache (a pinned pre-commit hook beside a newer command line) each keep their own."""
 _STAMP = f"{_LAYOUT}\0{sys.version}\0{marshal.version}"

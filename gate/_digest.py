@@ -22,8 +22,3 @@ def digest(*parts: bytes) -> str:
         hasher.update(len(part).to_bytes(8, "little"))
         hasher.update(part)
     return hasher.hexdigest()
-
-
-def checksum(data: bytes) -> bytes:
-    """A 16-byte BLAKE2b of ``data``: to tell a damaged cache entry (``gate._cache.seal``)."""
-    return blake2b(data, digest_size=16).digest()

@@ -41,7 +41,7 @@ from lark.exceptions import LarkError, UnexpectedInput
 from gate._digest import digest
 from gate.errors import SourceError
 
-CACHE_FORMAT = "3"
+CACHE_FORMAT = "4"
 MAX_TOKENS = 150_000
 """Tokens one load may parse: its trees are held together, at about a kilobyte a token,
 and parsing takes 20-50 µs a token. 150,000 (some 4,000 small resources, 500 kB of
