@@ -90,6 +90,7 @@ class _Plan(msgspec.Struct):
     terraform_version: str | msgspec.UnsetType = msgspec.UNSET
     resource_changes: list[_Change] | msgspec.UnsetType | None = msgspec.UNSET
     configuration: Any = msgspec.UNSET
+    variables: Any = msgspec.UNSET
     errored: bool | msgspec.UnsetType = msgspec.UNSET
     values: msgspec.Raw | msgspec.UnsetType = msgspec.UNSET
     planned_values: msgspec.Raw | msgspec.UnsetType = msgspec.UNSET
@@ -209,7 +210,7 @@ def load(path: Path, plan: _Plan, notes: list[str]) -> SourceDocument:
         notes.append(
             "the plan has no resource_changes: nothing would be created, changed or deleted"
         )
-    defaults = _DefaultTags(plan.configuration, shown)
+    defaults = _DefaultTags(plan.configuration, shown, plan.variables)
     references = PlanReferences(plan.configuration, (c.address for c in changes))
     resources: list[Resource] = []
     for position, change in enumerate(changes):
@@ -645,9 +646,11 @@ def _with_launch_template_tags(
 class _DefaultTags:
     """Provider ``default_tags`` and ``region`` from the plan's configuration, per resource."""
 
-    def __init__(self, configuration: Any, shown: str) -> None:
+    def __init__(self, configuration: Any, shown: str, variables: Any = None) -> None:
         self._providers: dict[str, Any] = {}
         self._resource_keys: dict[tuple[str, str], str] = {}
+        self._variables = variables if isinstance(variables, dict) else {}
+        self._declared: Any = {}
         if configuration is msgspec.UNSET or configuration is None:
             return
         if not isinstance(configuration, dict):
@@ -659,6 +662,7 @@ class _DefaultTags:
             raise _config_error(shown, "/provider_config", "provider_config", providers, "a map")
         root = configuration.get("root_module")
         if isinstance(root, dict):
+            self._declared = root.get("variables")
             self._index_module(root, "", "/configuration/root_module", shown)
         elif root is not None:
             raise _config_error(shown, "/root_module", "root_module", root, "an object")
@@ -689,14 +693,36 @@ class _DefaultTags:
                 )
 
     def region_for(self, change: _Change) -> str | None:
-        """The constant ``region`` of the provider configuration the resource uses."""
+        """The ``region`` of the provider configuration the resource uses: a constant,
+        or a root module's variable (``region = var.region``: the plan holds the value)."""
         config = self._config(change)
         if not isinstance(config, dict):
             return None
         expressions = config.get("expressions")
         region = expressions.get("region") if isinstance(expressions, dict) else None
-        value = region.get("constant_value") if isinstance(region, dict) else None
+        if not isinstance(region, dict):
+            return None
+        value = region.get("constant_value")
+        if value is None and "module_address" not in config:
+            value = self._variable(region.get("references"))
         return value if isinstance(value, str) and value else None
+
+    def _variable(self, references: Any) -> Any:
+        """The value of the one root variable an expression reads, when it reads one and
+        nothing else, and the variable is not sensitive (a region printed from a secret
+        would show it). Terraform lists what an expression reads, not the expression:
+        ``var.region`` and ``"${var.region}"`` both read ``["var.region"]``."""
+        if not (isinstance(references, list) and len(references) == 1):
+            return None
+        reference = references[0]
+        if not isinstance(reference, str) or not reference.startswith("var."):
+            return None
+        name = reference[4:]
+        declared = self._declared.get(name) if isinstance(self._declared, dict) else None
+        if isinstance(declared, dict) and declared.get("sensitive"):
+            return None
+        entry = self._variables.get(name)
+        return entry.get("value") if isinstance(entry, dict) else None
 
     def _config(self, change: _Change) -> Any:
         module = change.module_address

@@ -329,3 +329,63 @@ def test_plan_reader_falls_back_to_the_full_parser_for_errors(
         sources.load(path, sources.SourceOptions())
     if message == "not valid JSON":
         assert caught.value.line == 3
+
+
+def _region_from_variable(
+    document: dict[str, Any],
+    references: list[str],
+    value: Any = "eu-west-3",
+    *,
+    sensitive: bool = False,
+    provider_in_module: bool = False,
+) -> dict[str, Any]:
+    """``region = var.region`` in the root module's provider block, its value in the plan."""
+    provider = document["configuration"]["provider_config"]["aws"]
+    provider["expressions"]["region"] = {"references": references}
+    if provider_in_module:
+        provider["module_address"] = "module.network"
+    document["variables"] = {"region": {"value": value}, "other": {"value": "us-west-2"}}
+    declared = {"region": {"sensitive": True}} if sensitive else {"region": {}}
+    document["configuration"]["root_module"]["variables"] = declared
+    return document
+
+
+def test_a_provider_region_read_from_a_root_variable_is_the_variables_value(
+    tmp_path: Path,
+) -> None:
+    document = _region_from_variable(plan(change("aws_nat_gateway.main", after={})), ["var.region"])
+    assert load_plan(tmp_path, document)[0].region == "eu-west-3"
+
+
+@pytest.mark.parametrize(
+    ("references", "value", "sensitive", "in_module"),
+    [
+        (["var.region"], "eu-west-3", True, False),  # a secret's value is never shown
+        (["var.region"], "eu-west-3", False, True),  # a module's var is not the plan's
+        (["var.region", "var.other"], "eu-west-3", False, False),  # an expression of two
+        (["local.region"], "eu-west-3", False, False),  # locals are not in a plan
+        (["var.region"], "", False, False),
+        (["var.region"], ["eu-west-3"], False, False),
+        (["var.missing"], "eu-west-3", False, False),
+    ],
+    ids=["sensitive", "module-provider", "two-references", "local", "empty", "list", "missing"],
+)
+def test_a_provider_region_that_is_not_one_known_root_variable_stays_unknown(
+    tmp_path: Path, references: list[str], value: Any, sensitive: bool, in_module: bool
+) -> None:
+    document = _region_from_variable(
+        plan(change("aws_nat_gateway.main", after={})),
+        references,
+        value,
+        sensitive=sensitive,
+        provider_in_module=in_module,
+    )
+    assert load_plan(tmp_path, document)[0].region is None
+
+
+def test_the_resources_own_region_wins_over_its_providers(tmp_path: Path) -> None:
+    document = _region_from_variable(
+        plan(change("aws_instance.web", after={"availability_zone": "ap-south-1a"})),
+        ["var.region"],
+    )
+    assert load_plan(tmp_path, document)[0].region == "ap-south-1"
