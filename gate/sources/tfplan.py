@@ -226,6 +226,11 @@ def load(path: Path, plan: _Plan, notes: list[str]) -> SourceDocument:
                 path=shown,
                 pointer=f"/resource_changes/{position}",
             ) from None
+    notes.extend(
+        f"provider region {value} taken from {variable} (a plan records which variable "
+        "the region expression reads, not the expression)"
+        for variable, value in sorted(defaults.read_from_variables.items())
+    )
     meta = {
         "format_version": str(plan.format_version),
         "terraform_version": plan.terraform_version
@@ -651,6 +656,8 @@ class _DefaultTags:
         self._resource_keys: dict[tuple[str, str], str] = {}
         self._variables = variables if isinstance(variables, dict) else {}
         self._declared: Any = {}
+        self.read_from_variables: dict[str, str] = {}
+        """Regions taken from a variable: ``{"var.region": "eu-west-3"}`` (for a note)."""
         if configuration is msgspec.UNSET or configuration is None:
             return
         if not isinstance(configuration, dict):
@@ -705,6 +712,8 @@ class _DefaultTags:
         value = region.get("constant_value")
         if value is None and "module_address" not in config:
             value = self._variable(region.get("references"))
+            if isinstance(value, str) and value:
+                self.read_from_variables[region["references"][0]] = value
         return value if isinstance(value, str) and value else None
 
     def _variable(self, references: Any) -> Any:

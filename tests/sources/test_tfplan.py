@@ -354,7 +354,9 @@ def test_a_provider_region_read_from_a_root_variable_is_the_variables_value(
     tmp_path: Path,
 ) -> None:
     document = _region_from_variable(plan(change("aws_nat_gateway.main", after={})), ["var.region"])
-    assert load_plan(tmp_path, document)[0].region == "eu-west-3"
+    loaded = load(write_json(tmp_path / "plan.json", document), SourceOptions())
+    assert loaded.resources[0].region == "eu-west-3"
+    assert [note for note in loaded.notes if "eu-west-3" in note and "var.region" in note]
 
 
 @pytest.mark.parametrize(
