@@ -98,6 +98,11 @@ class Resource:
     unknown: frozenset[str] = frozenset()
     # Cloud region where the source says (provider block, resource argument), else None.
     region: str | None = None
+    # A plan's provider region that is not a constant but reads one root variable:
+    # (``var.region``, its value). A plan records what an expression reads, not the
+    # expression, so this is used only when nothing else names the region (not the
+    # resource, not --region), and never under ``unpriced: deny`` (gate/cost/estimate.py).
+    variable_region: tuple[str, str] | None = None
     # Instances this one entry stands for: a source block with a known count or
     # for_each (a plan lists every instance on its own, so there it is 1).
     instances: int = 1

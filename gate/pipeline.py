@@ -203,7 +203,7 @@ def gather(options: Options, origin: Origin | None = None) -> Facts:
     documents = tuple(sources.load(path, options.source) for path in options.paths)
     documents = waivers.apply(documents, loaded_rules, today)
     tagged = tag_all(documents, loaded_rules)
-    cost = price(tagged, options.cost)
+    cost = price(tagged, options.cost, variable_regions=loaded_rules.settings.unpriced != "deny")
     budgets = budget.load(options.budgets, loaded_rules)
     capacity = options.capacity
     if not capacity.directory.is_absolute():

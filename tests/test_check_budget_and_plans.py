@@ -347,6 +347,36 @@ def test_unpriced_deny_fails_closed_on_what_the_change_adds(project: Path) -> No
     assert warned == {"aws_lambda_function.worker", "aws_instance.old"}
 
 
+def test_unpriced_deny_does_not_assume_a_region_a_variable_is_read_for(project: Path) -> None:
+    """A plan shows that a provider's region reads var.region, not what the expression
+    makes of it: a change that names no region is denied under unpriced: deny, priced in
+    the variable's region otherwise."""
+    tags = {
+        "team": "checkout",
+        "owner": "lead-checkout@acme.example",
+        "cost-center": "CC-4100",
+        "environment": "production",
+        "service": "checkout-api",
+    }
+    document = plan(change("aws_nat_gateway.main", after={"tags": tags, "tags_all": tags}))
+    document["configuration"]["provider_config"]["aws"]["expressions"]["region"] = {
+        "references": ["var.region"]
+    }
+    document["configuration"]["root_module"]["variables"] = {"region": {}}
+    document["variables"] = {"region": {"value": "us-east-1"}}
+    write_json(project / "plan.json", document)
+    code, report = check(project)
+    assert code == 0
+    assert [r["cost"]["status"] for r in report["resources"]] == ["priced"]
+    settings = project / "rules/settings.yaml"
+    settings.write_text(settings.read_text() + "unpriced: deny\n", encoding="utf-8")
+    code, report = check(project)
+    assert code == 1
+    denied = [v for v in report["violations"] if v["rule_id"] == "FG-COST-002"]
+    assert [v["address"] for v in denied] == ["aws_nat_gateway.main"]
+    assert "var.region" in denied[0]["message"]
+
+
 def test_an_unknown_unpriced_setting_is_refused(project: Path) -> None:
     write_change(project)
     settings = project / "rules/settings.yaml"

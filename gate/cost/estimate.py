@@ -44,14 +44,17 @@ def estimate(
     usage: UsageFile | None = None,
     default_region: str | None = None,
     resolve: Resolver | None = None,
+    variable_regions: bool = True,
 ) -> CostEstimate:
+    """``variable_regions``: whether a provider region that reads a variable
+    (``Resource.variable_region``) may stand for the region; not under ``unpriced: deny``."""
     usage = usage or UsageFile()
     everything = list(tagged)
     change = _Change([t.resource for t in everything], resolve)
     free = catalog.free_types | aws.FREE | cfn.FREE
     memo: _Memo = {}
     results = [
-        _resource(item, catalog, usage, default_region, change, free, memo)
+        _resource(item, catalog, usage, default_region, change, free, memo, variable_regions)
         for item in everything
         if item.resource.action in PRICED_ACTIONS
     ]
@@ -154,15 +157,19 @@ def _resource(
     change: _Change,
     free: frozenset[str],
     memo: _Memo,
+    variable_regions: bool = True,
 ) -> ResourceCost:
     resource = item.resource
+    region = resource.region or default_region
+    if region is None and variable_regions and resource.variable_region is not None:
+        region = resource.variable_region[1]
     base: dict[str, Any] = {
         "address": resource.address,
         "type": resource.type,
         "action": resource.action.value,
         "team": item.attribution.team if item.attribution.attributable else None,
         "service": item.attribution.service if item.attribution.attributable else None,
-        "region": resource.region or default_region,
+        "region": region,
     }
     if resource.type in free or resource.type.startswith("Custom::"):  # (a custom resource
         # costs nothing itself: the function or topic behind it is priced on its own)
@@ -209,7 +216,14 @@ def _resource(
             else None
         )
     except Unpriceable as problem:
-        return _unpriced(base, str(problem), problem.why)
+        reason = str(problem)
+        if problem.why is Why.REGION and resource.variable_region is not None:
+            reason = (
+                f"the provider's region reads {resource.variable_region[0]}, and a plan does "
+                "not show what the expression makes of it; with unpriced: deny it is not "
+                "assumed (write the region in the provider block, or pass --region)"
+            )
+        return _unpriced(base, reason, problem.why)
     priced_after, pending_after = after or ([], [])
     priced_before, pending_before = before or ([], [])
     pending = pending_after if after is not None else pending_before

@@ -20,7 +20,11 @@ class CostOptions:
     region: str | None = None  # for resources whose region the source does not say
 
 
-def price(tagged: Sequence[TaggedResource], options: CostOptions) -> CostEstimate:
+def price(
+    tagged: Sequence[TaggedResource], options: CostOptions, *, variable_regions: bool = True
+) -> CostEstimate:
+    """``variable_regions``: see ``gate.cost.estimate.estimate`` (the rules' ``unpriced``
+    setting decides it)."""
     from gate.cost import catalog
 
     loaded = catalog.load(options.prices)
@@ -37,6 +41,7 @@ def price(tagged: Sequence[TaggedResource], options: CostOptions) -> CostEstimat
         usage=usage_file,
         default_region=options.region or environment_region(),
         resolve=references.resolver([t.resource for t in tagged]),
+        variable_regions=variable_regions,
     )
 
 

@@ -90,7 +90,7 @@ class _Plan(msgspec.Struct):
     terraform_version: str | msgspec.UnsetType = msgspec.UNSET
     resource_changes: list[_Change] | msgspec.UnsetType | None = msgspec.UNSET
     configuration: Any = msgspec.UNSET
-    variables: Any = msgspec.UNSET
+    variables: msgspec.Raw | msgspec.UnsetType = msgspec.UNSET
     errored: bool | msgspec.UnsetType = msgspec.UNSET
     values: msgspec.Raw | msgspec.UnsetType = msgspec.UNSET
     planned_values: msgspec.Raw | msgspec.UnsetType = msgspec.UNSET
@@ -227,8 +227,9 @@ def load(path: Path, plan: _Plan, notes: list[str]) -> SourceDocument:
                 pointer=f"/resource_changes/{position}",
             ) from None
     notes.extend(
-        f"provider region {value} taken from {variable} (a plan records which variable "
-        "the region expression reads, not the expression)"
+        f"a provider's region reads {variable} ({value}): resources that name no region "
+        "are priced there unless --region says otherwise (a plan records what the "
+        "expression reads, not the expression; with unpriced: deny they stay unpriced)"
         for variable, value in sorted(defaults.read_from_variables.items())
     )
     meta = {
@@ -349,6 +350,7 @@ def _resource(
         before=masked(body.before, before_sensitive),
         unknown=marks.unknown_attributes(),
         region=_region(values, marks.secrets) or defaults.region_for(change),
+        variable_region=defaults.variable_region_for(change),
         references=references.of(change.module_address, change.type, change.name),
     )
 
@@ -654,10 +656,11 @@ class _DefaultTags:
     def __init__(self, configuration: Any, shown: str, variables: Any = None) -> None:
         self._providers: dict[str, Any] = {}
         self._resource_keys: dict[tuple[str, str], str] = {}
-        self._variables = variables if isinstance(variables, dict) else {}
+        self._raw_variables = variables if isinstance(variables, msgspec.Raw) else None
+        self._variables: dict[str, Any] | None = None
         self._declared: Any = {}
         self.read_from_variables: dict[str, str] = {}
-        """Regions taken from a variable: ``{"var.region": "eu-west-3"}`` (for a note)."""
+        """Provider regions read from a variable: ``{"var.region": "eu-west-3"}``."""
         if configuration is msgspec.UNSET or configuration is None:
             return
         if not isinstance(configuration, dict):
@@ -700,38 +703,53 @@ class _DefaultTags:
                 )
 
     def region_for(self, change: _Change) -> str | None:
-        """The ``region`` of the provider configuration the resource uses: a constant,
-        or a root module's variable (``region = var.region``: the plan holds the value)."""
-        config = self._config(change)
-        if not isinstance(config, dict):
-            return None
-        expressions = config.get("expressions")
-        region = expressions.get("region") if isinstance(expressions, dict) else None
-        if not isinstance(region, dict):
-            return None
-        value = region.get("constant_value")
-        if value is None and "module_address" not in config:
-            value = self._variable(region.get("references"))
-            if isinstance(value, str) and value:
-                self.read_from_variables[region["references"][0]] = value
+        """The constant ``region`` of the provider configuration the resource uses."""
+        region = self._region_expression(self._config(change))
+        value = region.get("constant_value") if region is not None else None
         return value if isinstance(value, str) and value else None
 
-    def _variable(self, references: Any) -> Any:
-        """The value of the one root variable an expression reads, when it reads one and
-        nothing else, and the variable is not sensitive (a region printed from a secret
-        would show it). Terraform lists what an expression reads, not the expression:
-        ``var.region`` and ``"${var.region}"`` both read ``["var.region"]``."""
+    def variable_region_for(self, change: _Change) -> tuple[str, str] | None:
+        """(``var.NAME``, its value) when the resource's provider is a root module's and
+        its ``region`` is no constant but reads that one variable and nothing else: a
+        plan records the value, but what the expression made of it only the source
+        shows (``var.region`` and ``"${var.region}"`` read the same as a lookup keyed by
+        it). See ``Resource.variable_region`` for where this may be used."""
+        config = self._config(change)
+        region = self._region_expression(config)
+        if region is None or "constant_value" in region or "module_address" in config:
+            return None
+        references = region.get("references")
         if not (isinstance(references, list) and len(references) == 1):
             return None
         reference = references[0]
         if not isinstance(reference, str) or not reference.startswith("var."):
             return None
-        name = reference[4:]
-        declared = self._declared.get(name) if isinstance(self._declared, dict) else None
-        if isinstance(declared, dict) and declared.get("sensitive"):
+        value = self._variable(reference[4:])
+        if value is None:
             return None
+        self.read_from_variables[reference] = value
+        return reference, value
+
+    @staticmethod
+    def _region_expression(config: Any) -> dict[str, Any] | None:
+        if not isinstance(config, dict):
+            return None
+        expressions = config.get("expressions")
+        region = expressions.get("region") if isinstance(expressions, dict) else None
+        return region if isinstance(region, dict) else None
+
+    def _variable(self, name: str) -> str | None:
+        """A root variable's value when it is declared not sensitive (a region printed
+        from a secret would show it; the plan holds sensitive values in clear) and reads
+        as a region name."""
+        declared = self._declared.get(name) if isinstance(self._declared, dict) else None
+        if not isinstance(declared, dict) or declared.get("sensitive"):
+            return None
+        if self._variables is None:
+            self._variables = _decoded_variables(self._raw_variables)
         entry = self._variables.get(name)
-        return entry.get("value") if isinstance(entry, dict) else None
+        value = entry.get("value") if isinstance(entry, dict) else None
+        return value if isinstance(value, str) and _REGION_NAME.fullmatch(value) else None
 
     def _config(self, change: _Change) -> Any:
         module = change.module_address
@@ -769,6 +787,21 @@ class _DefaultTags:
             else:
                 known = False
         return result, known
+
+
+_REGION_NAME = re.compile(r"[a-z]{2,12}(?:-[a-z0-9]{1,12}){1,4}")
+"""What a cloud region's name looks like (``us-east-1``, ``us-gov-west-1``, ``europe-west2``)."""
+
+
+def _decoded_variables(raw: msgspec.Raw | None) -> dict[str, Any]:
+    """The plan's root variables, decoded only when a provider region reads one."""
+    if raw is None:
+        return {}
+    try:
+        variables = msgspec.json.decode(raw)
+    except (msgspec.DecodeError, RecursionError):
+        return {}
+    return variables if isinstance(variables, dict) else {}
 
 
 def _config_error(shown: str, tail: str, name: str, value: Any, expected: str) -> SourceError:

@@ -23,6 +23,7 @@ def estimated(
     region: str | None = None,
     usage_file: Path | None = None,
     document: dict[str, Any] | None = None,
+    variable_regions: bool = True,
 ) -> CostEstimate:
     path = write_json(tmp_path / "plan.json", document or plan(*changes))
     loaded = rules.load(EXAMPLE_RULES)
@@ -33,6 +34,7 @@ def estimated(
         catalog.load(use_default_overlay=False),
         usage=usage.load(usage_file) if usage_file else None,
         default_region=region,
+        variable_regions=variable_regions,
     )
 
 
@@ -279,3 +281,46 @@ def test_cheaper_instances_match_vcpus_memory_and_architecture() -> None:
     current = loaded.price("ec2.instance", "us-east-1", "m5.2xlarge")
     assert current is not None and all(price < current for _, price in options)
     assert [p for _, p in options] == sorted(p for _, p in options)
+
+
+def _with_variable_region(document: dict[str, Any], value: str = "eu-west-3") -> dict[str, Any]:
+    """``region = var.region`` in the provider block; the plan records the value."""
+    document["configuration"]["provider_config"]["aws"]["expressions"]["region"] = {
+        "references": ["var.region"]
+    }
+    document["configuration"]["root_module"]["variables"] = {"region": {}}
+    document["variables"] = {"region": {"value": value}}
+    return document
+
+
+def test_a_region_read_from_a_variable_prices_what_names_no_region(tmp_path: Path) -> None:
+    document = _with_variable_region(
+        plan(change("aws_nat_gateway.main", after={**TAGS})), "us-east-1"
+    )
+    nat = by_address(estimated(tmp_path, document=document))["aws_nat_gateway.main"]
+    assert nat.status == "priced" and nat.region == "us-east-1"
+
+
+def test_the_runs_region_wins_over_one_read_from_a_variable(tmp_path: Path) -> None:
+    """--region (or AWS_REGION) is the operator's; the variable is the change's (the
+    catalog has no NAT gateway price in eu-west-3, so the variable's would not price)."""
+    document = _with_variable_region(plan(change("aws_nat_gateway.main", after={**TAGS})))
+    alone = by_address(estimated(tmp_path, document=document))["aws_nat_gateway.main"]
+    assert alone.status == "unpriced" and alone.region == "eu-west-3"
+    nat = by_address(estimated(tmp_path, document=document, region="us-east-1"))[
+        "aws_nat_gateway.main"
+    ]
+    assert nat.status == "priced" and nat.region == "us-east-1"
+
+
+def test_a_region_read_from_a_variable_is_not_assumed_when_unpriced_must_deny(
+    tmp_path: Path,
+) -> None:
+    """An expression that reads var.region once can make any region of it
+    ({"us-east-1" = "sa-east-1"}[var.region]): under unpriced: deny, not assumed."""
+    document = _with_variable_region(plan(change("aws_nat_gateway.main", after={**TAGS})))
+    nat = by_address(estimated(tmp_path, document=document, variable_regions=False))[
+        "aws_nat_gateway.main"
+    ]
+    assert nat.status == "unpriced" and nat.why == "region"
+    assert "var.region" in (nat.reason or "")

@@ -336,7 +336,7 @@ def _region_from_variable(
     references: list[str],
     value: Any = "eu-west-3",
     *,
-    sensitive: bool = False,
+    declared: Any = None,
     provider_in_module: bool = False,
 ) -> dict[str, Any]:
     """``region = var.region`` in the root module's provider block, its value in the plan."""
@@ -345,47 +345,71 @@ def _region_from_variable(
     if provider_in_module:
         provider["module_address"] = "module.network"
     document["variables"] = {"region": {"value": value}, "other": {"value": "us-west-2"}}
-    declared = {"region": {"sensitive": True}} if sensitive else {"region": {}}
-    document["configuration"]["root_module"]["variables"] = declared
+    document["configuration"]["root_module"]["variables"] = (
+        {"region": {}, "other": {}} if declared is None else declared
+    )
     return document
 
 
-def test_a_provider_region_read_from_a_root_variable_is_the_variables_value(
+def test_a_provider_region_that_reads_a_root_variable_is_kept_beside_the_region(
     tmp_path: Path,
 ) -> None:
+    """Kept apart from ``region``: a plan records what the expression reads, not what it
+    makes of it, so pricing decides whether it may stand for the region."""
     document = _region_from_variable(plan(change("aws_nat_gateway.main", after={})), ["var.region"])
     loaded = load(write_json(tmp_path / "plan.json", document), SourceOptions())
-    assert loaded.resources[0].region == "eu-west-3"
+    (resource,) = loaded.resources
+    assert resource.region is None
+    assert resource.variable_region == ("var.region", "eu-west-3")
     assert [note for note in loaded.notes if "eu-west-3" in note and "var.region" in note]
 
 
 @pytest.mark.parametrize(
-    ("references", "value", "sensitive", "in_module"),
+    ("references", "value", "declared", "in_module"),
     [
-        (["var.region"], "eu-west-3", True, False),  # a secret's value is never shown
-        (["var.region"], "eu-west-3", False, True),  # a module's var is not the plan's
-        (["var.region", "var.other"], "eu-west-3", False, False),  # an expression of two
-        (["local.region"], "eu-west-3", False, False),  # locals are not in a plan
-        (["var.region"], "", False, False),
-        (["var.region"], ["eu-west-3"], False, False),
-        (["var.missing"], "eu-west-3", False, False),
+        (["var.region"], "eu-west-3", {"region": {"sensitive": True}}, False),
+        (["var.region"], "eu-west-3", {}, False),  # not declared: sensitive or not unknown
+        (["var.region"], "eu-west-3", [], False),
+        (["var.region"], "eu-west-3", None, True),  # a module's var is not the plan's
+        (["var.region", "var.other"], "eu-west-3", None, False),  # an expression of two
+        (["local.region"], "eu-west-3", None, False),  # locals are not in a plan
+        (["var."], "eu-west-3", None, False),
+        (["var.region"], "", None, False),
+        (["var.region"], ["eu-west-3"], None, False),
+        (["var.region"], "us-east-1\n::error::x", None, False),  # not a region's name
+        (["var.missing"], "eu-west-3", None, False),
     ],
-    ids=["sensitive", "module-provider", "two-references", "local", "empty", "list", "missing"],
+    ids=[
+        "sensitive",
+        "undeclared",
+        "declared-as-list",
+        "module-provider",
+        "two-references",
+        "local",
+        "no-name",
+        "empty",
+        "list",
+        "not-a-region",
+        "missing",
+    ],
 )
 def test_a_provider_region_that_is_not_one_known_root_variable_stays_unknown(
-    tmp_path: Path, references: list[str], value: Any, sensitive: bool, in_module: bool
+    tmp_path: Path, references: list[str], value: Any, declared: Any, in_module: bool
 ) -> None:
     document = _region_from_variable(
         plan(change("aws_nat_gateway.main", after={})),
         references,
         value,
-        sensitive=sensitive,
+        declared=declared,
         provider_in_module=in_module,
     )
-    assert load_plan(tmp_path, document)[0].region is None
+    loaded = load(write_json(tmp_path / "plan.json", document), SourceOptions())
+    (resource,) = loaded.resources
+    assert resource.region is None and resource.variable_region is None
+    assert not [note for note in loaded.notes if "var." in note]
 
 
-def test_the_resources_own_region_wins_over_its_providers(tmp_path: Path) -> None:
+def test_the_resources_own_region_is_its_region(tmp_path: Path) -> None:
     document = _region_from_variable(
         plan(change("aws_instance.web", after={"availability_zone": "ap-south-1a"})),
         ["var.region"],
