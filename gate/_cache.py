@@ -122,13 +122,8 @@ def unseal(sealed: bytes) -> bytes | None:
     """What :func:`seal` sealed, or None when it no longer matches its CRC."""
     import zlib
 
-    data = sealed[_SEAL_BYTES:]
-    if (
-        len(sealed) < _SEAL_BYTES
-        or zlib.crc32(data).to_bytes(_SEAL_BYTES, "big") != sealed[:_SEAL_BYTES]
-    ):
-        return None
-    return data
+    data = sealed[_SEAL_BYTES:]  # (a text shorter than the CRC matches no CRC)
+    return data if zlib.crc32(data).to_bytes(_SEAL_BYTES, "big") == sealed[:_SEAL_BYTES] else None
 
 
 def make_folders(folder: Path) -> None:

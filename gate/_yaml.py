@@ -92,11 +92,14 @@ def _entry(text: str) -> Path | None:
     folder = user_cache_dir()
     if folder is None:
         return None
-    key = digest(_reader_stamp(), text.encode("utf-8", "surrogatepass"))
+    key = digest(reader_stamp(), text.encode("utf-8", "surrogatepass"))
     return folder / "yaml" / f"{key}.json"
 
 
-def _reader_stamp() -> bytes:
+_STAMP: bytes | None = None
+
+
+def reader_stamp() -> bytes:
     """What the reading depends on: the gate's version, the reader's own source, and the
     PyYAML it would use (where it is installed, its version, whether libyaml's C loader
     is there: the two loaders do not accept exactly the same texts). Each virtualenv
@@ -129,9 +132,6 @@ def _source(path: Path) -> bytes:
         return path.read_bytes()
     except OSError:  # a zipped or stripped install
         return b""
-
-
-_STAMP: bytes | None = None
 
 
 def _recall(entry: Path) -> Any:
@@ -168,8 +168,9 @@ usage files of a few repositories fit many times over)."""
 
 
 def _prune(folder: Path) -> None:
-    """Keep the folder under ``MAX_ENTRIES`` (only after a write: a text not seen before),
-    and clear temporary files a run killed while writing left, once an hour old."""
+    """Keep the folder under ``MAX_ENTRIES`` (looked at only after a write: a text not
+    seen before). Once it is over, temporary files that runs killed while writing left
+    go too, when an hour old."""
     import contextlib
     import os
     import time

@@ -374,7 +374,7 @@ def validate_once(document: Any, *, schema_name: str, shown: str, text: str) -> 
     # the same version (a development install) is checked again.
     schema = package_file("schemas", f"{schema_name}.json").read_bytes()
     # and how the text was read (the YAML reader and the PyYAML under it: see gate/_yaml.py)
-    reader = _yaml._reader_stamp()
+    reader = _yaml.reader_stamp()
     key = digest(__version__.encode(), schema, reader, text.encode("utf-8", "surrogatepass"))
     marker = cache / key
     if read_trusted(marker, 0) is not None:  # an empty file of the user's own

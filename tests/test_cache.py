@@ -58,7 +58,7 @@ def test_a_planted_document_beside_a_tree_that_is_no_checkout_changes_nothing(
     template = {"Resources": {"Queue": {"Type": "AWS::SQS::Queue", "Properties": {}}}}
     (tree / "infra" / "stack.json").write_text(json.dumps(template), encoding="utf-8")
     text = (defaults_dir() / "tags.yaml").read_text(encoding="utf-8")
-    key = digest(_yaml._reader_stamp(), text.encode("utf-8", "surrogatepass"))
+    key = digest(_yaml.reader_stamp(), text.encode("utf-8", "surrogatepass"))
     entry = tree / ".cache" / "finops-gate" / "yaml" / f"{key}.json"
     entry.parent.mkdir(parents=True)
     entry.write_text('{"tags": []}', encoding="utf-8")

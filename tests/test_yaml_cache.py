@@ -155,7 +155,7 @@ def test_another_pyyaml_reads_afresh(tmp_path: Path) -> None:
     fake = tmp_path / "site" / "yaml"
     fake.mkdir(parents=True)
     (fake / "__init__.py").write_text("__version__ = '0.0'\n", encoding="utf-8")
-    program = "from gate import _yaml\nprint(_yaml._reader_stamp().decode())\n"
+    program = "from gate import _yaml\nprint(_yaml.reader_stamp().decode())\n"
 
     def stamp(*path: Path) -> str:
         environment = {**os.environ, "PYTHONPATH": os.pathsep.join(map(str, path))}
@@ -167,7 +167,7 @@ def test_another_pyyaml_reads_afresh(tmp_path: Path) -> None:
             env=environment,
         ).stdout.strip()
 
-    assert stamp() == _yaml._reader_stamp().decode()
+    assert stamp() == _yaml.reader_stamp().decode()
     assert stamp(tmp_path / "site") != stamp()
 
 

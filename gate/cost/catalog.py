@@ -277,6 +277,10 @@ def default_overlay() -> Path | None:
     return folder / "prices.json" if folder is not None else None
 
 
+MAX_OVERLAY_BYTES = 64 * 1024 * 1024
+"""A price overlay larger than this is not read back from the cache."""
+
+
 def _usable_default(path: Path) -> bool:
     """Whether the default overlay is there to be read: a file of the user's own that no
     one else may write, in a folder of theirs (as every file read back from the user's
@@ -289,10 +293,6 @@ def _usable_default(path: Path) -> bool:
     from gate._cache import trusted_path
 
     return trusted_path(path, MAX_OVERLAY_BYTES)
-
-
-MAX_OVERLAY_BYTES = 64 * 1024 * 1024
-"""A price overlay larger than this is not read back from the cache."""
 
 
 def load(overlay: Path | None = None, *, use_default_overlay: bool = True) -> Catalog:

@@ -157,7 +157,7 @@ def _resource(
     change: _Change,
     free: frozenset[str],
     memo: _Memo,
-    variable_regions: bool = True,
+    variable_regions: bool,
 ) -> ResourceCost:
     resource = item.resource
     region = resource.region or default_region

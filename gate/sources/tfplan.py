@@ -336,6 +336,10 @@ def _resource(
     marks = Marks(values, unknown, sensitive)
     provider = change.type.split("_", 1)[0]
     taggable, tags = _effective_tags(change, provider, values, marks, defaults, where)
+    region = _region(values, marks.secrets)
+    variable_region = None
+    if region is None:
+        region, variable_region = defaults.region_for(change)
     return Resource(
         address=ResourceAddress(address),
         type=change.type,
@@ -349,8 +353,8 @@ def _resource(
         after=masked(body.after, after_sensitive),
         before=masked(body.before, before_sensitive),
         unknown=marks.unknown_attributes(),
-        region=_region(values, marks.secrets) or defaults.region_for(change),
-        variable_region=defaults.variable_region_for(change),
+        region=region,
+        variable_region=variable_region,
         references=references.of(change.module_address, change.type, change.name),
     )
 
@@ -702,33 +706,31 @@ class _DefaultTags:
                     call["module"], child, f"{pointer}/module_calls/{_escape(name)}/module", shown
                 )
 
-    def region_for(self, change: _Change) -> str | None:
-        """The constant ``region`` of the provider configuration the resource uses."""
-        region = self._region_expression(self._config(change))
-        value = region.get("constant_value") if region is not None else None
-        return value if isinstance(value, str) and value else None
-
-    def variable_region_for(self, change: _Change) -> tuple[str, str] | None:
-        """(``var.NAME``, its value) when the resource's provider is a root module's and
-        its ``region`` is no constant but reads that one variable and nothing else: a
-        plan records the value, but what the expression made of it only the source
-        shows (``var.region`` and ``"${var.region}"`` read the same as a lookup keyed by
-        it). See ``Resource.variable_region`` for where this may be used."""
+    def region_for(self, change: _Change) -> tuple[str | None, tuple[str, str] | None]:
+        """The ``region`` of the provider configuration the resource uses: (a constant,
+        None), or (None, (``var.NAME``, its value)) when the provider is a root module's
+        and its region reads that one variable and nothing else. A plan records the
+        value, but what the expression made of it only the source shows (``var.region``
+        and ``"${var.region}"`` read the same as a lookup keyed by it): see
+        ``Resource.variable_region`` for where that one may be used."""
         config = self._config(change)
         region = self._region_expression(config)
-        if region is None or "constant_value" in region or "module_address" in config:
-            return None
+        if region is None:
+            return None, None
+        if "constant_value" in region or "module_address" in config:
+            value = region.get("constant_value")
+            return (value if isinstance(value, str) and value else None), None
         references = region.get("references")
         if not (isinstance(references, list) and len(references) == 1):
-            return None
+            return None, None
         reference = references[0]
         if not isinstance(reference, str) or not reference.startswith("var."):
-            return None
-        value = self._variable(reference[4:])
-        if value is None:
-            return None
-        self.read_from_variables[reference] = value
-        return reference, value
+            return None, None
+        found = self._variable(reference[4:])
+        if found is None:
+            return None, None
+        self.read_from_variables[reference] = found
+        return None, (reference, found)
 
     @staticmethod
     def _region_expression(config: Any) -> dict[str, Any] | None:
