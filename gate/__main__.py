@@ -6,7 +6,8 @@ a large parsed plan cost a third of a run and free nothing. It is switched off h
 once, before the command line's imports run, and nowhere else.
 
 ``finops-gate --version`` alone is answered here, before the command line (typer and
-its dependencies are most of a small run's start-up) is imported.
+its dependencies are most of a small run's start-up) is imported; the common command
+lines of ``check`` and the hooks are read without typer (``gate/cli/_fast.py``).
 
 The dataclasses' generated methods come compiled from the user's cache (see
 ``gate/_dataclass_code.py``): installed here, before the first dataclass is imported.
@@ -27,9 +28,17 @@ def main() -> None:
     from gate import _dataclass_code
 
     _dataclass_code.install()
-    from gate.cli import main as run
+    from gate.cli import _fast
 
-    run()
+    code = _fast.run(sys.argv[1:])
+    if code is None:  # not a command line _fast reads: typer's
+        from gate.cli import main as run
+
+        run()
+    else:
+        from gate.cli._process import finish
+
+        finish(code)
 
 
 def _version() -> None:

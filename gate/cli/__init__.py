@@ -3,79 +3,25 @@
 ``finops-gate check`` lives in ``check.py``, every other command in a module of its
 own; they are imported only when run (see ``_group.py``, which also holds the error
 boundary). Shared option types are in ``_options.py``, output helpers in ``_output.py``.
-
-No ``from __future__ import annotations`` here: typer reads the command's annotations
-on every run, and text annotations it must compile and evaluate, each time (about
-4 ms of a small run). See ``tests/cli/test_cli_startup.py``.
+The app itself is in ``_app.py``, imported on first use of ``gate.cli.app`` or
+``gate.cli.main``: the common runs of ``check`` and the hooks are parsed without typer
+(``_fast.py``), and they import this package.
 """
 
-import contextlib
-import os
-import sys
-from typing import Annotated
+from __future__ import annotations
 
-import typer
+from typing import TYPE_CHECKING, Any
 
-from gate import __version__
-from gate.cli._group import EXIT_ERROR, GateGroup
-
-app = typer.Typer(
-    name="finops-gate",
-    cls=GateGroup,
-    help=(
-        "Policy-as-code deployment gate and cloud tag enforcer.\n\n"
-        "Reads a Terraform plan (terraform show -json), Terraform source or a CloudFormation "
-        "template, checks every resource's tags against your rules, prices the change against "
-        "the team's budget and capacity plan, lets Rego policies decide, and exits 0 (go), "
-        "1 (denied) or 2 (could not decide)."
-    ),
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+if TYPE_CHECKING:
+    from gate.cli._app import app, main
 
 
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"finops-gate {__version__}")
-        raise typer.Exit()
+def __getattr__(name: str) -> Any:
+    if name in ("app", "main"):
+        from gate.cli import _app
+
+        return getattr(_app, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-@app.callback()
-def _main(
-    version: Annotated[
-        bool,
-        typer.Option(
-            "--version", callback=_version, is_eager=True, help="Show the version and exit."
-        ),
-    ] = False,
-) -> None:
-    pass
-
-
-def main() -> None:
-    """Run the command line and leave.
-
-    Exits with ``os._exit`` once the output is flushed: tearing down the objects of a
-    large parsed plan costs a noticeable part of a run and serves no one. (The cyclic
-    garbage collector is already off: see ``gate/__main__.py``; objects that would be
-    let go of on the way are kept, see ``gate/_lifetime.py``.) Dataclass code compiled
-    in this run is stored for the next once the output is out.
-    """
-    from gate import _lifetime
-
-    _lifetime.keep_until_exit()
-    try:
-        app(prog_name="finops-gate")
-        code = 0
-    except SystemExit as done:
-        code = done.code if isinstance(done.code, int) else (0 if done.code is None else EXIT_ERROR)
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(BrokenPipeError):  # the reader went away; the code tells
-            stream.flush()
-    from gate import _dataclass_code
-
-    _dataclass_code.save()
-    os._exit(code)
+__all__ = ["app", "main"]

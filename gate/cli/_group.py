@@ -9,8 +9,6 @@ unexpected prints "internal error" — a traceback only with ``--debug``.
 from __future__ import annotations
 
 import importlib
-import os
-import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,9 +16,8 @@ import typer
 from typer import _click as click  # typer 0.26 vendors click (see pyproject.toml)
 from typer.core import TyperGroup
 
-from gate.errors import GateError
+from gate.cli._process import EXIT_ERROR, echo_err, failure, silence_stdout
 
-EXIT_ERROR = 2
 DEBUG = "finops_gate.debug"
 """Key in click's context ``meta`` (shared by every nested context) set by --debug."""
 
@@ -63,30 +60,18 @@ class GateGroup(TyperGroup):
             KeyboardInterrupt,
         ):
             raise
-        except BrokenPipeError:
-            # The reader went away (`… | head`): nothing more can be shown, and the
-            # report was not delivered in full, so no success either. No message.
-            _silence_stdout()
-            raise click.exceptions.Exit(EXIT_ERROR) from None
-        except GateError as exc:
-            if ctx.meta.get(DEBUG):
-                raise
-            typer.echo(str(exc), err=True)
-            raise click.exceptions.Exit(EXIT_ERROR) from exc
         except Exception as exc:
+            # (the same lines as a run parsed without typer: see _process.guarded)
+            line = failure(exc)
+            if line is None:
+                # The reader went away (`… | head`): nothing more can be shown, and the
+                # report was not delivered in full, so no success either. No message.
+                silence_stdout()
+                raise click.exceptions.Exit(EXIT_ERROR) from None
             if ctx.meta.get(DEBUG):
                 raise
-            typer.echo(
-                f"internal error: {type(exc).__name__}: {exc} "
-                "(run again with --debug for the traceback)",
-                err=True,
-            )
+            echo_err(line)
             raise click.exceptions.Exit(EXIT_ERROR) from exc
-
-
-def _silence_stdout() -> None:
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
 
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}

@@ -6,9 +6,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer._click.core import Context, Parameter  # typer 0.26 vendors click
+from typer._click.types import ParamType
 
 from gate.cli._group import DEBUG
-from gate.errors import GateError
 
 RulesOption = Annotated[
     Path | None,
@@ -76,16 +77,6 @@ PlansRefOption = Annotated[
         metavar="REF",
     ),
 ]
-
-
-def trusted_ref(trusted: str | None, plans_ref: str | None) -> str | None:
-    """--trusted-ref, or its older name --plans-ref; two different refs are refused."""
-    if trusted and plans_ref and trusted != plans_ref:
-        raise GateError(
-            f"--trusted-ref {trusted} and --plans-ref {plans_ref} disagree: give one "
-            "(--plans-ref is the older name of --trusted-ref)"
-        )
-    return trusted or plans_ref or None
 
 
 PricesOption = Annotated[
@@ -203,26 +194,22 @@ OpaCaOption = Annotated[
 ]
 
 
-def remote_options(
-    url: str, token: str | None, timeout: float, ca: Path | None, push_rules: bool = False
-) -> Any:
-    from gate.policy.remote import RemoteOptions
+class FormatValue(ParamType):
+    """``FORMAT`` or ``FORMAT=PATH``, refused while the command line is parsed (so the
+    docs checker refuses a wrong one too) with the list of formats."""
 
-    return RemoteOptions(
-        url=url,
-        token=token or None,
-        timeout=timeout,
-        ca_bundle=str(ca) if ca else None,
-        push_rules=push_rules,
-    )
+    name = "FORMAT[=PATH]"
 
+    def __init__(self, known: list[str]) -> None:
+        self.known = known
+        self.choices = tuple(known)  # what --help and the docs checker list
 
-def key_values(items: list[str] | None, option: str) -> dict[str, str]:
-    """``KEY=VALUE`` items of a repeatable option (``--var``, ``--parameter`` …)."""
-    pairs = {}
-    for item in items or []:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise GateError(f"{option} takes KEY=VALUE, not {item!r}")
-        pairs[key.strip()] = value
-    return pairs
+    def convert(self, value: Any, param: Parameter | None, ctx: Context | None) -> Any:
+        head = str(value).partition("=")[0]
+        if head not in self.known:
+            self.fail(
+                f"{value!r} is neither a format nor FORMAT=PATH; formats: {', '.join(self.known)}",
+                param,
+                ctx,
+            )
+        return value

@@ -1,38 +1,15 @@
-"""Where reports go: stdout or files (``--output [FORMAT=]FILE``), written atomically."""
+"""Where reports go: stdout or files (``--output [FORMAT=]FILE``), written atomically.
+
+No typer here: ``_check_run`` runs without it."""
 
 from __future__ import annotations
 
 import os
 import sys
 from pathlib import Path
-from typing import Any
-
-from typer._click.core import Context, Parameter  # typer 0.26 vendors click
-from typer._click.types import ParamType
 
 from gate._io import write_atomic
 from gate.errors import GateError
-
-
-class FormatValue(ParamType):
-    """``FORMAT`` or ``FORMAT=PATH``, refused while the command line is parsed (so the
-    docs checker refuses a wrong one too) with the list of formats."""
-
-    name = "FORMAT[=PATH]"
-
-    def __init__(self, known: list[str]) -> None:
-        self.known = known
-        self.choices = tuple(known)  # what --help and the docs checker list
-
-    def convert(self, value: Any, param: Parameter | None, ctx: Context | None) -> Any:
-        head = str(value).partition("=")[0]
-        if head not in self.known:
-            self.fail(
-                f"{value!r} is neither a format nor FORMAT=PATH; formats: {', '.join(self.known)}",
-                param,
-                ctx,
-            )
-        return value
 
 
 def pair_outputs(

@@ -16,8 +16,8 @@ from gate.cli._options import (
     StackTagOption,
     VarFileOption,
     VarOption,
-    key_values,
 )
+from gate.cli._values import key_values
 
 _EXIT_CLEAN, _EXIT_LEFT = 0, 1
 

@@ -1,4 +1,5 @@
-"""finops-gate hook: the pre-commit entry points.
+"""finops-gate hook: the pre-commit entry points, as typer reads them (what they do is
+in ``_hook_run.py``; their common runs come without typer, see ``_fast.py``).
 
 No ``from __future__ import annotations`` here: typer reads the command's annotations
 on every run, and text annotations it must compile and evaluate, each time (about
@@ -10,11 +11,9 @@ from typing import Annotated
 
 import typer
 
+from gate.cli import _hook_run
 from gate.cli._group import group_app
 from gate.cli._options import DebugOption, RulesOption
-from gate.cli._output import emit, is_terminal
-from gate.model import InputKind
-from gate.report import Format
 
 app = group_app("pre-commit entry points (see .pre-commit-hooks.yaml).")
 
@@ -24,29 +23,6 @@ HookFiles = Annotated[
         help="The staged files pre-commit passes.", metavar="FILES...", show_default=False
     ),
 ]
-
-
-def _hook(
-    paths: list[Path],
-    kind: InputKind,
-    rules_dir: Path | None,
-    policies: list[Path] | None,
-    debug: bool,
-) -> None:
-    from gate import pipeline, sources
-    from gate.report import RenderOptions, render
-
-    if not paths:
-        return
-    options = pipeline.Options(
-        paths=paths,
-        rules_dir=rules_dir,
-        policy_dirs=tuple(policies or ()),
-        source=sources.SourceOptions(kind=kind),
-    )
-    report = pipeline.run(options)
-    emit(render(report, Format.TEXT, RenderOptions(color=is_terminal())), None)
-    raise typer.Exit(report.exit_code)
 
 
 HookPolicies = Annotated[
@@ -71,18 +47,9 @@ def hook_terraform(
     sibling files are seen; a module staged together with its caller is checked through
     the caller, with its inputs.
     """
-    from gate.sources import hcl
-
-    suffixes = (".tf", ".tf.json", ".tfvars", ".tfvars.json")
-    folders = sorted(
-        {
-            (f if f.is_dir() else f.parent)
-            for f in files or []
-            if f.is_dir() or f.name.endswith(suffixes)
-        }
+    raise typer.Exit(
+        _hook_run.terraform(files=files, rules_dir=rules_dir, policies=policies, debug=debug)
     )
-    folders = [d for d in folders if hcl.has_configuration(d)]
-    _hook(hcl.root_modules(folders), InputKind.HCL, rules_dir, policies, debug)
 
 
 @app.command("cloudformation")
@@ -94,12 +61,6 @@ def hook_cloudformation(
 ) -> None:
     """Check the staged files that are CloudFormation templates; other YAML and JSON
     (workflows, manifests) is skipped."""
-    from gate.sources import looks_like_template
-
-    _hook(
-        [f for f in files or [] if f.is_file() and looks_like_template(f)],
-        InputKind.CFN,
-        rules_dir,
-        policies,
-        debug,
+    raise typer.Exit(
+        _hook_run.cloudformation(files=files, rules_dir=rules_dir, policies=policies, debug=debug)
     )

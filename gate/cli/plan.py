@@ -19,8 +19,8 @@ from gate.cli._options import (
     RulesOption,
     TrustedRefOption,
     UsageFileOption,
-    trusted_ref,
 )
+from gate.cli._values import trusted_ref
 from gate.errors import GateError
 
 if TYPE_CHECKING:

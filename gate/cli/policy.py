@@ -14,8 +14,8 @@ from gate.cli._options import (
     OpaTimeoutOption,
     OpaTokenOption,
     RulesOption,
-    remote_options,
 )
+from gate.cli._values import remote_options
 
 app = group_app("Work with the Rego policies.")
 

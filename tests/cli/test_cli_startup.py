@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-import gate.cli
+import gate.cli._app
 import gate.cli.check
 import gate.cli.hook
 from tests.conftest import plan, write_json
@@ -69,7 +69,7 @@ def test_a_cloudformation_json_template_needs_no_yaml_reader(tmp_path: Path) -> 
 @pytest.mark.parametrize(
     "command",
     [
-        gate.cli._main,
+        gate.cli._app._main,
         gate.cli.check.check,
         *(getattr(gate.cli.hook, name) for name in ("hook_terraform", "hook_cloudformation")),
     ],

@@ -1,0 +1,84 @@
+"""How a command-line run reports a failure and ends, with or without typer.
+
+Both ways into a command (typer, and ``_fast.py`` for the common runs) go through
+``guarded`` and ``finish``, so an error reads the same and exits the same whichever
+parsed the command line.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sys
+from collections.abc import Callable
+from typing import NoReturn
+
+from gate.errors import GateError
+
+EXIT_ERROR = 2
+
+_ANSI = re.compile(r"\033\[[;?0-9]*[a-zA-Z]")
+"""An ANSI escape sequence, as click strips them from what is not a terminal."""
+
+
+def echo_err(text: str) -> None:
+    """One line on stderr, as ``typer.echo(text, err=True)`` writes it: escape
+    sequences dropped when stderr is not a terminal (a CI log)."""
+    stream = sys.stderr
+    if not stream.isatty():
+        text = _ANSI.sub("", text)
+    stream.write(text + "\n")
+    stream.flush()
+
+
+def silence_stdout() -> None:
+    """Point stdout at /dev/null: its reader went away, and flushing would fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def failure(exc: Exception) -> str | None:
+    """The line a failure prints (None: none, the reader of stdout went away)."""
+    if isinstance(exc, BrokenPipeError):
+        return None
+    if isinstance(exc, GateError):
+        return str(exc)
+    return f"internal error: {type(exc).__name__}: {exc} (run again with --debug for the traceback)"
+
+
+def guarded(command: Callable[[], int | None]) -> int:
+    """Run a command outside typer: the exit code, or the error boundary's (see
+    ``_group.GateGroup.invoke``) for a failure. ``--debug`` never comes this way."""
+    try:
+        return command() or 0
+    except SystemExit as done:  # as the command line's own run (``_app.main``) reads it
+        return done.code if isinstance(done.code, int) else (0 if done.code is None else EXIT_ERROR)
+    except KeyboardInterrupt:  # as click ends an interrupted command
+        sys.stderr.write("\nAborted!\n")
+        return 1
+    except Exception as exc:
+        line = failure(exc)
+        if line is None:
+            silence_stdout()
+        else:
+            echo_err(line)
+        return EXIT_ERROR
+
+
+def finish(code: int) -> NoReturn:
+    """Leave with ``code`` once the output is flushed, without tearing anything down.
+
+    Tearing down the objects of a large parsed plan costs a noticeable part of a run
+    and serves no one. (The cyclic garbage collector is already off: see
+    ``gate/__main__.py``; objects that would be let go of on the way are kept, see
+    ``gate/_lifetime.py``.) Dataclass code compiled in this run is stored for the next
+    once the output is out.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(BrokenPipeError):  # the reader went away; the code tells
+            stream.flush()
+    from gate import _dataclass_code
+
+    _dataclass_code.save()
+    os._exit(code)
