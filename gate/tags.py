@@ -8,7 +8,6 @@ where the policies turn them into denials and warnings.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import enum
 from collections.abc import Iterable, Mapping
 
@@ -446,5 +445,7 @@ def _expected(rule: ValueRule) -> str | None:
 def _suggest(rule: ValueRule, raw: str) -> str | None:
     if not rule.exact:
         return None
+    import difflib  # (only for a value no rule knows: off a clean run's start-up)
+
     close = difflib.get_close_matches(fold(raw), list(rule.canonical), n=1, cutoff=0.75)
     return rule.canonical[close[0]] if close else None

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import enum
 import os
-import subprocess
 from collections.abc import Sequence
 from dataclasses import field
 from pathlib import Path, PurePosixPath
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    import subprocess
 
 from gate import _io
 from gate._record import frozen
@@ -250,6 +252,8 @@ def open_origin(trusted_ref: str | None, cwd: Path) -> Origin:
 
 
 def _run(cwd: Path, args: list[str]) -> subprocess.CompletedProcess[bytes]:
+    import subprocess  # (only with a trusted ref: off the start-up of every other run)
+
     try:
         return subprocess.run(
             ["git", *args], cwd=cwd, capture_output=True, check=False, timeout=120

@@ -171,7 +171,15 @@ def test_aws_budgets_without_credentials_is_a_clear_error(
 
 @pytest.mark.parametrize(
     ("today", "left", "days"),
-    [("2026-11-01", 30, 30), ("2026-11-23", 8, 30), ("2026-11-30", 1, 30), ("2028-02-28", 2, 29)],
+    [
+        ("2026-11-01", 30, 30),
+        ("2026-11-23", 8, 30),
+        ("2026-11-30", 1, 30),
+        ("2028-02-28", 2, 29),
+        ("2026-12-31", 1, 31),  # the month before a new year
+        ("2100-02-01", 28, 28),  # a century: no leap day
+        ("2000-02-01", 29, 29),  # but every fourth century
+    ],
 )
 def test_days_left_count_today(today: str, left: int, days: int) -> None:
     assert budget.Days.of(today) == budget.Days(left, days)
