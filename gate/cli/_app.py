@@ -59,4 +59,9 @@ def main() -> None:
         code = 0
     except SystemExit as done:
         code = done.code if isinstance(done.code, int) else (0 if done.code is None else EXIT_ERROR)
+    except Exception:  # only --debug lets one through: its traceback, and "could not decide"
+        import traceback
+
+        traceback.print_exc()
+        code = EXIT_ERROR
     finish(code)

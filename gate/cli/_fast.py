@@ -10,10 +10,11 @@ would pass it.
 Only what is plainly valid is read here: known options, as ``--name VALUE``,
 ``--name=VALUE``, a short ``-o VALUE`` or a flag, and values that each option's type
 takes as they are. Anything else (``--help``, an unknown or misspelt option, ``--``, a
-value that is empty or starts with ``-``, an option set from its environment variable,
-``--debug``, a path the option would refuse, a number written any other way) returns
-None, and typer reads the command line as before, with its own messages. The tests
-(``tests/cli/test_fast.py``) hold the two readings equal.
+value that is empty or starts with ``-`` other than ``-`` itself, an option set from
+its environment variable, ``--debug``, a path the option would refuse, a number
+written any other way; and any command line on Windows, where typer expands globs
+and variables in it) returns None, and typer reads the command line as before, with
+its own messages. The tests (``tests/cli/test_fast.py``) hold the two readings equal.
 """
 
 from __future__ import annotations
@@ -42,14 +43,14 @@ class _Refused(Exception):
 
 def parse(argv: Sequence[str], environ: Mapping[str, str]) -> Parsed | None:
     """The runner and its arguments, or None: typer reads this command line."""
-    if _COMPLETION in environ:
+    if _COMPLETION in environ or os.name == "nt":
         return None
     for length in (1, 2):
         spec = COMMANDS.get(tuple(argv[:length]))
         if spec is not None:
             try:
                 return spec["runner"], _arguments(spec, argv[length:], environ)
-            except _Refused:
+            except Exception:  # _Refused, or anything unforeseen: typer's to read
                 return None
     return None
 
@@ -64,9 +65,14 @@ def run(argv: Sequence[str]) -> int | None:
 
     _lifetime.keep_until_exit()
     target, arguments = parsed
-    module, _, name = target.partition(":")
-    runner = getattr(importlib.import_module(module), name)
-    return guarded(lambda: runner(**arguments))
+
+    def command() -> int | None:
+        module, _, name = target.partition(":")
+        runner = getattr(importlib.import_module(module), name)
+        result: int | None = runner(**arguments)
+        return result
+
+    return guarded(command)
 
 
 def _arguments(
@@ -130,14 +136,9 @@ def _default(param: Mapping[str, Any], environ: Mapping[str, str]) -> Any:
     if _envvar_set(param, environ):
         raise _Refused  # click reads the variable, its way
     default = param["default"]
-    if isinstance(default, tuple):
-        kind, text = default
-        return _converted(param, text) if kind in ("path", "enum") else _refuse()
+    if isinstance(default, tuple):  # ("path", text) or ("enum", value): as typer converts it
+        return _converted(param, default[1])
     return default
-
-
-def _refuse() -> Any:
-    raise _Refused
 
 
 def _converted(param: Mapping[str, Any], text: str) -> Any:

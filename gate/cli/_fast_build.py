@@ -40,10 +40,7 @@ SPEC_FILE = Path(__file__).with_name("_fast_spec.py")
 
 def command(module_name: str, name: str) -> core.Command:
     built = typer.main.get_command(importlib.import_module(module_name).app)
-    if isinstance(built, TyperGroup):
-        found = built.commands[name]
-        return found
-    return built
+    return built.commands[name] if isinstance(built, TyperGroup) else built
 
 
 def _default(value: Any) -> Any:

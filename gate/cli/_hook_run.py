@@ -19,7 +19,9 @@ TERRAFORM_SUFFIXES = (".tf", ".tf.json", ".tfvars", ".tfvars.json")
 def terraform(
     *, files: list[Path] | None, rules_dir: Path | None, policies: list[Path] | None, debug: bool
 ) -> int:
-    """The Terraform module directories of the staged files, each read whole."""
+    """The Terraform module directories of the staged files, each read whole.
+    (``debug``, like every parameter of the command, is passed; the command line's
+    error boundary reads it.)"""
     from gate.sources import hcl
 
     folders = sorted(

@@ -1,12 +1,15 @@
 """How a command-line run reports a failure and ends, with or without typer.
 
-Both ways into a command (typer, and ``_fast.py`` for the common runs) go through
-``guarded`` and ``finish``, so an error reads the same and exits the same whichever
-parsed the command line.
+A failure's line (``failure``, written by ``echo_err``) and the end of the process
+(``finish``) are the same both ways into a command: typer's, whose error boundary is
+``_group.GateGroup.invoke``, and ``_fast.py``'s for the common runs, whose boundary is
+``guarded`` (it also ends an interrupted run as typer does). So an error reads the
+same and exits the same whichever read the command line.
 """
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import os
 import re
@@ -24,12 +27,26 @@ _ANSI = re.compile(r"\033\[[;?0-9]*[a-zA-Z]")
 
 def echo_err(text: str) -> None:
     """One line on stderr, as ``typer.echo(text, err=True)`` writes it: escape
-    sequences dropped when stderr is not a terminal (a CI log)."""
+    sequences dropped when stderr is not a terminal (a CI log), and UTF-8 where the
+    stream says ASCII (``LANG=C``: a file name with an accent stays readable)."""
     stream = sys.stderr
     if not stream.isatty():
         text = _ANSI.sub("", text)
+    binary = getattr(stream, "buffer", None)
+    if binary is not None and _is_ascii(getattr(stream, "encoding", None) or "ascii"):
+        stream.flush()
+        binary.write((text + "\n").encode("utf-8", "replace"))
+        binary.flush()
+        return
     stream.write(text + "\n")
     stream.flush()
+
+
+def _is_ascii(encoding: str) -> bool:
+    try:
+        return codecs.lookup(encoding).name == "ascii"
+    except LookupError:
+        return False
 
 
 def silence_stdout() -> None:
@@ -54,8 +71,11 @@ def guarded(command: Callable[[], int | None]) -> int:
         return command() or 0
     except SystemExit as done:  # as the command line's own run (``_app.main``) reads it
         return done.code if isinstance(done.code, int) else (0 if done.code is None else EXIT_ERROR)
-    except KeyboardInterrupt:  # as click ends an interrupted command
-        sys.stderr.write("\nAborted!\n")
+    except KeyboardInterrupt:  # as typer ends an interrupted command: 130, no message
+        return 130
+    except EOFError:  # as click ends a command whose input ran out
+        echo_err("")
+        echo_err("Aborted!")
         return 1
     except Exception as exc:
         line = failure(exc)

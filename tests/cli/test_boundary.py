@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from gate.cli._group import COMMANDS
-from tests.conftest import EXAMPLE_PLAN, EXAMPLE_RULES, run_cli
+from tests.conftest import EXAMPLE_PLAN, EXAMPLE_RULES, run_cli, run_subprocess
 
 
 def test_an_internal_error_is_one_line_and_exit_2(
@@ -35,6 +35,14 @@ def test_debug_shows_the_internal_error(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setattr(pipeline, "check", broken)
     with pytest.raises(ZeroDivisionError):
         run_cli("check", EXAMPLE_PLAN, "--rules", EXAMPLE_RULES, "--debug")
+
+
+def test_debug_shows_the_traceback_and_still_exits_2(tmp_path: Path) -> None:
+    """A traceback is for the reader; the exit code still says "could not decide",
+    never 1 ("denied")."""
+    done = run_subprocess("check", "missing.json", "--debug", cwd=tmp_path)
+    assert done.exit_code == 2
+    assert "Traceback" in done.stderr and "missing.json" in done.stderr
 
 
 @pytest.mark.parametrize(

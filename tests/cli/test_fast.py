@@ -141,6 +141,82 @@ def test_what_is_read_without_typer_is_what_typer_passes(
         assert fast[1] == typer_arguments(path, args), args
 
 
+GRID_VALUES = {
+    "path": ["plan.json", "folder", "missing.json", "plans", "rules", "-", "dangling", "."],
+    "float": ["5", "0.1", "0.05", "1e3", "nan", "inf", "5.", ".5", "1_0", "07", "0", "1" * 12],
+    "str": ["x", "a=b", "é", " ", "-x", "-"],
+}
+
+
+def grid_lines(path: tuple[str, ...]) -> list[list[str]]:
+    """Every option of the command with every value of its kind, each way of writing
+    it: alone, with ``=``, twice, and after the files."""
+    lines: list[list[str]] = []
+    for param in COMMANDS[path]["params"]:
+        if param["argument"]:
+            continue
+        for option in (*param["opts"], *param["off"]):
+            if param["flag"]:
+                lines += [[option], [f"{option}=1"], [option, option], ["plan.json", option]]
+                continue
+            if param["type"] in ("enum", "format"):
+                choices = list(param["choices"])
+                values = [*choices, choices[0].upper(), f"{choices[0]}=out", f"{choices[0]}="]
+            else:
+                values = GRID_VALUES[param["type"]]
+            for value in values:
+                lines += [[option, value], [f"{option}={value}"], ["plan.json", option, value]]
+            lines.append([option, values[0], option, values[-1]])
+    return [[*line, "plan.json"] for line in lines]
+
+
+@pytest.fixture
+def odd_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A working tree with files where folders are expected, a file named ``-`` and
+    a dangling link: what a pull request can put beside the gate."""
+    (tmp_path / "plan.json").write_text("{}")
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "plans").write_text("not a folder")
+    (tmp_path / "rules").write_text("not a folder")
+    (tmp_path / "-").write_text("{}")
+    (tmp_path / "dangling").symlink_to(tmp_path / "nowhere")
+    monkeypatch.chdir(tmp_path)
+    for name in ("FINOPS_GATE_TODAY", "FINOPS_GATE_OPA_URL", "FINOPS_GATE_TRUSTED_REF"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path
+
+
+@pytest.mark.parametrize("path", sorted(COMMANDS), ids=" ".join)
+def test_every_option_and_value_reads_as_typer_reads_it(
+    path: tuple[str, ...], odd_folder: Path
+) -> None:
+    read = 0
+    for args in grid_lines(path):
+        fast = _fast.parse([*path, *args], os.environ)
+        if fast is not None:
+            read += 1
+            assert fast[1] == typer_arguments(path, args), args
+    assert read > 0
+
+
+def test_what_typer_would_refuse_is_not_read(odd_folder: Path) -> None:
+    """Each of these makes typer exit 2 (a usage error), where a reading that let it
+    through could run a check that passes."""
+    (odd_folder / "plans").unlink()
+    refused = [
+        ["--opa-ca-bundle", "missing.pem"],  # must exist
+        ["--quiet=1"],  # a flag takes no value
+        ["--decision-log", "folder"],  # a file, not a folder
+        ["--rules", "plan.json"],  # a folder, not a file
+        ["--opa-timeout", "0.05"],  # below its minimum
+        ["--format", "yaml"],
+        ["--kind", "TFPLAN"],
+    ]
+    for args in refused:
+        assert typer_arguments(("check",), ["plan.json", *args]) is None, args
+        assert _fast.parse(["check", "plan.json", *args], os.environ) is None, args
+
+
 @pytest.mark.parametrize(
     "args",
     [
@@ -178,6 +254,7 @@ def test_the_common_command_lines_are_read_without_typer(
         ["check", "plan.json", "--formt", "json"],
         ["check", "plan.json", "--format", "yaml"],
         ["check", "plan.json", "--opa-timeout", "0"],
+        ["check", "plan.json", "--opa-timeout", "1e3"],  # a plain decimal only
         ["check", "plan.json", "--", "-odd"],
         ["check", "plan.json", "--rules", "plan.json"],  # a file where a directory goes
         ["check"],
@@ -208,13 +285,28 @@ TYPER = "from gate.cli import main; main()"
 """The same command line, read by typer (the way every command line went before)."""
 
 
-def gate(*args: str, cwd: Path, typer: bool = False) -> subprocess.CompletedProcess[str]:
+REPO = Path(__file__).resolve().parents[2]
+
+
+def command(*args: str, typer: bool = False) -> list[str]:
     entry = ["-c", TYPER] if typer else ["-X", "importtime", "-m", "gate"]
+    return [sys.executable, *entry, *args]
+
+
+def environment(**variables: str) -> dict[str, str]:
+    """This checkout's gate, whatever else is installed."""
+    return {**os.environ, "PYTHONPATH": str(REPO), **variables}
+
+
+def gate(
+    *args: str, cwd: Path, typer: bool = False, **variables: str
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, *entry, *args],
+        command(*args, typer=typer),
         capture_output=True,
         text=True,
         cwd=cwd,
+        env=environment(**variables),
         timeout=120,
         check=False,
     )
@@ -244,7 +336,6 @@ def test_a_check_run_imports_no_typer_and_reports_as_typer_does(checkout: Path) 
     slow = gate("check", "plan.json", "--format", "json", cwd=checkout, typer=True)
     assert fast.returncode == slow.returncode == 1  # the queue carries no tags
     assert not {name for name in imported(fast) if name.split(".")[0] in ("typer", "click")}
-    assert "typer" in sys.modules  # (this process's, for the comparison below)
     assert fast.stdout == slow.stdout
     assert messages(fast) == messages(slow)
 
@@ -287,3 +378,61 @@ def test_a_hook_run_imports_no_typer(checkout: Path) -> None:
     assert fast.stdout == slow.stdout
     nothing = gate("hook", "terraform", "README.md", cwd=checkout)
     assert nothing.returncode == 0 and "typer" not in imported(nothing)
+
+
+def test_an_accented_file_name_reads_the_same_on_an_ascii_stderr(checkout: Path) -> None:
+    fast = gate("check", "é.json", cwd=checkout, PYTHONIOENCODING="ascii")
+    slow = gate("check", "é.json", cwd=checkout, typer=True, PYTHONIOENCODING="ascii")
+    assert fast.returncode == slow.returncode == 2
+    assert messages(fast) == messages(slow)
+    assert "é.json" in messages(fast)[0]
+
+
+@pytest.mark.parametrize("typer", [False, True], ids=["fast", "typer"])
+def test_a_reader_that_went_away_is_exit_2_and_silent(checkout: Path, typer: bool) -> None:
+    with subprocess.Popen(
+        command("check", "plan.json", "--format", "json", typer=typer),
+        cwd=checkout,
+        env=environment(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as child:
+        assert child.stdout is not None and child.stderr is not None
+        child.stdout.close()  # before the report is written
+        errors = child.stderr.read().decode()
+        assert child.wait(timeout=120) == 2
+    assert "Traceback" not in errors
+
+
+def _waiting_on_stdin(pid: int) -> bool:
+    """Whether the process sits in read(0, …) (Linux: /proc/PID/syscall)."""
+    try:
+        fields = Path(f"/proc/{pid}/syscall").read_text().split()
+    except OSError:
+        return False
+    return fields[:2] == ["0", "0x0"]
+
+
+@pytest.mark.skipif(not Path("/proc/self/syscall").exists(), reason="needs Linux /proc")
+@pytest.mark.parametrize("typer", [False, True], ids=["fast", "typer"])
+def test_an_interrupted_check_exits_130_either_way(checkout: Path, typer: bool) -> None:
+    """Interrupted is not denied (1) nor undecided with a reason (2): it is 130, as
+    typer ends an interrupted command."""
+    import signal
+    import time
+
+    with subprocess.Popen(
+        command("check", "-", typer=typer),
+        cwd=checkout,
+        env=environment(),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as child:
+        deadline = time.monotonic() + 60
+        while not _waiting_on_stdin(child.pid) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        child.send_signal(signal.SIGINT)
+        _, errors = child.communicate(timeout=60)
+    assert child.returncode == 130, errors.decode()
+    assert b"Traceback" not in errors
