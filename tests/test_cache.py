@@ -40,6 +40,7 @@ def test_beside_a_tree_that_is_no_checkout_nothing_that_holds_it_is_used(
     assert not _cache.safe_location(tree / ".cache" / "finops-gate", tree / "infra")
     assert _cache.safe_location(Path("/finops-gate-test-elsewhere/cache"), tree / "infra")
     (tree / ".git").mkdir()  # the same tree as a checkout: a cache outside it is used
+    _cache.forget()  # (decided once a process otherwise)
     assert _cache.user_cache_dir() == tmp_path / "xdg" / "finops-gate"
 
 

@@ -34,6 +34,19 @@ def test_the_spec_is_what_the_typer_commands_say() -> None:
     assert _fast_build.derive() == COMMANDS
 
 
+def test_the_written_spec_reads_back_as_derived() -> None:
+    """What ``python -m gate.cli._fast_build`` writes is a module whose ``COMMANDS``
+    are what it derived (commands that share parameters share one tuple)."""
+    derived = _fast_build.derive()
+    namespace: dict[str, Any] = {}
+    exec(compile(_fast_build.render(derived), "_fast_spec.py", "exec"), namespace)
+    assert namespace["COMMANDS"] == derived
+    hooks = [
+        namespace["COMMANDS"][("hook", kind)]["params"] for kind in ("terraform", "cloudformation")
+    ]
+    assert hooks[0] is hooks[1]
+
+
 def test_every_command_in_the_spec_has_its_runner() -> None:
     assert set(COMMANDS) == set(RUNNERS)
     for path, (module, name) in RUNNERS.items():
