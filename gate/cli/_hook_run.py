@@ -7,9 +7,11 @@ No typer here: a hook's common run never imports it.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from gate.cli._output import emit, is_terminal
+from gate.errors import SourceError
 from gate.model import InputKind
 from gate.report import Format
 
@@ -24,6 +26,7 @@ def terraform(
     error boundary reads it.)"""
     from gate.sources import hcl
 
+    _all_there(files)
     folders = sorted(
         {
             (f if f.is_dir() else f.parent)
@@ -41,8 +44,17 @@ def cloudformation(
     """The staged files that are CloudFormation templates."""
     from gate.sources import looks_like_template
 
+    _all_there(files)
     templates = [f for f in files or [] if f.is_file() and looks_like_template(f)]
     return _check(templates, InputKind.CFN, rules_dir, policies)
+
+
+def _all_there(files: list[Path] | None) -> None:
+    """pre-commit passes only files that are there: one that is not (not even a
+    dangling link) was mistyped, and skipping it would be a silent pass."""
+    for file in files or []:
+        if not os.path.lexists(file):
+            raise SourceError("file not found", path=str(file))
 
 
 def _check(

@@ -389,6 +389,7 @@ def test_a_hook_run_imports_no_typer(checkout: Path) -> None:
     assert fast.returncode == slow.returncode == 1
     assert "typer" not in imported(fast)
     assert fast.stdout == slow.stdout
+    (checkout / "README.md").write_text("# infra\n")
     nothing = gate("hook", "terraform", "README.md", cwd=checkout)
     assert nothing.returncode == 0 and "typer" not in imported(nothing)
 

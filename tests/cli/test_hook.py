@@ -99,6 +99,16 @@ def test_terraform_hook_with_nothing_to_check_passes(tmp_path: Path) -> None:
     assert result.exit_code == 0 and result.stdout == ""
 
 
+@pytest.mark.parametrize("kind", ["terraform", "cloudformation"])
+def test_a_hook_refuses_a_file_that_is_not_there(tmp_path: Path, kind: str) -> None:
+    """pre-commit passes only files that exist: a missing one was mistyped, and
+    skipping it would pass silently."""
+    (tmp_path / "main.tf").write_text(TAGGED, encoding="utf-8")
+    result = run_cli("hook", kind, "main.tf", "gone.tf", cwd=tmp_path)
+    assert result.exit_code == 2
+    assert "gone.tf" in result.stderr
+
+
 def test_cloudformation_hook_skips_what_is_not_a_template(tmp_path: Path) -> None:
     workflow = tmp_path / "ci.yaml"
     workflow.write_text("on: push\njobs: {}\n", encoding="utf-8")
