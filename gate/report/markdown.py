@@ -19,7 +19,14 @@ from gate.cost import money
 from gate.policy import Violation
 from gate.report._escape import markdown
 from gate.report._fix import fix_for
-from gate.report.model import EXPIRED_EXCEPTION, GOVERNANCE_OFF, Report, Verdict, trust_line
+from gate.report.model import (
+    EXPIRED_EXCEPTION,
+    GOVERNANCE_OFF,
+    Report,
+    Verdict,
+    resource_count,
+    trust_line,
+)
 
 ROWS = 100
 """Rows of each table shown; the rest are counted (the JSON and SARIF reports list all)."""
@@ -53,7 +60,7 @@ def _render(report: Report, *, quiet: bool, compact: bool, rows: int) -> str:
     out = [
         f"## finops-gate: {'❌ deploy denied' if denied else '✅ deploy may go'}",
         "",
-        f"{s.resources} resources, {s.checked} checked: {s.passed} pass, "
+        f"{resource_count(s.resources)}, {s.checked} checked: {s.passed} pass, "
         f"{s.failed} fail, {s.indeterminate} indeterminate · "
         f"**{len(report.deny)} violation(s)**, {len(report.warn)} warning(s), "
         f"{len(report.exempted)} exempted",

@@ -198,6 +198,11 @@ class Report:
 EXPIRED_EXCEPTION = "FG-EXC-001"
 
 
+def resource_count(count: int) -> str:
+    """``1 resource``, ``2 resources``: for the human formats' summaries."""
+    return f"{count} resource" if count == 1 else f"{count} resources"
+
+
 def trust_line(trust: Trust) -> str:
     """One sentence on where the decision files came from, for the human formats."""
     if trust.ref is None:

@@ -19,6 +19,7 @@ from gate.report.model import (
     ResourceResult,
     ResourceVerdict,
     Verdict,
+    resource_count,
     trust_line,
 )
 
@@ -95,7 +96,7 @@ def _by_resource(report: Report, paint: _Paint, quiet: bool) -> list[str]:
     for source in report.sources:
         notes = "" if quiet else "".join(f"\n    note: {control(n)}" for n in source.notes)
         out.append(
-            f"{paint('bold', control(source.path))}  ({source.kind.value}, {source.resources} resources){notes}"
+            f"{paint('bold', control(source.path))}  ({source.kind.value}, {resource_count(source.resources)}){notes}"
         )
     grouped: dict[str, list[tuple[Violation, str]]] = defaultdict(list)
     kinds = [("deny", report.deny)]
@@ -162,7 +163,7 @@ def _closing(report: Report, paint: _Paint) -> list[str]:
             f"{locations.unmapped_total} finding(s) on the plan file, not mapped to Terraform source ({reasons})"
         )
     out.append(
-        f"{s.resources} resources, {s.checked} checked: {s.passed} pass, {s.failed} fail, "
+        f"{resource_count(s.resources)}, {s.checked} checked: {s.passed} pass, {s.failed} fail, "
         f"{s.indeterminate} indeterminate; {len(report.deny)} violation(s), {len(report.warn)} warning(s), "
         f"{len(report.exempted)} exempted"
     )

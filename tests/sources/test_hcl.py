@@ -241,7 +241,7 @@ def test_pre_commit_hook_checks_module_directories_once(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1, result.stderr
     assert "module.net.aws_vpc.v" in result.stdout
-    assert "1 resources" in result.stdout  # net/ is checked through its caller, not twice
+    assert "(hcl, 1 resource)" in result.stdout  # net/ is checked through its caller, not twice
     nothing = run_subprocess("hook", "terraform", "README.md", cwd=tmp_path)
     assert nothing.exit_code == 0 and nothing.stdout == ""
 
