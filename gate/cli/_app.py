@@ -11,7 +11,7 @@ import typer
 
 from gate import __version__
 from gate.cli._group import GateGroup
-from gate.cli._process import EXIT_ERROR, finish
+from gate.cli._process import EXIT_ERROR, exit_code, finish
 
 app = typer.Typer(
     name="finops-gate",
@@ -58,7 +58,7 @@ def main() -> None:
         app(prog_name="finops-gate")
         code = 0
     except SystemExit as done:
-        code = done.code if isinstance(done.code, int) else (0 if done.code is None else EXIT_ERROR)
+        code = exit_code(done)
     except Exception:  # only --debug lets one through: its traceback, and "could not decide"
         import traceback
 

@@ -78,11 +78,9 @@ def run(argv: Sequence[str]) -> int | None:
 def _arguments(
     spec: Mapping[str, Any], args: Sequence[str], environ: Mapping[str, str]
 ) -> dict[str, Any]:
-    if spec["loose"] or not spec["interspersed"]:
-        raise _Refused
     params: Sequence[Mapping[str, Any]] = spec["params"]
     by_option = {opt: p for p in params if not p["argument"] for opt in (*p["opts"], *p["off"])}
-    positional = [p for p in params if p["argument"]]
+    files = next(p for p in params if p["argument"])  # its one argument (see _fast_build)
     given: dict[str, list[Any]] = {}
     loose: list[str] = []
     tokens = iter(args)
@@ -117,9 +115,6 @@ def _arguments(
             arguments[param["name"]] = values
         else:
             arguments[param["name"]] = values[-1]  # as click: the last one given
-    if len(positional) != 1 or positional[0]["nargs"] != -1:
-        raise _Refused  # (every fast command has one: its files)
-    files = positional[0]
     if not loose and (files["required"] or _envvar_set(files, environ)):
         raise _Refused
     arguments[files["name"]] = [_converted(files, text) for text in loose] or _default(
@@ -152,7 +147,7 @@ def _converted(param: Mapping[str, Any], text: str) -> Any:
             raise _Refused
         return text
     if kind == "enum":
-        if text not in param["choices"] or not param["case_sensitive"]:
+        if text not in param["choices"]:
             raise _Refused
         module, _, name = param["enum"].partition(":")
         return getattr(importlib.import_module(module), name)(text)
@@ -162,9 +157,9 @@ def _converted(param: Mapping[str, Any], text: str) -> Any:
 
 
 def _number(bounds: Sequence[Any], text: str) -> float:
-    """A plain decimal within the bounds (click's ``FloatRange``, without clamping)."""
-    low, high, low_open, high_open, clamp = bounds
-    if clamp or not _DECIMAL.fullmatch(text):
+    """A plain decimal within the bounds (click's ``FloatRange``)."""
+    low, high, low_open, high_open = bounds
+    if not _DECIMAL.fullmatch(text):
         raise _Refused
     value = float(text)
     if low is not None and (value <= low if low_open else value < low):
@@ -176,9 +171,7 @@ def _number(bounds: Sequence[Any], text: str) -> float:
 
 def _path(checks: Sequence[bool], text: str) -> Path:
     """``text`` as typer's ``TyperPath`` takes it, or refused where it would refuse it."""
-    file_okay, dir_okay, exists, readable, writable, allow_dash, resolve = checks
-    if resolve:
-        raise _Refused
+    file_okay, dir_okay, exists, readable, writable, allow_dash = checks
     if file_okay and allow_dash and text == "-":
         return Path(text)
     try:

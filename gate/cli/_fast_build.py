@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import enum
 import importlib
-import pprint
 from pathlib import Path
 from typing import Any
 
@@ -62,13 +61,12 @@ def _param(param: core.Parameter, enums: dict[str, type[enum.Enum]]) -> dict[str
         "off": tuple(param.secondary_opts),
         "flag": bool(getattr(param, "is_flag", False)),
         "multiple": bool(param.multiple),
-        "nargs": param.nargs,
         "required": bool(param.required),
         "default": _default(param.default),
         "envvar": tuple([param.envvar] if isinstance(param.envvar, str) else param.envvar or ()),
         "callback": param.callback is not None,
     }
-    if isinstance(kind, TyperPath):
+    if isinstance(kind, TyperPath) and not kind.resolve_path:
         described["type"] = "path"
         described["path"] = (
             kind.file_okay,
@@ -77,22 +75,20 @@ def _param(param: core.Parameter, enums: dict[str, type[enum.Enum]]) -> dict[str
             kind.readable,
             kind.writable,
             kind.allow_dash,
-            kind.resolve_path,
         )
     elif isinstance(kind, FormatValue):
         described["type"] = "format"
         described["choices"] = tuple(kind.known)
-    elif isinstance(kind, TyperChoice):
+    elif isinstance(kind, TyperChoice) and kind.case_sensitive:
         described["type"] = "enum"
         described["choices"] = tuple(kind.choices)
-        described["case_sensitive"] = kind.case_sensitive
         annotation = enums.get(str(param.name))
         if annotation is None:
             raise TypeError(f"{param.name}: a choice that is not an enum")
         described["enum"] = f"{annotation.__module__}:{annotation.__qualname__}"
-    elif isinstance(kind, types.FloatRange):
+    elif isinstance(kind, types.FloatRange) and not kind.clamp:
         described["type"] = "float"
-        described["range"] = (kind.min, kind.max, kind.min_open, kind.max_open, kind.clamp)
+        described["range"] = (kind.min, kind.max, kind.min_open, kind.max_open)
     elif isinstance(kind, types.BoolParamType):
         described["type"] = "bool"
     elif isinstance(kind, types.StringParamType):
@@ -109,9 +105,7 @@ def _enums(module_name: str, name: str) -> dict[str, type[enum.Enum]]:
     module = importlib.import_module(module_name)
     app = module.app
     callbacks = [
-        c.callback
-        for c in app.registered_commands
-        if (c.name or c.callback.__name__) in (name, f"hook_{name}")
+        c.callback for c in app.registered_commands if (c.name or c.callback.__name__) == name
     ]
     found: dict[str, type[enum.Enum]] = {}
     for callback in callbacks:
@@ -123,22 +117,28 @@ def _enums(module_name: str, name: str) -> dict[str, type[enum.Enum]]:
 
 
 def derive() -> dict[tuple[str, ...], dict[str, Any]]:
-    """Every fast command's parameters, as ``_fast.py`` reads them."""
+    """Every fast command's parameters, as ``_fast.py`` reads them. A command of a shape
+    it does not read (options only before the files, unknown options let through, other
+    arguments than its files) is refused here, not at each run."""
     spec: dict[tuple[str, ...], dict[str, Any]] = {}
     for path, (module_name, name, runner) in FAST.items():
         built = command(module_name, name)
+        arguments = [p for p in built.params if isinstance(p, TyperArgument)]
+        if (
+            not built.allow_interspersed_args
+            or built.ignore_unknown_options
+            or built.allow_extra_args
+            or [p.nargs for p in arguments] != [-1]
+        ):
+            raise TypeError(f"{' '.join(path)}: a command _fast.py does not read")
         enums = _enums(module_name, name)
-        spec[path] = {
-            "runner": runner,
-            "interspersed": built.allow_interspersed_args,
-            "loose": built.ignore_unknown_options or built.allow_extra_args,
-            "params": tuple(_param(p, enums) for p in built.params),
-        }
+        spec[path] = {"runner": runner, "params": tuple(_param(p, enums) for p in built.params)}
     return spec
 
 
 def render(spec: dict[tuple[str, ...], dict[str, Any]]) -> str:
-    """The module's text; commands with the same parameters (the two hooks) share them."""
+    """The module's text, one parameter a line (the formatter leaves the file alone:
+    see pyproject.toml); commands with the same parameters (the two hooks) share them."""
     shared: list[tuple[Any, ...]] = []
     for command_spec in spec.values():
         if command_spec["params"] not in shared:
@@ -151,22 +151,19 @@ def render(spec: dict[tuple[str, ...], dict[str, Any]]) -> str:
         "",
     ]
     for number, params in enumerate(shared):
-        lines.append(f"_PARAMS_{number}: tuple[dict[str, Any], ...] = {pprint.pformat(params)}")
+        lines.append(f"_PARAMS_{number}: tuple[dict[str, Any], ...] = (")
+        lines += [f"    {param!r}," for param in params]
+        lines += [")", ""]
     lines.append("COMMANDS: dict[tuple[str, ...], dict[str, Any]] = {")
     for path, command_spec in spec.items():
-        fields = {key: value for key, value in command_spec.items() if key != "params"}
-        body = ", ".join(f"{key!r}: {value!r}" for key, value in sorted(fields.items()))
         number = shared.index(command_spec["params"])
-        lines.append(f"    {path!r}: {{{body}, 'params': _PARAMS_{number}}},")
+        lines.append(
+            f"    {path!r}: {{'runner': {command_spec['runner']!r}, 'params': _PARAMS_{number}}},"
+        )
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":
-    import subprocess
-    import sys
-
     SPEC_FILE.write_text(render(derive()), encoding="utf-8")
-    # as the repository formats it (ruff is a development dependency)
-    subprocess.run([sys.executable, "-m", "ruff", "format", "-q", str(SPEC_FILE)], check=False)
     print(f"wrote {SPEC_FILE}")

@@ -21,8 +21,9 @@ from gate.errors import GateError
 
 EXIT_ERROR = 2
 
-_ANSI = re.compile(r"\033\[[;?0-9]*[a-zA-Z]")
-"""An ANSI escape sequence, as click strips them from what is not a terminal."""
+_ANSI = r"\033\[[;?0-9]*[a-zA-Z]"
+"""An ANSI escape sequence, as click strips them from what is not a terminal (compiled
+on first use: most runs print no error)."""
 
 
 def echo_err(text: str) -> None:
@@ -31,7 +32,7 @@ def echo_err(text: str) -> None:
     stream says ASCII (``LANG=C``: a file name with an accent stays readable)."""
     stream = sys.stderr
     if not stream.isatty():
-        text = _ANSI.sub("", text)
+        text = re.sub(_ANSI, "", text)
     binary = getattr(stream, "buffer", None)
     if binary is not None and _is_ascii(getattr(stream, "encoding", None) or "ascii"):
         stream.flush()
@@ -64,13 +65,19 @@ def failure(exc: Exception) -> str | None:
     return f"internal error: {type(exc).__name__}: {exc} (run again with --debug for the traceback)"
 
 
+def exit_code(done: SystemExit) -> int:
+    """The code a ``SystemExit`` ends a command with: its number, 0 for none, and
+    "could not decide" for anything else (a message)."""
+    return done.code if isinstance(done.code, int) else (0 if done.code is None else EXIT_ERROR)
+
+
 def guarded(command: Callable[[], int | None]) -> int:
     """Run a command outside typer: the exit code, or the error boundary's (see
     ``_group.GateGroup.invoke``) for a failure. ``--debug`` never comes this way."""
     try:
         return command() or 0
     except SystemExit as done:  # as the command line's own run (``_app.main``) reads it
-        return done.code if isinstance(done.code, int) else (0 if done.code is None else EXIT_ERROR)
+        return exit_code(done)
     except KeyboardInterrupt:  # as typer ends an interrupted command: 130, no message
         return 130
     except EOFError:  # as click ends a command whose input ran out

@@ -394,6 +394,18 @@ def test_a_hook_run_imports_no_typer(checkout: Path) -> None:
     assert nothing.returncode == 0 and "typer" not in imported(nothing)
 
 
+def test_the_cloudformation_hook_imports_no_typer(checkout: Path) -> None:
+    """(docs/pre-commit.md says neither hook does.)"""
+    (checkout / "stack.yaml").write_text(
+        "Resources:\n  Jobs:\n    Type: AWS::SQS::Queue\n    Properties: {}\n"
+    )
+    fast = gate("hook", "cloudformation", "stack.yaml", cwd=checkout)
+    slow = gate("hook", "cloudformation", "stack.yaml", cwd=checkout, typer=True)
+    assert fast.returncode == slow.returncode == 1  # the queue carries no tags
+    assert "typer" not in imported(fast)
+    assert fast.stdout == slow.stdout
+
+
 def test_an_accented_file_name_reads_the_same_on_an_ascii_stderr(checkout: Path) -> None:
     fast = gate("check", "é.json", cwd=checkout, PYTHONIOENCODING="ascii")
     slow = gate("check", "é.json", cwd=checkout, typer=True, PYTHONIOENCODING="ascii")
