@@ -55,15 +55,33 @@ def main() -> None:
         (work / "stack.yaml").write_text(TEMPLATE)
         rules = ["--rules", str(ROOT / "rules")]
         commands = {
-            "hook terraform (4 files, 20 resources)": [sys.executable, "-m", "gate", "hook", "terraform", *MODULE, *rules],
-            "hook cloudformation (1 template, 20 resources)": [sys.executable, "-m", "gate", "hook", "cloudformation", "stack.yaml", *rules],
+            "hook terraform (4 files, 20 resources)": [
+                sys.executable,
+                "-m",
+                "gate",
+                "hook",
+                "terraform",
+                *MODULE,
+                *rules,
+            ],
+            "hook cloudformation (1 template, 20 resources)": [
+                sys.executable,
+                "-m",
+                "gate",
+                "hook",
+                "cloudformation",
+                "stack.yaml",
+                *rules,
+            ],
             "python -c pass (interpreter alone)": [sys.executable, "-c", "pass"],
         }
         print(f"pre-commit hook benchmark (python {sys.version.split()[0]}, median of {runs})")
         for label, argv in commands.items():
             samples = [timed(argv, work) for _ in range(runs)]
             wall = statistics.median(s[0] for s in samples)
-            print(f"  {label:<48} {wall * 1000:7.0f} ms  peak {max(s[1] for s in samples):5.0f} MiB  exit {samples[0][2]}")
+            print(
+                f"  {label:<48} {wall * 1000:7.0f} ms  peak {max(s[1] for s in samples):5.0f} MiB  exit {samples[0][2]}"
+            )
         probe = (
             "import os, sys, runpy\n"
             "os._exit = lambda code: None\n"
@@ -71,8 +89,16 @@ def main() -> None:
             "try:\n    runpy.run_module('gate', run_name='__main__')\nexcept SystemExit:\n    pass\n"
             "print(sorted(m for m in ('boto3', 'botocore', 'requests', 'jsonschema', 'opa_client', 'urllib3') if m in sys.modules))"
         )
-        done = subprocess.run([sys.executable, "-c", probe % str(ROOT / "rules")], cwd=work, capture_output=True, text=True, check=False)
-        print(f"  heavy modules imported by the hook: {done.stdout.strip().splitlines()[-1] if done.stdout.strip() else '?'}")
+        done = subprocess.run(
+            [sys.executable, "-c", probe % str(ROOT / "rules")],
+            cwd=work,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        print(
+            f"  heavy modules imported by the hook: {done.stdout.strip().splitlines()[-1] if done.stdout.strip() else '?'}"
+        )
 
 
 if __name__ == "__main__":

@@ -18,6 +18,9 @@ Cases:
 - at 10,000 resources, the same plan with every resource compliant (all pass) and with
   every resource missing every required tag (all fail);
 - ``--version``, and the pre-commit hooks on a small Terraform module and a template;
+- at 10,000 resources, the embedded Rego engine alone (``engine.py``): handing it the
+  input document and evaluating the decision, in-process, against the floor on the same
+  plan. regorus holds the GIL, so this is a lower bound for the whole gate;
 - the CloudFormation readers on JSON and YAML templates, against orjson and libyaml.
 
 Peak memory is the child's own maximum resident set (``wait4``), so one large run does
@@ -297,6 +300,48 @@ def small_cases(small_plan: Path, work: Path, runs: int) -> list[Row]:
     ]
 
 
+def engine_rows(size: int, plan: Path, empty: Path, runs: int) -> list[list[str]]:
+    """The embedded engine alone (``engine.py``) on the plan, with the built-in rules and
+    with the repository's, interleaved with the floor on the same plan."""
+    realistic = ["--rules", str(ROOT / "rules"), "--plans", str(ROOT / "plans")]
+    engine = [sys.executable, str(HERE / "engine.py"), str(plan), "--runs", "3"]
+    floor = Samples()
+    figures: dict[str, list[dict[str, Any]]] = {"built-in": [], "rules": []}
+    for _ in range(runs):
+        floor.add(*run_once([sys.executable, str(floor_script()), str(plan)], empty))
+        for name, extra in (("built-in", []), ("rules", realistic)):
+            child = subprocess.run([*engine, *extra], cwd=empty, capture_output=True, check=True)
+            figures[name].append(orjson.loads(child.stdout))
+    rows = []
+    for name, case in (("built-in", "built-in rules"), ("rules", "repository rules/")):
+        runs_of = figures[name]
+        hand = statistics.median(f["encode"] + f["hand"] for f in runs_of)
+        evaluate = statistics.median(f["evaluate"] for f in runs_of)
+        rows.append(
+            [
+                f"engine alone, {case}",
+                f"{size:,}",
+                f"{runs_of[0]['violations'] + runs_of[0]['warnings']:,}",
+                _seconds(floor.median_wall),
+                _seconds(hand),
+                _seconds(evaluate),
+                f"**{(hand + evaluate) / floor.median_wall:.2f}×**",
+            ]
+        )
+    return rows
+
+
+ENGINE_HEADER = [
+    "case",
+    "resources",
+    "violations + warnings",
+    "floor",
+    "input to the engine",
+    "evaluation",
+    "engine ÷ floor",
+]
+
+
 def cfn_rows(sizes: Sequence[int], runs: int, work: Path) -> list[list[str]]:
     """The CloudFormation reader in-process against orjson / libyaml (see cfn.py)."""
     import gc
@@ -350,6 +395,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="rounds per case (default 5)")
     parser.add_argument("--quick", action="store_true", help="100 and 10,000, 3 rounds")
     parser.add_argument("--pass-fail-size", type=int, default=10000)
+    parser.add_argument(
+        "--engine-size", type=int, default=10000, help="the engine alone at this size (0: not)"
+    )
     parser.add_argument("--cfn-sizes", type=int, nargs="*", default=[100, 1000])
     parser.add_argument("--today", default="2026-11-23", help="fixed, so expiries do not vary")
     parser.add_argument("--keep", type=Path, help="keep the generated inputs in this folder")
@@ -375,7 +423,7 @@ def main() -> None:
         empty = work / "empty"  # no rules/ and no plans/ here: the built-in defaults
         empty.mkdir(exist_ok=True)
         plans: dict[int, Path] = {}
-        for size in sorted({*sizes, 100, args.pass_fail_size}):
+        for size in sorted({*sizes, 100, args.pass_fail_size, args.engine_size} - {0}):
             plans[size] = work / f"plan_{size}.json"
             if not plans[size].is_file():
                 write_plan(size, plans[size])
@@ -391,6 +439,10 @@ def main() -> None:
         _progress(rows[-3:])
         print()
         print(markdown([row.cells() for row in rows], HEADER))
+        if args.engine_size:
+            size = args.engine_size
+            print()
+            print(markdown(engine_rows(size, plans[size], empty, runs), ENGINE_HEADER))
         if args.cfn_sizes:
             print()
             print(markdown(cfn_rows(args.cfn_sizes, max(runs, 7), work), CFN_HEADER))
