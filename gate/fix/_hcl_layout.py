@@ -13,11 +13,10 @@ from collections.abc import Hashable, Sequence
 from pathlib import Path
 from typing import Any
 
-from lark import Token, Tree
-
 from gate._record import frozen
 from gate.fix import _text
 from gate.fix._model import SourceText, Span, Splice, Target
+from gate.sources._lark import Token, Tree
 
 _BARE_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
 _KEYWORDS = frozenset(

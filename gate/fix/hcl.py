@@ -20,8 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lark import Token, Tree
-
 from gate._record import frozen
 from gate.errors import SourceError
 from gate.fix import _text
@@ -43,6 +41,7 @@ from gate.fix._model import Located, SourceText, Span, Target, Traced, Written
 from gate.sources._hcl_eval import _unescape
 from gate.sources._hcl_module import MAX_MODULE_DEPTH
 from gate.sources._hcl_values import EvalError
+from gate.sources._lark import Token, Tree
 
 _MAX_DEPTH = 60
 

@@ -18,14 +18,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from lark import Token, Tree
-
 from gate._io import read_bytes
 from gate._record import frozen
 from gate.errors import SourceError
 from gate.sources import _hcl_json, _hcl_parser
 from gate.sources._hcl_eval import Expr
 from gate.sources._hcl_values import MAX_DEPTH
+from gate.sources._lark import Token, Tree
 
 
 @frozen

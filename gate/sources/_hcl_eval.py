@@ -13,8 +13,6 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
-from lark import Token, Tree
-
 from gate._record import frozen
 from gate.sources._hcl_parser import line_of
 from gate.sources._hcl_references import NOT_RESOURCES, ModuleReferences
@@ -34,6 +32,7 @@ from gate.sources._hcl_values import (
     reveal,
     type_name,
 )
+from gate.sources._lark import Token, Tree
 
 __all__ = [
     "UNKNOWN",

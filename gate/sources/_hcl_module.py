@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lark import Tree
-
 from gate._record import frozen
 from gate.model import (
     SENSITIVE,
@@ -49,6 +47,7 @@ from gate.sources._hcl_values import (
     plain,
     type_name,
 )
+from gate.sources._lark import Tree
 from gate.sources._terraform_types import TAGGABLE_TYPES
 
 MAX_MODULE_DEPTH = 16

@@ -35,11 +35,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from lark import Lark, Token, Tree
-from lark.exceptions import LarkError, UnexpectedInput
-
 from gate._digest import digest
 from gate.errors import SourceError
+from gate.sources._lark import Lark, LarkError, Token, Tree, UnexpectedInput
 
 CACHE_FORMAT = "4"
 MAX_TOKENS = 150_000

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from lark import Token, Tree
-
 from gate._record import frozen
 from gate.sources._hcl_values import (
     MAX_DEPTH,
@@ -25,6 +23,7 @@ from gate.sources._hcl_values import (
     as_text,
     type_name,
 )
+from gate.sources._lark import Token, Tree
 
 
 @frozen

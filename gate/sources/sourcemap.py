@@ -286,7 +286,7 @@ def _line(node: Any) -> int:
 
 
 def _trees(node: Any) -> list[Any]:
-    from lark import Tree
+    from gate.sources._lark import Tree
 
     return [c for c in node.children if isinstance(c, Tree)]
 
@@ -296,7 +296,7 @@ def _children(body: Any, kind: str) -> Iterator[Any]:
 
 
 def _text(node: Any) -> str | None:
-    from lark import Token
+    from gate.sources._lark import Token
 
     if isinstance(node, Token):
         return str(node)

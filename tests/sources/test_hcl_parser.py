@@ -132,6 +132,60 @@ def test_reading_terraform_leaves_python_hcl2s_api_unimported(tmp_path: Path) ->
     assert done.stdout.split()[-2:] == ["False", "False"]
 
 
+def test_lark_is_imported_without_regex_which_stays_importable(tmp_path: Path) -> None:
+    """Lark is imported (through ``gate.sources._lark``) without the ``regex`` module it
+    would load for features the gate does not use; the parser is built and loaded
+    without it, and ``regex`` imports as usual afterwards."""
+    check = (
+        "import lark.utils\n"
+        "print('regex' in sys.modules, lark.utils._has_regex)\n"
+        "import regex\n"
+        "print(regex.match(r'\\p{Lu}', 'A') is not None)\n"
+    )
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", PROBE + check, str(SAMPLE)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=True,
+            env={"XDG_CACHE_HOME": str(tmp_path), "PATH": "/usr/bin:/bin", **coverage_env()},
+        ).stdout.split()
+        for _ in range(2)
+    ]
+    with_regex = subprocess.run(  # Lark as it comes: regex imported first
+        [sys.executable, "-c", "import regex\n" + PROBE, str(SAMPLE)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+        env={"XDG_CACHE_HOME": str(tmp_path / "other"), "PATH": "/usr/bin:/bin", **coverage_env()},
+    ).stdout.split()
+    assert [run[0] for run in runs] == ["built", "cache"]
+    assert runs[0][1] == runs[1][1] == with_regex[1]  # the same tree either way
+    for run in runs:
+        assert run[2:] == ["False", "False", "True"]
+
+
+def test_regex_imported_before_lark_is_left_as_it_is() -> None:
+    """Whoever imported ``regex`` first keeps it, and Lark uses it: nothing is taken away."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, regex\n"
+            "import gate.sources._lark, lark.utils\n"
+            "print(sys.modules.get('regex') is regex, lark.utils._has_regex)\n",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+        env={"PATH": "/usr/bin:/bin", **coverage_env()},
+    )
+    assert done.stdout.split() == ["True", "True"]
+
+
 def test_the_post_lexer_comes_from_its_package_when_its_file_cannot_be_read_alone(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
