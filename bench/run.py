@@ -300,11 +300,11 @@ def small_cases(small_plan: Path, work: Path, runs: int) -> list[Row]:
     ]
 
 
-def engine_rows(size: int, plan: Path, empty: Path, runs: int) -> list[list[str]]:
+def engine_rows(size: int, plan: Path, empty: Path, runs: int, today: str) -> list[list[str]]:
     """The embedded engine alone (``engine.py``) on the plan, with the built-in rules and
     with the repository's, interleaved with the floor on the same plan."""
     realistic = ["--rules", str(ROOT / "rules"), "--plans", str(ROOT / "plans")]
-    engine = [sys.executable, str(HERE / "engine.py"), str(plan), "--runs", "3"]
+    engine = [sys.executable, str(HERE / "engine.py"), str(plan), "--runs", "3", "--today", today]
     floor = Samples()
     figures: dict[str, list[dict[str, Any]]] = {"built-in": [], "rules": []}
     for _ in range(runs):
@@ -442,7 +442,7 @@ def main() -> None:
         if args.engine_size:
             size = args.engine_size
             print()
-            print(markdown(engine_rows(size, plans[size], empty, runs), ENGINE_HEADER))
+            print(markdown(engine_rows(size, plans[size], empty, runs, args.today), ENGINE_HEADER))
         if args.cfn_sizes:
             print()
             print(markdown(cfn_rows(args.cfn_sizes, max(runs, 7), work), CFN_HEADER))

@@ -167,6 +167,37 @@ def test_lark_is_imported_without_regex_which_stays_importable(tmp_path: Path) -
         assert run[2:] == ["False", "False", "True"]
 
 
+def test_every_module_of_the_gate_imports_lark_through_gate_sources_lark() -> None:
+    """A module importing Lark (or python-hcl2, which imports it) directly would load
+    ``regex`` again whenever it is imported first. Only ``gate/sources/_lark.py`` imports
+    them when a module loads; an import inside a function is allowed in a module that
+    loads ``gate.sources._lark`` itself (it has run by the time the function does)."""
+    import ast
+
+    package = Path(__file__).parents[2] / "gate"
+    offenders = []
+    for path in sorted(package.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        through_lark = any(
+            isinstance(node, ast.ImportFrom) and node.module == "gate.sources._lark"
+            for node in tree.body
+        )
+        at_load = {id(node) for node in tree.body}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            else:
+                continue
+            if not any(name.split(".")[0] in ("lark", "hcl2") for name in names):
+                continue
+            if path.name == "_lark.py" or (id(node) not in at_load and through_lark):
+                continue
+            offenders.append(f"{path.relative_to(package)}:{node.lineno}")
+    assert offenders == []
+
+
 def test_regex_imported_before_lark_is_left_as_it_is() -> None:
     """Whoever imported ``regex`` first keeps it, and Lark uses it: nothing is taken away."""
     done = subprocess.run(
