@@ -31,7 +31,7 @@ import orjson
 
 def measure(
     plan: Path, rules_dir: Path | None, plans_dir: Path | None, runs: int, today: str | None
-) -> dict:
+) -> dict[str, float]:
     from gate import pipeline, rules
     from gate.capacity.claim import CapacityOptions
     from gate.policy import DECISION_PATH, policy_files

@@ -227,19 +227,22 @@ def markdown(rows: Sequence[Sequence[str]], header: Sequence[str]) -> str:
 # ------------------------------------------------------------------ the suite
 
 
+REALISTIC = ["--rules", str(ROOT / "rules"), "--plans", str(ROOT / "plans")]
+"""This repository's rules and capacity plans: a realistic organisation, many violations."""
+
+
 def gate_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "gate", *args]
 
 
 def plan_cases(size: int, plan: Path, empty: Path, runs: int, today: str) -> list[Row]:
     floor = [sys.executable, str(floor_script()), str(plan)]
-    realistic = ["--rules", str(ROOT / "rules"), "--plans", str(ROOT / "plans")]
     common = ["--format", "json", "--today", today]
     samples = interleaved(
         {
             "floor": (floor, empty),
             "built-in": (gate_command("check", str(plan), *common), empty),
-            "rules": (gate_command("check", str(plan), *common, *realistic), empty),
+            "rules": (gate_command("check", str(plan), *common, *REALISTIC), empty),
         },
         runs,
     )
@@ -253,8 +256,7 @@ def pass_fail_cases(size: int, plan: Path, work: Path, runs: int, today: str) ->
     passing, failing = work / f"all_pass_{size}.json", work / f"all_fail_{size}.json"
     retag(plan, passing, COMPLIANT)
     retag(plan, failing, {"Name": "unowned"})
-    realistic = ["--rules", str(ROOT / "rules"), "--plans", str(ROOT / "plans")]
-    common = ["--format", "json", "--today", today, *realistic]
+    common = ["--format", "json", "--today", today, *REALISTIC]
     samples = interleaved(
         {
             "floor pass": ([sys.executable, str(floor_script()), str(passing)], work),
@@ -303,13 +305,12 @@ def small_cases(small_plan: Path, work: Path, runs: int) -> list[Row]:
 def engine_rows(size: int, plan: Path, empty: Path, runs: int, today: str) -> list[list[str]]:
     """The embedded engine alone (``engine.py``) on the plan, with the built-in rules and
     with the repository's, interleaved with the floor on the same plan."""
-    realistic = ["--rules", str(ROOT / "rules"), "--plans", str(ROOT / "plans")]
     engine = [sys.executable, str(HERE / "engine.py"), str(plan), "--runs", "3", "--today", today]
     floor = Samples()
     figures: dict[str, list[dict[str, Any]]] = {"built-in": [], "rules": []}
     for _ in range(runs):
         floor.add(*run_once([sys.executable, str(floor_script()), str(plan)], empty))
-        for name, extra in (("built-in", []), ("rules", realistic)):
+        for name, extra in (("built-in", []), ("rules", REALISTIC)):
             child = subprocess.run([*engine, *extra], cwd=empty, capture_output=True, check=True)
             figures[name].append(orjson.loads(child.stdout))
     rows = []
